@@ -1,0 +1,44 @@
+"""The interface every array backend implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+
+class Backend(ABC):
+    """An array backend for one device type.
+
+    ``xp`` is a NumPy-compatible array module. Subclasses implement host transfers, pointer access
+    and strided views of a flat buffer; everything else is done through ``xp``.
+    """
+
+    name: str = "abstract"
+    device_type: str = "abstract"
+    xp: Any = None
+
+    def is_available(self) -> bool:
+        return True
+
+    def array_dtype(self, name: str) -> Any:
+        """The backend's dtype object for a NumPy dtype name (``"float32"``)."""
+        return self.xp.dtype(name)
+
+    @abstractmethod
+    def to_host(self, array: Any) -> Any:
+        """A NumPy array with the values of ``array`` (may share memory when already on the host)."""
+
+    @abstractmethod
+    def from_host(self, host_array: Any) -> Any:
+        """A backend array holding a copy (or, on the host, the same memory) of a NumPy array."""
+
+    @abstractmethod
+    def data_ptr(self, array: Any) -> int:
+        """Address of the first element of a (flat) array."""
+
+    @abstractmethod
+    def strided_view(self, flat: Any, offset: int, shape: tuple[int, ...], strides: tuple[int, ...]) -> Any:
+        """A writable array viewing ``flat`` (1-D) at element ``offset`` with element ``strides``."""
+
+    def synchronize(self) -> None:
+        """Wait for queued work (no-op on the host)."""
