@@ -1,0 +1,50 @@
+"""reftorch: a reference implementation of PyTorch's documented behaviour on NumPy (and CuPy).
+
+``import reftorch as torch`` gives the torch-like namespace. Importing it needs only NumPy.
+"""
+
+from __future__ import annotations
+
+from . import random
+from ._device import device
+from ._dtype import (
+    bfloat16,
+    bool,
+    complex64,
+    complex128,
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    set_default_dtype,
+    uint8,
+)
+from ._promotion import can_cast, promote_types
+from ._size import Size
+from ._storage import TypedStorage, UntypedStorage
+from ._tensor import Tensor
+from ._tensor_str import get_printoptions, printoptions, set_printoptions
+from .ops import FUNCTIONS as _FUNCTIONS
+from .random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+
+__version__ = "0.1.0"
+
+half, float, double = float16, float32, float64  # noqa: A001 - torch's aliases
+short, int, long = int16, int32, int64  # noqa: A001
+cfloat, cdouble = complex64, complex128
+
+globals().update(_FUNCTIONS)
+

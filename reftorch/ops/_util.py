@@ -1,0 +1,187 @@
+"""Helpers every op module uses: dim wrapping, argument checks, and wrapping backend arrays.
+
+No op module imports NumPy or CuPy; they reach the array module through ``tensor._backend.xp``
+or :func:`backend_of`.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Sequence
+from typing import Any
+
+from .. import _backends
+from .. import _dtype as D
+from .._device import CPU, device
+from .._storage import UntypedStorage
+from .._strides import contiguous_strides
+from .._tensor import Tensor
+from .._warnings import warn_once
+
+
+def wrap_dim(dim: int, ndim: int) -> int:
+    """Normalise a possibly negative dim; zero-dim tensors accept -1 and 0 (ATen ``maybe_wrap_dim``)."""
+    span = max(ndim, 1)
+    if not -span <= dim < span:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-span}, {span - 1}], but got {dim})")
+    return dim + span if dim < 0 else dim
+
+
+def check_int(value: Any, fn: str, arg: str, position: int) -> int:
+    """Argument parsing as torch's: ints (and integer-like objects, not bools-as-floats) only."""
+    if isinstance(value, (bool, float)) or not hasattr(value, "__index__"):
+        raise TypeError(f"{fn}(): argument '{arg}' (position {position}) must be int, not {type(value).__name__}")
+    return operator.index(value)
+
+
+def wrap_dims(dims: int | Sequence[int], ndim: int) -> tuple[int, ...]:
+    """Normalise one dim or a sequence of dims; a repeated dim raises torch's error."""
+    if isinstance(dims, int) or hasattr(dims, "__index__"):
+        return (wrap_dim(operator.index(dims), ndim),)
+    result = tuple(wrap_dim(operator.index(d), ndim) for d in dims)
+    if len(set(result)) != len(result):
+        dup = next(d for d in result if result.count(d) > 1)
+        raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
+    return result
+
+
+def parse_shape(args: tuple, fn: str = "view") -> tuple[int, ...]:
+    """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(torch.Size(...))`` all mean shape (2, 3)."""
+    if len(args) == 1 and not hasattr(args[0], "__index__"):
+        if not isinstance(args[0], (tuple, list)):
+            raise TypeError(
+                f"{fn}(): argument 'size' (position 1) must be tuple of ints, not {type(args[0]).__name__}")
+        args = tuple(args[0])
+    shape = []
+    for position, s in enumerate(args, start=1):
+        if isinstance(s, (bool, float)) or not hasattr(s, "__index__"):
+            raise TypeError(
+                f"{fn}(): argument 'size' (position 1) must be tuple of ints, but found element of type "
+                f"{type(s).__name__} at pos {position - 1}")
+        shape.append(operator.index(s))
+    return tuple(shape)
+
+
+def check_sizes_nonnegative(shape: tuple[int, ...]) -> None:
+    negative = next((s for s in shape if s < 0), None)
+    if negative is not None:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative}: {list(shape)}")
+
+
+def backend_of(dev: device) -> Any:
+    """The backend that serves ``dev``."""
+    return _backends.get(dev.type)
+
+
+def array_dtype(backend: Any, dtype: D.dtype) -> Any:
+    """The backend dtype storing ``dtype``; a clear TypeError for dtypes reftorch cannot store."""
+    if dtype.array_name is None:
+        raise TypeError(f"reftorch cannot store {dtype}: its array backends have no such dtype")
+    return backend.array_dtype(dtype.array_name)
+
+
+def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None) -> Tensor:
+    """Wrap a freshly computed backend array (owned by nobody else) as a new tensor.
+
+    A dense array keeps its memory layout (torch's elementwise ops preserve their inputs' layout);
+    anything else is copied to row-major order.
+    """
+    backend = backend or backend_of(dev)
+    xp = backend.xp
+    if not hasattr(arr, "reshape"):
+        arr = xp.asarray(arr)
+    want = array_dtype(backend, dtype)
+    if arr.dtype != want:
+        arr = arr.astype(want)
+    shape = arr.shape
+    itemsize = arr.itemsize
+    if arr.flags.c_contiguous:
+        flat = arr.reshape(-1)
+        strides = contiguous_strides(shape)
+    else:
+        perm = _dense_permutation(arr)
+        if perm is None:
+            arr = xp.ascontiguousarray(arr)
+            flat = arr.reshape(-1)
+            strides = contiguous_strides(shape)
+        else:
+            flat = arr.transpose(perm).reshape(-1)
+            strides = tuple(s // itemsize for s in arr.strides)
+    storage = UntypedStorage(flat, dev, backend)
+    return Tensor._make(storage, shape, strides, 0, dtype)
+
+
+def _dense_permutation(arr: Any) -> tuple[int, ...] | None:
+    """The dim order in which ``arr`` is row-major dense (e.g. a transposed result), or None."""
+    if arr.size == 0 or any(s < 0 for s in arr.strides):
+        return None
+    perm = sorted(range(arr.ndim), key=lambda d: (-arr.strides[d], d))
+    expected = arr.itemsize
+    for d in reversed(perm):
+        if arr.shape[d] != 1 and arr.strides[d] != expected:
+            return None
+        expected *= arr.shape[d]
+    return tuple(perm) if arr.transpose(perm).flags.c_contiguous else None
+
+
+def empty_tensor(shape: tuple[int, ...], dtype: D.dtype, dev: device = CPU) -> Tensor:
+    """A new contiguous tensor with uninitialised (here: zeroed) contents."""
+    backend = backend_of(dev)
+    flat = backend.xp.zeros(_numel(shape), dtype=array_dtype(backend, dtype))
+    return Tensor._make(UntypedStorage(flat, dev, backend), shape, contiguous_strides(shape), 0, dtype)
+
+
+def _numel(shape: tuple[int, ...]) -> int:
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def same_device(tensors: Sequence[Tensor]) -> device:
+    """The common device of ``tensors``; zero-dim CPU tensors may join any device, as in torch."""
+    found = None
+    for t in tensors:
+        dev = t._storage.device
+        if found is None or found == dev:
+            found = dev
+            continue
+        if dev.type == "cpu" and not t._shape:
+            continue
+        if found.type == "cpu" and found_is_scalar(tensors, found):
+            found = dev
+            continue
+        raise RuntimeError(
+            f"Expected all tensors to be on the same device, but found at least two devices, {_dev_name(found)} "
+            f"and {_dev_name(dev)}!")
+    return found if found is not None else CPU
+
+
+def found_is_scalar(tensors: Sequence[Tensor], dev: device) -> bool:
+    return all(not t._shape for t in tensors if t._storage.device == dev)
+
+
+def _dev_name(dev: device) -> str:
+    return f"{dev.type}:{dev.index or 0}" if dev.type != "cpu" else "cpu"
+
+
+def cast_array(backend: Any, arr: Any, dtype: D.dtype) -> Any:
+    """``arr`` converted to ``dtype`` as torch's copy kernel does: floats to integers truncate
+    through int64 (so out-of-range values wrap like C casts), anything to bool is ``!= 0``, and
+    complex to real keeps the real part with torch's UserWarning."""
+    xp = backend.xp
+    want = array_dtype(backend, dtype)
+    if arr.dtype == want:
+        return arr
+    kind = arr.dtype.kind
+    if kind == "c" and dtype.category < D.COMPLEX:
+        warn_once("Casting complex values to real discards the imaginary part", stacklevel=4)
+        arr = arr.real
+        kind = "f"
+    if dtype is D.bool:
+        return arr != 0
+    with xp.errstate(all="ignore"):
+        if kind == "f" and dtype.category == D.INTEGER and dtype is not D.int64:
+            return arr.astype("int64").astype(want)
+        return arr.astype(want)
