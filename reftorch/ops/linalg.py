@@ -1,0 +1,625 @@
+"""Matrix products: ``matmul`` (and the ``@`` operator), ``mm``, ``bmm``, ``mv``, ``dot``, ``outer``,
+``addmm``, ``trace`` and ``einsum``, as ATen computes them (aten/src/ATen/native/LinearAlgebra.cpp,
+Linear.cpp, torch/functional.py).
+
+``matmul`` follows ATen's ``_matmul_impl`` case by case (dot, mv, mm, folding a batched operand
+into a matrix, or broadcast ``bmm``), so its results, dtypes and error messages are those of the
+primitive torch reaches. The primitives require equal dtypes (no promotion) and refuse bool.
+Integer products wrap like torch's (computed in int64, then cast); float16 accumulates in float32.
+Results are fresh contiguous tensors, except ``einsum`` results that torch returns as views.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+from .. import _dtype as D
+from .._tensor import Tensor
+from ._util import same_device
+from .elementwise import BINARY_BY_NAME, apply_binary, broadcast_shapes
+from .joining import checked_scalar, fresh_tensor, require_tensor
+from .views import contiguous, diagonal, expand, movedim, mT, permute, reshape, squeeze, t, unsqueeze, view
+
+_CPP_TYPE_NAMES = {
+    D.bool: "bool", D.uint8: "unsigned char", D.int8: "signed char", D.int16: "short int", D.int32: "int",
+    D.int64: "long int", D.float16: "c10::Half", D.bfloat16: "c10::BFloat16", D.float32: "float",
+    D.float64: "double", D.complex64: "c10::complex<float>", D.complex128: "c10::complex<double>",
+}
+
+
+def _no_bool(dtype: D.dtype, kernel: str) -> None:
+    if dtype is D.bool:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _is_trivial(result_numel: int, inner: int) -> bool:
+    """torch's kernels return zeros (or nothing) without dispatching on the dtype when the result is
+    empty or the contracted size is 0, so bool inputs pass there."""
+    return result_numel == 0 or inner == 0
+
+
+def _compute_dtype(dtype: D.dtype) -> str | None:
+    """The NumPy dtype products are computed in: int64 for integers (wrapping like torch's integer
+    kernels), float32 for float16 (torch's CPU accumulation type); None keeps the input dtype."""
+    if dtype.category == D.INTEGER:
+        return "int64"
+    return "float32" if dtype is D.float16 else None
+
+
+def _product(a: Tensor, b: Tensor) -> Any:
+    """``a @ b`` on the backend arrays (same dtype), in torch's accumulation dtype."""
+    xp = a._backend.xp
+    compute = _compute_dtype(a._dtype)
+    x, y = (a._array, b._array) if compute is None else (a._array.astype(compute), b._array.astype(compute))
+    with xp.errstate(all="ignore"):
+        return xp.matmul(x, y)
+
+
+def _matrix_str(m: Tensor) -> str:
+    return f"{m._shape[0]}x{m._shape[1]}"
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    """``torch.mm``: the product of two matrices of the same dtype."""
+    mat2 = require_tensor(mat2, "mm", "mat2", 2)
+    same_device([input, mat2])
+    if input.dim() != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.dim() != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if input._shape[1] != mat2._shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({_matrix_str(input)} and {_matrix_str(mat2)})")
+    if input._dtype is not mat2._dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPE_NAMES[input._dtype]} != "
+            f"{_CPP_TYPE_NAMES[mat2._dtype]}")
+    if not _is_trivial(input._shape[0] * mat2._shape[1], input._shape[1]):
+        _no_bool(input._dtype, "addmm_impl_cpu_")
+    return fresh_tensor(_product(input, mat2), input._dtype, input)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """``torch.bmm``: batched products of (b, n, m) and (b, m, p) tensors of the same dtype."""
+    mat2 = require_tensor(mat2, "bmm", "mat2", 2)
+    same_device([input, mat2])
+    if input.dim() != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.dim() != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    batch, _, inner = input._shape
+    if mat2._shape[:2] != (batch, inner):
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {inner}] but got: "
+            f"[{mat2._shape[0]}, {mat2._shape[1]}].")
+    if _is_trivial(batch * input._shape[1] * mat2._shape[2], inner):
+        # no kernel runs: zeros of batch2's dtype, whatever batch1's
+        shape = (batch, input._shape[1], mat2._shape[2])
+        return fresh_tensor(input._backend.xp.zeros(shape), mat2._dtype, mat2)
+    if input._dtype is not mat2._dtype:
+        raise RuntimeError(
+            f"expected scalar type {input._dtype.scalar_name} but found {mat2._dtype.scalar_name}")
+    _no_bool(input._dtype, "bmm")
+    return fresh_tensor(_product(input, mat2), input._dtype, input)
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """``torch.mv``: matrix @ vector (same dtype)."""
+    vec = require_tensor(vec, "mv", "vec", 2)
+    same_device([input, vec])
+    if input.dim() == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if input.dim() != 2 or vec.dim() != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.dim()}, {vec.dim()}")
+    rows, cols = input._shape
+    if cols != vec._shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{cols}), vec ({vec._shape[0]})")
+    if input._dtype is not vec._dtype:
+        # torch allocates the result with vec's dtype and names (result, mat, vec)
+        raise RuntimeError(
+            f"addmv input tensors must have the same dtype, but got {vec._dtype.scalar_name}, "
+            f"{input._dtype.scalar_name}, and {vec._dtype.scalar_name}")
+    if not _is_trivial(rows, cols):
+        _no_bool(input._dtype, "addmv_impl_cpu")
+    return fresh_tensor(_product(input, vec), input._dtype, input)
+
+
+def dot(input: Tensor, other: Tensor) -> Tensor:
+    """``torch.dot``: the inner product of two 1-D tensors of the same dtype and size (no conjugation)."""
+    other = require_tensor(other, "dot", "other", 2)
+    same_device([input, other])
+    if input.dim() != 1 or other.dim() != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D tensors")
+    if input._dtype is not other._dtype:
+        raise RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {input._dtype.scalar_name} and "
+            f"{other._dtype.scalar_name}")
+    n, m = input._shape[0], other._shape[0]
+    if n != m:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same number of "
+            f"elements, but got {n} and {m} elements respectively")
+    _no_bool(input._dtype, "dot")
+    return fresh_tensor(_product(input, other), input._dtype, input)
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """``torch.outer`` (``ger``): ``input[:, None] * vec2`` with type promotion."""
+    vec2 = require_tensor(vec2, "outer", "vec2", 2)
+    for name, v in (("self", input), ("vec2", vec2)):
+        if v.dim() != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.dim()}-D")
+    return apply_binary(BINARY_BY_NAME["mul"], reshape(input, (-1, 1)), vec2)
+
+
+def _should_fold(tensor1: Tensor, tensor2: Tensor) -> bool:
+    """ATen's ``should_fold``: multiply a >= 3-D operand as one matrix when its batch dims are
+    contiguous (or the other operand requires grad)."""
+    larger = tensor1.dim() >= tensor2.dim()
+    t1 = tensor1 if larger else mT(tensor2)
+    dim_t2 = tensor2.dim() if larger else tensor1.dim()
+    if not (t1.dim() >= 3 and dim_t2 <= 2):
+        return False
+    if (tensor2 if larger else tensor1).requires_grad:
+        return True
+    if tensor1.dim() == 2:
+        return False
+    if t1.numel() == 0:
+        return True
+    return all(t1._stride[i] == t1._stride[i + 1] * t1._shape[i + 1] for i in range(t1.dim() - 2))
+
+
+def _folded_matmul(tensor1: Tensor, tensor2: Tensor) -> Tensor:
+    transpose = tensor2.dim() > tensor1.dim()
+    t1 = mT(tensor2) if transpose else tensor1
+    t2 = (t(tensor1) if tensor1.dim() == 2 else tensor1) if transpose else tensor2
+    output_shape = t1._shape[:-1]
+    folded = reshape(t1, (math.prod(output_shape), t1._shape[-1]))
+    if t2.dim() != 2:
+        return view(mv(folded, t2), output_shape)
+    output = view(mm(folded, t2), output_shape + (t2._shape[1],))
+    return contiguous(mT(output)) if transpose else output
+
+
+def _batched_matmul(tensor1: Tensor, tensor2: Tensor) -> Tensor:
+    d1, d2 = tensor1.dim(), tensor2.dim()
+    n = tensor1._shape[-2] if d1 > 1 else 1
+    m1 = tensor1._shape[-1]
+    batch1 = tensor1._shape[:max(d1 - 2, 0)]
+    m2 = tensor2._shape[-2] if d2 > 1 else tensor2._shape[0]
+    p = tensor2._shape[-1] if d2 > 1 else 1
+    batch2 = tensor2._shape[:max(d2 - 2, 0)]
+    if d1 == 3 and d2 == 3 and batch1[0] != batch2[0]:
+        if batch1[0] == 1 and tensor1.requires_grad:
+            return matmul(squeeze(tensor1, 0), tensor2)
+        if batch2[0] == 1 and tensor2.requires_grad:
+            return matmul(tensor1, squeeze(tensor2, 0))
+    batch = broadcast_shapes(batch1, batch2)
+    count = math.prod(batch)
+    left = reshape(expand(tensor1, batch + (n, m1)), (count, n, m1))
+    if d2 == 1:
+        right = unsqueeze(reshape(expand(tensor2, batch + (m2,)), (count, m2)), 2)
+    else:
+        right = reshape(expand(tensor2, batch + (m2, p)), (count, m2, p))
+    output_shape = batch + ((n,) if d1 > 1 else ()) + ((p,) if d2 > 1 else ())
+    result = bmm(left, right)
+    return view(squeeze(result, -1) if d2 == 1 else result, output_shape)
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    """``torch.matmul`` / ``@``: dot (1-D @ 1-D), mv, mm (a 1-D left operand is a row), and batched
+    products with broadcast batch dims (a 1-D right operand is a column), as ATen's ``_matmul_impl``."""
+    other = require_tensor(other, "matmul", "other", 2)
+    same_device([input, other])
+    d1, d2 = input.dim(), other.dim()
+    if d1 == 0 or d2 == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D")
+    if d1 == 1 and d2 == 1:
+        return dot(input, other)
+    if d1 == 2 and d2 == 1:
+        return mv(input, other)
+    if d1 == 1 and d2 == 2:
+        return squeeze(mm(unsqueeze(input, 0), other), 0)
+    if d1 == 2 and d2 == 2:
+        return mm(input, other)
+    if _should_fold(input, other):
+        return _folded_matmul(input, other)
+    return _batched_matmul(input, other)
+
+
+def _matmul_operator(self: Tensor, other: Any) -> Any:
+    return matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+
+
+def _rmatmul_operator(self: Tensor, other: Any) -> Any:
+    return matmul(other, self) if isinstance(other, Tensor) else NotImplemented
+
+
+def _addmm_values(input: Tensor, mat1: Tensor, mat2: Tensor, beta: Any, alpha: Any) -> Any:
+    """``beta * input + alpha * (mat1 @ mat2)`` with ATen's checks (input broadcast to the product)."""
+    mat1 = require_tensor(mat1, "addmm", "mat1", 2)
+    mat2 = require_tensor(mat2, "addmm", "mat2", 3)
+    same_device([input, mat1, mat2])
+    if input._dtype is not mat2._dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {input._dtype.scalar_name} and "
+                           f"{mat2._dtype.scalar_name}")
+    if mat1._dtype is not mat2._dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {mat1._dtype.scalar_name} and "
+                           f"{mat2._dtype.scalar_name}")
+    for name, m in (("mat1", mat1), ("mat2", mat2)):
+        if m.dim() != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {m.dim()}-D tensor")
+    if mat1._shape[1] != mat2._shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({_matrix_str(mat1)} and {_matrix_str(mat2)})")
+    addend = expand(input, (mat1._shape[0], mat2._shape[1]))
+    if input._dtype is D.bool and addend.numel():
+        if not mat1._shape[1]:
+            # torch scales input by beta out of the kernel: an int64 result for a bool output
+            raise RuntimeError("result type Long can't be cast to the desired output type Bool")
+        _no_bool(input._dtype, "addmm_impl_cpu_")
+    dtype = input._dtype
+    scale_in, scale_prod = checked_scalar(beta, dtype), checked_scalar(alpha, dtype)
+    xp = input._backend.xp
+    compute = _compute_dtype(dtype) or addend._array.dtype
+    product = _product(mat1, mat2)
+    with xp.errstate(all="ignore"):
+        result = xp.asarray(scale_prod, dtype=compute) * product
+        if scale_in != 0:  # beta == 0 ignores input (NaN included)
+            result = result + xp.asarray(scale_in, dtype=compute) * addend._array.astype(compute)
+    return result
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """``torch.addmm``: ``beta * input + alpha * (mat1 @ mat2)``; all three share one dtype, ``input``
+    broadcasts to the product's shape, ``beta`` and ``alpha`` convert to that dtype with overflow
+    checks (floats truncate for integer tensors)."""
+    return fresh_tensor(_addmm_values(input, mat1, mat2, beta, alpha), input._dtype, input)
+
+
+def addmm_(self: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """In-place ``addmm``: ``self`` must already have the product's shape."""
+    values = _addmm_values(self, mat1, mat2, beta, alpha)
+    if values.shape != self._shape:
+        raise RuntimeError(f"Bad in-place call: input tensor size [{', '.join(map(str, self._shape))}] and "
+                           f"output tensor size [{', '.join(map(str, values.shape))}] should match")
+    xp = self._backend.xp
+    with xp.errstate(all="ignore"):
+        xp.copyto(self._array, values, casting="unsafe")
+    self._version_counter.bump()
+    return self
+
+
+def trace(input: Tensor) -> Tensor:
+    """``torch.trace``: the sum of a matrix's main diagonal (integer inputs give int64)."""
+    if input.dim() != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
+    _no_bool(input._dtype, "trace")
+    return _sum(diagonal(input), (0,), keepdim=False)
+
+
+# ----------------------------------------------------------------------------- einsum
+def _sum(x: Tensor, dims: Sequence[int], keepdim: bool) -> Tensor:
+    """``x.sum(dims, keepdim)`` with torch's dtypes: bool and integers sum to int64, float16 accumulates
+    in float32."""
+    dtype = D.int64 if x._dtype.category <= D.INTEGER else x._dtype
+    xp = x._backend.xp
+    with xp.errstate(all="ignore"):
+        values = xp.sum(x._array, axis=tuple(dims), keepdims=keepdim,
+                        dtype="int64" if dtype is D.int64 else _compute_dtype(dtype))
+    return fresh_tensor(values, dtype, x)
+
+
+def _sumproduct_pair(left: Tensor, right: Tensor, sum_dims: list[int]) -> Tensor:
+    """ATen's ``sumproduct_pair`` (keepdim): ``(left * right).sum(sum_dims)`` by permuting both to
+    (batch, rows, summed) x (batch, summed, cols) and one ``bmm``; without summed dims a plain
+    (type-promoting) multiplication."""
+    if not sum_dims:
+        return apply_binary(BINARY_BY_NAME["mul"], left, right)
+    lro, lo, ro = [], [], []
+    lro_size = lo_size = ro_size = sum_size = 1
+    for i in range(left.dim()):
+        sl, sr = left._shape[i] != 1, right._shape[i] != 1
+        if i in sum_dims:
+            if sl and sr:
+                if left._shape[i] != right._shape[i]:
+                    raise RuntimeError("non-broadcast dimensions must match")
+                sum_size *= left._shape[i]
+            elif sl:
+                left = _sum(left, (i,), keepdim=True)
+            elif sr:
+                right = _sum(right, (i,), keepdim=True)
+        elif sl and sr:
+            if left._shape[i] != right._shape[i]:
+                raise RuntimeError("non-broadcast dimensions must match")
+            lro.append(i)
+            lro_size *= left._shape[i]
+        elif sl:
+            lo.append(i)
+            lo_size *= left._shape[i]
+        else:
+            ro.append(i)
+            ro_size *= right._shape[i]
+    if lo and ro and ro[-1] < lo[0]:
+        # torch swaps the operands so that bmm produces the output's memory order directly
+        left, right, lo, ro, lo_size, ro_size = right, left, ro, lo, ro_size, lo_size
+    out_size = tuple([left._shape[d] for d in lro + lo] + [1] * len(sum_dims) + [right._shape[d] for d in ro])
+    order = lro + lo + sum_dims + ro
+    inverse = [0] * len(order)
+    for position, d in enumerate(order):
+        inverse[d] = position
+    left = reshape(permute(left, order), (lro_size, lo_size, sum_size))
+    right = reshape(permute(right, lro + sum_dims + ro + lo), (lro_size, sum_size, ro_size))
+    return permute(view(bmm(left, right), out_size), inverse)
+
+
+_ELLIPSIS = 52
+
+
+def _label_index(char: str) -> int:
+    """Subscripts in [A-Za-z] map to 0..51 (upper case first), as in ATen."""
+    return ord(char) - ord("A") if char.isupper() else ord(char) - ord("a") + 26
+
+
+def _label_char(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else chr(ord("a") + index - 26)
+
+
+def _is_letter(char: str) -> bool:
+    return "a" <= char <= "z" or "A" <= char <= "Z"
+
+
+def _parse_inputs(lhs: str, num_ops: int) -> list[list[int]]:
+    op_labels: list[list[int]] = [[] for _ in range(num_ops)]
+    current, ellipsis_seen, i = 0, False, 0
+    while i < len(lhs):
+        char = lhs[i]
+        if char == ".":
+            if ellipsis_seen:
+                raise RuntimeError(
+                    f"einsum(): found '.' for operand {current} for which an ellipsis was already found")
+            if not (i + 2 < len(lhs) and lhs[i + 1] == "." and lhs[i + 2] == "."):
+                raise RuntimeError(
+                    f"einsum(): found '.' for operand {current} that is not part of any ellipsis")
+            i += 2
+            op_labels[current].append(_ELLIPSIS)
+            ellipsis_seen = True
+        elif char == ",":
+            current += 1
+            if current >= num_ops:
+                raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+            ellipsis_seen = False
+        elif char != " ":
+            if not _is_letter(char):
+                raise RuntimeError(
+                    f"einsum(): invalid subscript given at index {i} in the equation string, subscripts must "
+                    "be in [a-zA-Z]")
+            op_labels[current].append(_label_index(char))
+        i += 1
+    if current != num_ops - 1:
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    return op_labels
+
+
+def _einsum(equation: str, operands: list[Tensor]) -> Tensor:
+    """A port of ATen's ``einsum`` (no contraction path: operands are contracted left to right)."""
+    num_ops = len(operands)
+    if not num_ops:
+        raise RuntimeError("einsum(): must provide at least one operand")
+    arrow = equation.find("->")
+    lhs = equation if arrow < 0 else equation[:arrow]
+    op_labels = _parse_inputs(lhs, num_ops)
+
+    label_count = [0] * _ELLIPSIS
+    ell_num_dim = 0
+    for i, (op, labels) in enumerate(zip(operands, op_labels)):
+        nlabels = len(labels)
+        has_ellipsis = _ELLIPSIS in labels
+        if has_ellipsis:
+            nlabels -= 1
+            ell_num_dim = max(ell_num_dim, op.dim() - nlabels)
+        for label in labels:
+            if label != _ELLIPSIS:
+                label_count[label] += 1
+        if (nlabels > op.dim()) if has_ellipsis else (nlabels != op.dim()):
+            relation = "is more than" if has_ellipsis else "does not match"
+            suffix = "" if has_ellipsis else " and no ellipsis was given"
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({nlabels}) {relation} the number of "
+                f"dimensions ({op.dim()}) for operand {i}{suffix}")
+
+    label_perm, ell_index, out_num_dim, perm_index = _parse_output(equation, arrow, label_count, ell_num_dim)
+    tensors, dim_counts = _align_operands(operands, op_labels, label_perm, perm_index, ell_index, ell_num_dim)
+    result = _contract(tensors, dim_counts, out_num_dim, perm_index)
+    if perm_index > out_num_dim:
+        if num_ops > 1:
+            return view(result, result._shape[:out_num_dim])
+        return _sum(result, range(out_num_dim, perm_index), keepdim=False)
+    return result
+
+
+def _parse_output(equation: str, arrow: int, label_count: list[int], ell_num_dim: int
+                  ) -> tuple[list[int], int, int, int]:
+    """The aligned position of every label: output labels (explicit after ``->``, else the ellipsis
+    then the labels seen once) come first, then the ellipsis if it is summed, then the summed labels.
+    Returns (label positions, ellipsis start, number of output dims, total dims)."""
+    label_perm = [-1] * _ELLIPSIS
+    perm_index = ell_index = 0
+    ell_in_output = False
+    if arrow < 0:
+        perm_index = ell_num_dim
+        ell_in_output = True
+        for label in range(_ELLIPSIS):
+            if label_count[label] == 1:
+                label_perm[label] = perm_index
+                perm_index += 1
+    else:
+        rhs = equation[arrow + 2:]
+        i = 0
+        while i < len(rhs):
+            char = rhs[i]
+            if char == ".":
+                if ell_in_output:
+                    raise RuntimeError(
+                        "einsum(): found '.' for output but an ellipsis (...) was already found")
+                if not (i + 2 < len(rhs) and rhs[i + 1] == "." and rhs[i + 2] == "."):
+                    raise RuntimeError(
+                        "einsum(): found '.' for output that is not part of any ellipsis (...)")
+                i += 2
+                ell_index = perm_index
+                perm_index += ell_num_dim
+                ell_in_output = True
+            elif char != " ":
+                if not _is_letter(char):
+                    raise RuntimeError(
+                        f"einsum(): invalid subscript given at index {arrow + 2 + i} in the equation "
+                        "string, subscripts must be in [a-zA-Z]")
+                label = _label_index(char)
+                if label_count[label] == 0 or label_perm[label] != -1:
+                    problem = "appears more than once in the output" if label_perm[label] > -1 else \
+                        "does not appear in the equation for any input operand"
+                    raise RuntimeError(f"einsum(): output subscript {char} {problem}")
+                label_perm[label] = perm_index
+                perm_index += 1
+            i += 1
+    out_num_dim = perm_index
+    if not ell_in_output:
+        ell_index = perm_index
+        perm_index += ell_num_dim
+    for label in range(_ELLIPSIS):
+        if label_count[label] > 0 and label_perm[label] == -1:
+            label_perm[label] = perm_index
+            perm_index += 1
+
+    return label_perm, ell_index, out_num_dim, perm_index
+
+
+def _contract(tensors: list[Tensor], dim_counts: list[int], out_num_dim: int, perm_index: int) -> Tensor:
+    """Multiply the aligned operands left to right, summing each contracted dim as soon as no later
+    operand has it (ATen's loop without a contraction path)."""
+    while len(tensors) > 1:
+        a, b = tensors.pop(0), tensors.pop(0)
+        sum_dims, a_dims, b_dims = [], [], []
+        for d in range(out_num_dim, perm_index):
+            if a._shape[d] != 1 and b._shape[d] != 1:
+                dim_counts[d] -= 1
+                if dim_counts[d] == 1:
+                    sum_dims.append(d)
+                    dim_counts[d] = 0
+            elif dim_counts[d] == 1:
+                if a._shape[d] != 1:
+                    a_dims.append(d)
+                    dim_counts[d] = 0
+                elif b._shape[d] != 1:
+                    b_dims.append(d)
+                    dim_counts[d] = 0
+        if a_dims:
+            a = _sum(a, a_dims, keepdim=True)
+        if b_dims:
+            b = _sum(b, b_dims, keepdim=True)
+        tensors.insert(0, _sumproduct_pair(a, b, sum_dims))
+    return tensors[0]
+
+
+def _align_operands(operands: list[Tensor], op_labels: list[list[int]], label_perm: list[int],
+                    perm_index: int, ell_index: int, ell_num_dim: int) -> tuple[list[Tensor], list[int]]:
+    """Check sizes, take diagonals of repeated labels and permute/unsqueeze every operand to the
+    common label order; also count the operands with a non-1 size in each aligned dim."""
+    label_size = [1] * _ELLIPSIS
+    ell_sizes = [1] * ell_num_dim
+    dim_counts = [0] * perm_index
+    aligned = []
+    for i, (operand, labels) in enumerate(zip(operands, op_labels)):
+        op = operand
+        permutation = [-1] * perm_index
+        dim = 0
+        for label in labels:
+            if label == _ELLIPSIS:
+                covered = operand.dim() - (len(labels) - 1)
+                for j in range(ell_num_dim - covered, ell_num_dim):
+                    if op._shape[dim] != 1:
+                        if ell_sizes[j] not in (1, op._shape[dim]):
+                            raise RuntimeError(
+                                f"einsum(): dimension {dim} covered by ellipsis in operand {i}has size "
+                                f"{op._shape[dim]} which does not broadcast with previously seen ellipsis "
+                                f"with size {ell_sizes[j]} for the respective dimension")
+                        ell_sizes[j] = op._shape[dim]
+                        dim_counts[ell_index + j] += 1
+                    permutation[ell_index + j] = dim
+                    dim += 1
+            elif permutation[label_perm[label]] == -1:
+                if op._shape[dim] != 1:
+                    if label_size[label] not in (1, op._shape[dim]):
+                        raise RuntimeError(
+                            f"einsum(): subscript {_label_char(label)} has size {op._shape[dim]} for operand "
+                            f"{i} which does not broadcast with previously seen size {label_size[label]}")
+                    label_size[label] = op._shape[dim]
+                    dim_counts[label_perm[label]] += 1
+                permutation[label_perm[label]] = dim
+                dim += 1
+            else:
+                previous = permutation[label_perm[label]]
+                if op._shape[dim] != op._shape[previous]:
+                    raise RuntimeError(
+                        f"einsum(): subscript {_label_char(label)} is repeated for operand {i} but the sizes "
+                        f"don't match, {op._shape[dim]} != {op._shape[previous]}")
+                op = movedim(diagonal(op, 0, previous, dim), -1, previous)
+        for k, value in enumerate(permutation):
+            if value == -1:
+                op = unsqueeze(op, dim)
+                permutation[k] = dim
+                dim += 1
+        aligned.append(permute(op, permutation))
+    return aligned, dim_counts
+
+
+def _sublist_label(value: Any) -> str:
+    if value is Ellipsis:
+        return "..."
+    if isinstance(value, numbers.Integral) and 0 <= value < 52:
+        return _label_char(int(value))
+    raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+
+
+def einsum(*args: Any) -> Tensor:
+    """``torch.einsum(equation, *operands)`` (operands may also be one list), or the sublist form
+    ``einsum(op1, [0, 1], op2, [1, 2], [0, 2])``. Without ``->`` the output is the ellipsis dims then
+    the labels seen once, in alphabetical order (upper case first). Summation without a second operand
+    follows ``sum`` (integers give int64); pairs of operands multiply with promotion, or contract through
+    ``bmm`` (equal dtypes required). A single operand without summation gives a view."""
+    if len(args) < 2:
+        raise ValueError("einsum(): must specify the equation string and at least one operand, or at least "
+                         "one operand and its subscripts list")
+    if isinstance(args[0], Tensor):
+        equation = ",".join("".join(_sublist_label(s) for s in labels) for labels in args[1::2])
+        if len(args) % 2 == 1:
+            equation += "->" + "".join(_sublist_label(s) for s in args[-1])
+            operands = args[:-1:2]
+        else:
+            operands = args[::2]
+    else:
+        equation, operands = args[0], args[1:]
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        return einsum(equation, *operands[0])
+    if not isinstance(equation, str):
+        raise TypeError(
+            f"einsum(): argument 'equation' (position 1) must be str, not {type(equation).__name__}")
+    for i, op in enumerate(operands):
+        if not isinstance(op, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 1, but got {type(op).__name__}")
+    same_device(list(operands))
+    return _einsum(equation, list(operands))
+
+
+FUNCTIONS: dict[str, Any] = {
+    "matmul": matmul, "mm": mm, "bmm": bmm, "mv": mv, "dot": dot, "outer": outer, "ger": outer,
+    "addmm": addmm, "trace": trace, "einsum": einsum,
+}
+METHODS: dict[str, Any] = {
+    "matmul": matmul, "mm": mm, "bmm": bmm, "mv": mv, "dot": dot, "outer": outer, "ger": outer,
+    "addmm": addmm, "addmm_": addmm_, "trace": trace,
+    "__matmul__": _matmul_operator, "__rmatmul__": _rmatmul_operator,
+}
