@@ -1,0 +1,179 @@
+"""Elementwise ops against torch: promotion kinds, broadcasting, in-place dtype rules, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import DTYPE_NAMES, check
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reftorch.ops.elementwise import BINARY, UNARY
+
+REAL = tuple(d for d in DTYPE_NAMES if not d.startswith("complex"))
+small_shapes = st.lists(st.integers(1, 3), max_size=3).map(tuple)
+
+
+def _values(shape, dtype, seed):
+    rng = np.random.default_rng(seed)
+    if dtype == "bool":
+        return np.asarray(rng.integers(0, 2, shape).astype(bool))
+    if dtype.startswith("uint"):
+        return np.asarray(rng.integers(0, 6, shape).astype(dtype))
+    if dtype.startswith("int"):
+        return np.asarray(rng.integers(-5, 6, shape).astype(dtype))
+    values = rng.uniform(-3, 3, shape)
+    if dtype.startswith("complex"):
+        values = values + 1j * rng.uniform(-3, 3, shape)
+    return np.asarray(values.astype(dtype))
+
+
+def _tensor(T, array):
+    return T.from_numpy(array.copy())
+
+
+@pytest.mark.parametrize("spec", UNARY, ids=[s.name for s in UNARY])
+@given(dtype=st.sampled_from(DTYPE_NAMES), shape=small_shapes, seed=st.integers(0, 2**16))
+def test_unary_matches_torch(spec, dtype, shape, seed):
+    array = _values(shape, dtype, seed)
+    check(lambda T: getattr(T, spec.name)(_tensor(T, array)))
+    if spec.inplace:
+        def inplace(T):
+            x = _tensor(T, array)
+            getattr(x, spec.name + "_")()
+            return x
+
+        check(inplace)
+
+
+@pytest.mark.parametrize("spec", BINARY, ids=[s.name for s in BINARY])
+@given(a=st.sampled_from(REAL), b=st.sampled_from(REAL), shapes=st.tuples(small_shapes, small_shapes),
+       seed=st.integers(0, 2**16), scalar=st.sampled_from([2, -1, 1.5, True, 0]))
+def test_binary_matches_torch(spec, a, b, shapes, seed, scalar):
+    x, y = _values(shapes[0], a, seed), _values(shapes[1], b, seed + 1)
+    check(lambda T: getattr(T, spec.name)(_tensor(T, x), _tensor(T, y)))
+    check(lambda T: getattr(T, spec.name)(_tensor(T, x), scalar))
+    if spec.inplace:
+        def inplace(T):
+            t = _tensor(T, x)
+            getattr(t, spec.name + "_")(_tensor(T, y))
+            return t
+
+        check(inplace)
+
+
+@given(a=st.sampled_from(DTYPE_NAMES), b=st.sampled_from(DTYPE_NAMES), seed=st.integers(0, 2**16),
+       alpha=st.sampled_from([1, 2, 0.5]), rounding=st.sampled_from([None, "floor", "trunc"]))
+def test_add_sub_div_with_options(a, b, seed, alpha, rounding):
+    x, y = _values((2, 3), a, seed), _values((3,), b, seed + 1)
+    check(lambda T: T.add(_tensor(T, x), _tensor(T, y), alpha=alpha))
+    check(lambda T: T.sub(_tensor(T, x), _tensor(T, y), alpha=alpha))
+    if not a.startswith("complex") and not b.startswith("complex"):
+        check(lambda T: T.div(_tensor(T, x), _tensor(T, y) + (T.ones(3, dtype=getattr(T, b)) if b != "bool" else 0),
+                              rounding_mode=rounding))
+
+
+OPERATOR_PROGRAMS = {
+    "add": lambda x, y: x + y, "radd": lambda x, y: 2 + x, "sub": lambda x, y: x - y, "rsub": lambda x, y: 2 - x,
+    "mul": lambda x, y: x * y, "rmul": lambda x, y: 2.5 * x, "truediv": lambda x, y: x / y,
+    "rtruediv": lambda x, y: 2 / x, "floordiv": lambda x, y: x // y, "mod": lambda x, y: x % y,
+    "pow": lambda x, y: x ** 2, "rpow": lambda x, y: 2 ** x, "neg": lambda x, y: -x, "abs": lambda x, y: abs(x),
+    "and": lambda x, y: x & y, "or": lambda x, y: x | y, "xor": lambda x, y: x ^ y, "invert": lambda x, y: ~x,
+    "eq": lambda x, y: x == y, "ne": lambda x, y: x != y, "lt": lambda x, y: x < y, "ge": lambda x, y: x >= 1,
+    "lshift": lambda x, y: x << 1,
+}
+
+
+@pytest.mark.parametrize("name", list(OPERATOR_PROGRAMS))
+@given(a=st.sampled_from(REAL), b=st.sampled_from(REAL), seed=st.integers(0, 2**16))
+def test_python_operators(name, a, b, seed):
+    x, y = _values((2, 2), a, seed), _values((2,), b, seed + 1) + (1 if b not in ("bool",) else True)
+    check(lambda T: OPERATOR_PROGRAMS[name](_tensor(T, x), _tensor(T, y)))
+
+
+def test_inplace_operators_keep_identity_and_dtype_rules():
+    def program(T):
+        x = T.ones(3)
+        y = x
+        x += 1
+        x *= T.tensor([1.0, 2.0, 3.0])
+        x /= 2
+        return x, y is x, x._version
+
+    check(program)
+    check(lambda T: T.tensor([1, 2]).add_(1.5))
+    check(lambda T: T.tensor([1, 2]).div_(2))
+    check(lambda T: T.zeros(3).add_(T.zeros(2, 3)))
+
+
+def test_failed_inplace_leaves_tensor_unchanged():
+    def program(T):
+        x = T.tensor([1, 2])
+        try:
+            x.add_(1.5)
+        except RuntimeError:
+            pass
+        y = T.zeros(3)
+        try:
+            y.add_(T.ones(2, 3))
+        except RuntimeError:
+            pass
+        z = T.zeros(3).expand(2, 3)
+        try:
+            z.mul_(2)
+        except RuntimeError:
+            pass
+        return x, y, x._version, y._version
+
+    check(program)
+
+
+def test_errors():
+    check(lambda T: T.tensor([True]) - T.tensor([True]))
+    check(lambda T: -T.tensor([True]))
+    check(lambda T: T.tensor([1.0]) & T.tensor([1.0]))
+    check(lambda T: T.tensor([1]) // 0)
+    check(lambda T: T.tensor([1]) % 0)
+    check(lambda T: T.tensor([2]) ** -1)
+    check(lambda T: T.zeros(3) + T.zeros(2))
+    check(lambda T: T.zeros(3).expand(2, 3).add_(1))
+    check(lambda T: T.tensor([1, 2]).add(T.tensor([1, 2]), alpha=1.5))
+    check(lambda T: T.div(T.ones(2), 2, rounding_mode="x"))
+    check(lambda T: ~T.tensor([1.0]))
+    check(lambda T: T.relu(T.tensor([True])))
+    check(lambda T: T.abs(T.tensor([True])))
+    check(lambda T: T.sign(T.tensor([1 + 1j])))
+    check(lambda T: T.floor(T.tensor([1 + 1j])))
+    check(lambda T: T.frac(T.tensor([1])))
+    check(lambda T: T.tensor([1]) + "a")
+    check(lambda T: T.tensor([1]) == "a")
+
+
+@given(seed=st.integers(0, 2**16), lo=st.sampled_from([None, -1, 0.5, -2]), hi=st.sampled_from([None, 1, 2.5]),
+       dtype=st.sampled_from(("int64", "float32", "float64", "int32")))
+def test_clamp(seed, lo, hi, dtype):
+    x = _values((4,), dtype, seed)
+    check(lambda T: T.clamp(_tensor(T, x), lo, hi))
+    check(lambda T: _tensor(T, x).clamp(min=lo))
+    check(lambda T: _tensor(T, x).clamp_(lo, hi))
+    check(lambda T: _tensor(T, x).clamp(T.zeros(4, dtype=getattr(T, dtype)), T.ones(4, dtype=getattr(T, dtype))))
+
+
+def test_where_and_masked_fill():
+    check(lambda T: T.where(T.tensor([1, 5, 9]) > 2, T.tensor([1, 5, 9]), 0.5))
+    check(lambda T: T.where(T.tensor([1, 5, 9]) > 2, 1, 0))
+    check(lambda T: T.where(T.tensor([1, 5, 9]) > 2, 1.0, 0))
+    check(lambda T: T.where(T.tensor([1, 5, 9]), 1, 0))
+    check(lambda T: T.where(T.tensor([[1, 0], [0, 3]]) > 0))
+    check(lambda T: T.where(T.ones(3) > 0, T.ones(3), T.ones(2)))
+    check(lambda T: T.tensor([1, 5, 9]).masked_fill(T.tensor([1, 5, 9]) > 2, 0.5))
+    check(lambda T: T.tensor([1, 5, 9]).masked_fill(T.tensor([1, 5, 9]), 0))
+    check(lambda T: T.tensor([1, 5, 9]).masked_fill(T.tensor([True, False, True]), T.tensor([1, 2])))
+    check(lambda T: T.ones(2, 3).masked_fill_(T.tensor([True, False, True]), 7.0))
+    check(lambda T: T.where(T.tensor([True, False]), 1, 0).bool() & T.tensor([True, True]))
+
+
+def test_round_with_decimals():
+    check(lambda T: T.round(T.tensor([2.5, 0.5, 1.5, -0.5])))
+    check(lambda T: T.round(T.tensor([1.2345, -2.5678]), decimals=2))
+    check(lambda T: T.round(T.tensor([1, 2])))
