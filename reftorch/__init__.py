@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import random
+from . import autograd, random
 from ._device import device
 from ._dtype import (
     bfloat16,
@@ -29,6 +29,7 @@ from ._size import Size
 from ._storage import TypedStorage, UntypedStorage
 from ._tensor import Tensor
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .ops import FUNCTIONS as _FUNCTIONS
 from .random import (
     Generator,

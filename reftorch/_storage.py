@@ -16,12 +16,13 @@ from ._warnings import warn_once
 class UntypedStorage:
     """A flat buffer on one device. ``array`` is the 1-D backend array holding the elements."""
 
-    __slots__ = ("array", "device", "backend", "__weakref__")
+    __slots__ = ("array", "device", "backend", "resizable", "__weakref__")
 
-    def __init__(self, array: Any, device_: device, backend: Any):
+    def __init__(self, array: Any, device_: device, backend: Any, resizable: bool = True):
         self.array = array
         self.device = device_
         self.backend = backend
+        self.resizable = resizable  # False for memory borrowed from NumPy (torch.from_numpy)
 
     def data_ptr(self) -> int:
         """Address of the first byte of the buffer (equal for every view of it); 0 for an empty

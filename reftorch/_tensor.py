@@ -8,9 +8,11 @@ Operators and most methods delegate to :mod:`reftorch.ops`, which installs them 
 from __future__ import annotations
 
 import operator
+import warnings
 from typing import Any
 
 from . import _dtype as D
+from ._autograd_state import STATE as GRAD_MODE
 from ._device import device
 from ._size import Size
 from ._storage import TypedStorage, UntypedStorage, VersionCounter
@@ -26,10 +28,17 @@ class Tensor:
     """
 
     __slots__ = (
-        "_storage", "_shape", "_stride", "_offset", "_dtype", "_cached_array", "_version_counter",
-        "_requires_grad", "_grad", "_grad_fn", "_base", "_retains_grad", "_is_param", "__weakref__",
-        "__dict__",
+        "_storage", "_shape", "_stride", "_offset", "_dtype", "_cached_array", "_version_counter", "_base",
+        "__weakref__", "__dict__",
     )
+    # Autograd state: class-level defaults, set on an instance only when it differs (cheap creation).
+    _requires_grad = False
+    _grad = None
+    _grad_fn = None
+    _output_nr = 0
+    _accumulator = None
+    _retains_grad = False
+    _is_inference = False
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Tensor:
         from .ops.creation import legacy_construct
@@ -52,12 +61,9 @@ class Tensor:
         t._dtype = dtype
         t._cached_array = None
         t._version_counter = version if version is not None else VersionCounter()
-        t._requires_grad = False
-        t._grad = None
-        t._grad_fn = None
         t._base = base
-        t._retains_grad = False
-        t._is_param = False
+        if GRAD_MODE.inference:
+            t._is_inference = True
         return t
 
     def _view_of(self, shape: tuple[int, ...], stride: tuple[int, ...], offset: int) -> Tensor:
@@ -67,12 +73,14 @@ class Tensor:
 
     @property
     def _array(self) -> Any:
-        """The backend array viewing exactly this tensor's elements (writes go to the storage)."""
-        arr = self._cached_array
-        if arr is None:
-            arr = self._cached_array = self._storage.backend.strided_view(
-                self._storage.array, self._offset, self._shape, self._stride)
-        return arr
+        """The backend array viewing exactly this tensor's elements (writes go to the storage). The
+        cached view is rebuilt when the storage's buffer was replaced (``resize_`` growing it)."""
+        cached = self._cached_array
+        flat = self._storage.array
+        if cached is None or cached[0] is not flat:
+            cached = self._cached_array = (flat, self._storage.backend.strided_view(
+                flat, self._offset, self._shape, self._stride))
+        return cached[1]
 
     def _set_metadata(self, shape: tuple[int, ...], stride: tuple[int, ...], offset: int) -> None:
         """In-place metadata change (``transpose_``, ``squeeze_``...): drops the cached array."""
@@ -141,7 +149,8 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
-        """True for tensors not produced by a recorded op (everything, until autograd records ops)."""
+        """True for tensors that no recorded op produced (everything that does not require grad,
+        and tensors the user created with ``requires_grad=True``)."""
         return self._grad_fn is None
 
     @property
@@ -170,6 +179,15 @@ class Tensor:
 
     @property
     def grad(self) -> Tensor | None:
+        """The accumulated gradient of a leaf; reading it on a non-leaf that did not ``retain_grad()``
+        warns (UserWarning) and gives None, as in torch."""
+        if self._grad_fn is not None and not self._retains_grad and self._requires_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
+                "Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more information.", UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter

@@ -21,8 +21,16 @@ class Backend(ABC):
         return True
 
     def array_dtype(self, name: str) -> Any:
-        """The backend's dtype object for a NumPy dtype name (``"float32"``)."""
-        return self.xp.dtype(name)
+        """The backend's dtype object for a NumPy dtype name (``"float32"``), cached."""
+        cache = self.__dict__.setdefault("_dtypes", {})
+        found = cache.get(name)
+        if found is None:
+            found = cache[name] = self.xp.dtype(name)
+        return found
+
+    def quiet(self) -> Any:
+        """A context in which floating-point exceptions raise no warnings (torch never warns)."""
+        return self.xp.errstate(all="ignore")
 
     @abstractmethod
     def to_host(self, array: Any) -> Any:

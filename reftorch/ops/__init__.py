@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from .._tensor import Tensor
+from ..autograd import tensor_methods
 from . import (
     conversion,
     creation,
@@ -30,3 +31,8 @@ for _module in MODULES:
         setattr(Tensor, _name, _method)
     for _name, _getter in getattr(_module, "PROPERTIES", {}).items():
         setattr(Tensor, _name, property(_getter, doc=_getter.__doc__))
+for _name, _method in tensor_methods.METHODS.items():
+    setattr(Tensor, _name, _method)
+for _name, _getter in tensor_methods.PROPERTIES.items():
+    setattr(Tensor, _name, property(_getter, doc=_getter.__doc__))
+Tensor.data = tensor_methods.DATA

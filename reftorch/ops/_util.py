@@ -76,9 +76,10 @@ def backend_of(dev: device) -> Any:
 
 def array_dtype(backend: Any, dtype: D.dtype) -> Any:
     """The backend dtype storing ``dtype``; a clear TypeError for dtypes reftorch cannot store."""
-    if dtype.array_name is None:
+    name = dtype.array_name
+    if name is None:
         raise TypeError(f"reftorch cannot store {dtype}: its array backends have no such dtype")
-    return backend.array_dtype(dtype.array_name)
+    return backend.array_dtype(name)
 
 
 def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None) -> Tensor:
@@ -95,8 +96,9 @@ def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None)
     if arr.dtype != want:
         arr = arr.astype(want)
     shape = arr.shape
-    itemsize = arr.itemsize
     if arr.flags.c_contiguous:
+        if len(shape) == 1:
+            return Tensor._make(UntypedStorage(arr, dev, backend), shape, (1,), 0, dtype)
         flat = arr.reshape(-1)
         strides = contiguous_strides(shape)
     else:
@@ -107,7 +109,7 @@ def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None)
             strides = contiguous_strides(shape)
         else:
             flat = arr.transpose(perm).reshape(-1)
-            strides = tuple(s // itemsize for s in arr.strides)
+            strides = tuple(s // arr.itemsize for s in arr.strides)
     storage = UntypedStorage(flat, dev, backend)
     return Tensor._make(storage, shape, strides, 0, dtype)
 
@@ -130,6 +132,14 @@ def empty_tensor(shape: tuple[int, ...], dtype: D.dtype, dev: device = CPU) -> T
     backend = backend_of(dev)
     flat = backend.xp.zeros(_numel(shape), dtype=array_dtype(backend, dtype))
     return Tensor._make(UntypedStorage(flat, dev, backend), shape, contiguous_strides(shape), 0, dtype)
+
+
+def empty_strided(shape: tuple[int, ...], stride: tuple[int, ...], dtype: D.dtype, dev: device = CPU) -> Tensor:
+    """``torch.empty_strided``: a new storage just large enough for the given geometry (zeroed)."""
+    backend = backend_of(dev)
+    extent = 0 if 0 in shape else 1 + sum((n - 1) * s for n, s in zip(shape, stride))
+    flat = backend.xp.zeros(extent, dtype=array_dtype(backend, dtype))
+    return Tensor._make(UntypedStorage(flat, dev, backend), tuple(shape), tuple(stride), 0, dtype)
 
 
 def _numel(shape: tuple[int, ...]) -> int:
@@ -170,7 +180,6 @@ def cast_array(backend: Any, arr: Any, dtype: D.dtype) -> Any:
     """``arr`` converted to ``dtype`` as torch's copy kernel does: floats to integers truncate
     through int64 (so out-of-range values wrap like C casts), anything to bool is ``!= 0``, and
     complex to real keeps the real part with torch's UserWarning."""
-    xp = backend.xp
     want = array_dtype(backend, dtype)
     if arr.dtype == want:
         return arr
@@ -181,7 +190,7 @@ def cast_array(backend: Any, arr: Any, dtype: D.dtype) -> Any:
         kind = "f"
     if dtype is D.bool:
         return arr != 0
-    with xp.errstate(all="ignore"):
+    with backend.quiet():
         if kind == "f" and dtype.category == D.INTEGER and dtype is not D.int64:
             return arr.astype("int64").astype(want)
         return arr.astype(want)

@@ -11,6 +11,10 @@ from typing import Any
 from .. import _dtype as D
 from .._device import as_device, device
 from .._tensor import Tensor
+from ..autograd.copy_grads import record_copy, record_fill, record_zero
+from ..autograd.grad_mode import STATE
+from ..autograd.inplace import apply_inplace
+from ..autograd.view_grads import record_view
 from ._util import backend_of, cast_array, from_array
 from .elementwise import broadcast_shapes, check_writable
 
@@ -24,10 +28,12 @@ def _convert(self: Tensor, dtype: D.dtype, dev: device, copy: bool) -> Tensor:
     values = cast_array(src_backend, self._array, dtype)
     if dev != self.device:
         target = backend_of(dev)
-        return from_array(target.from_host(src_backend.to_host(values).copy()), dtype, dev, target)
-    if values is self._array:
-        values = values.copy()
-    return from_array(values, dtype, dev, src_backend)
+        out = from_array(target.from_host(src_backend.to_host(values).copy()), dtype, dev, target)
+    else:
+        out = from_array(values.copy() if values is self._array else values, dtype, dev, src_backend)
+    if STATE.enabled and self._requires_grad and (dtype.is_floating_point or dtype.is_complex):
+        record_view("ToCopyBackward0", out, self, (self.device, self._dtype))
+    return out
 
 
 def _same_device_kind(a: device, b: device) -> bool:
@@ -105,27 +111,56 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
             f"output with shape [{', '.join(map(str, self._shape))}] doesn't match the broadcast shape "
             f"[{', '.join(map(str, shape))}]")
     check_writable(self)
-    values = src._array
-    if src.device != self.device:
-        values = self._backend.from_host(src._backend.to_host(values).copy())
-    values = cast_array(self._backend, values, self._dtype)
-    self._backend.xp.copyto(self._array, values)
+    if STATE.enabled and (self._requires_grad or src._requires_grad):
+        return apply_inplace(self, lambda snap: _copied(snap, src))
+    self._backend.xp.copyto(self._array, _source_values(self, src))
     self._version_counter.bump()
     return self
 
 
+def _source_values(self: Tensor, src: Tensor) -> Any:
+    values = src._array
+    if src.device != self.device:
+        values = self._backend.from_host(src._backend.to_host(values).copy())
+    return cast_array(self._backend, values, self._dtype)
+
+
+def _copied(target: Tensor, src: Tensor) -> Tensor:
+    """Out-of-place twin of ``target.copy_(src)`` (for autograd)."""
+    xp = target._backend.xp
+    values = xp.array(xp.broadcast_to(_source_values(target, src), target._shape), copy=True)
+    out = from_array(values, target._dtype, target.device, target._backend)
+    record_copy(out, target, src)
+    return out
+
+
 def fill_(self: Tensor, value: Any) -> Tensor:
     """Sets every element to ``value`` (a number or a zero-dim tensor), cast to this dtype."""
-    if isinstance(value, Tensor):
+    tensor_value = value if isinstance(value, Tensor) else None
+    if tensor_value is not None:
         if value.dim() != 0:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
         value = value.item()
     backend = self._backend
     scalar = cast_array(backend, backend.xp.asarray(value), self._dtype)
+    if STATE.enabled and (self._requires_grad or (tensor_value is not None and tensor_value._requires_grad)):
+        return apply_inplace(self, lambda snap: _filled(snap, scalar, tensor_value))
     self._array[...] = scalar
     self._version_counter.bump()
     return self
+
+
+def _filled(target: Tensor, scalar: Any, tensor_value: Tensor | None) -> Tensor:
+    """Out-of-place twin of ``fill_``/``zero_`` (for autograd)."""
+    xp = target._backend.xp
+    out = from_array(xp.full(target._shape, scalar, dtype=target._array.dtype), target._dtype, target.device,
+                     target._backend)
+    if tensor_value is None and not scalar:
+        record_zero(out, target)
+    else:
+        record_fill(out, target, tensor_value if tensor_value is not None else scalar)
+    return out
 
 
 def zero_(self: Tensor) -> Tensor:

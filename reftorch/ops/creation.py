@@ -129,7 +129,7 @@ def _check_fits(values: Any, target: D.dtype, xp: Any) -> None:
     if values.dtype.kind in "iu" and not target.is_signed:
         low = -info.max  # c10::overflows lets negative ints wrap into unsigned types
     if values.size and values.dtype.kind in "iuf":
-        with xp.errstate(all="ignore"):
+        with backend_of(CPU).quiet():
             bad = (values < low) | (values > info.max) | xp.isnan(values)
         if bad.any():
             raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
@@ -175,7 +175,8 @@ def from_numpy(array: Any) -> Tensor:
     strides = tuple(s // itemsize for s in array.strides)
     span = 1 + sum((n - 1) * s for n, s in zip(array.shape, strides)) if array.size else 0
     flat = backend.xp.lib.stride_tricks.as_strided(array, shape=(span,), strides=(itemsize,))
-    return Tensor._make(UntypedStorage(flat, CPU, backend), tuple(array.shape), strides, 0, dtype)
+    storage = UntypedStorage(flat, CPU, backend, resizable=False)
+    return Tensor._make(storage, tuple(array.shape), strides, 0, dtype)
 
 
 def _rebuild_from_host(values: Any, requires_grad: bool) -> Tensor:
@@ -344,6 +345,29 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: D.dtype | None 
     return _finish(from_array(values, target, dev, backend), requires_grad)
 
 
+def range_(start: Any, end: Any, step: Any = 1, *, dtype: D.dtype | None = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """Deprecated ``torch.range``: like ``arange`` but *including* ``end``, and of the default float
+    dtype even for integer arguments; warns (UserWarning) on every call, as torch does."""
+    import warnings
+
+    warnings.warn(
+        "torch.range is deprecated and will be removed in a future release because its behavior is inconsistent "
+        "with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).",
+        UserWarning, stacklevel=2)
+    start, end, step = (_number(v, "range") for v in (start, end, step))
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    target = dtype or D.get_default_dtype()
+    count = int(math.floor((end - start) / step)) + 1
+    dev = _target_device(device)
+    backend = backend_of(dev)
+    values = start + step * backend.xp.arange(count, dtype="float64")
+    return _finish(from_array(values, target, dev, backend), requires_grad)
+
+
 def linspace(start: Any, end: Any, steps: int, *, dtype: D.dtype | None = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """``torch.linspace``: ``steps`` is required; the CPU kernel fills the first half from ``start`` and
@@ -454,7 +478,8 @@ randn_like = _like_random(randn)
 FUNCTIONS = {
     "tensor": tensor, "as_tensor": as_tensor, "from_numpy": from_numpy, "full": full, "zeros": zeros,
     "ones": ones, "empty": empty, "zeros_like": zeros_like, "ones_like": ones_like, "empty_like": empty_like,
-    "full_like": full_like, "arange": arange, "linspace": linspace, "eye": eye, "rand": rand, "randn": randn,
+    "full_like": full_like, "arange": arange, "range": range_, "linspace": linspace, "eye": eye, "rand": rand,
+    "randn": randn,
     "randint": randint, "randperm": randperm, "rand_like": rand_like, "randn_like": randn_like,
 }
 METHODS = {

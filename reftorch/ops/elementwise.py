@@ -24,6 +24,9 @@ from .. import _dtype as D
 from .._promotion import can_cast, result_type_of
 from .._strides import has_internal_overlap
 from .._tensor import Tensor
+from ..autograd.elementwise_grads import BINARY_GRADS, NOT_IMPLEMENTED, UNARY_GRADS, record_binary, record_unary
+from ..autograd.grad_mode import STATE
+from ..autograd.inplace import apply_inplace
 from ._util import array_dtype, from_array, same_device
 
 DEFAULT, INT_TO_FLOAT, COMPLEX_TO_FLOAT, ALWAYS_BOOL, BOOL_TO_LONG = (
@@ -100,6 +103,12 @@ class Binary:
     inplace: bool = True
     aliases: tuple[str, ...] = field(default=())
     tensor_only: bool = False  # torch's signature takes no Python scalar for ``other``
+    grad_key: str | None = "same"  # entry of BINARY_GRADS ("same": the op's name; None: not differentiable)
+
+    def __post_init__(self) -> None:
+        if self.grad_key == "same":
+            object.__setattr__(self, "grad_key", self.name if self.name in BINARY_GRADS or
+                               self.name in NOT_IMPLEMENTED else None)
 
 
 # ----------------------------------------------------------------------------- dtype checks
@@ -279,6 +288,7 @@ UNARY: tuple[Unary, ...] = (
     Unary("floor", _same_for_ints("floor"), check=_rounding("floor")),
     Unary("ceil", _same_for_ints("ceil"), check=_rounding("ceil")),
     Unary("trunc", _same_for_ints("trunc"), check=_rounding("trunc")),
+    Unary("conj_physical", _ufunc("conjugate")),
     Unary("frac", _frac, check=_reject({D.BOOL, D.INTEGER, D.COMPLEX}, "frac_cpu")),
     Unary("square", _ufunc("square"), BOOL_TO_LONG),
     Unary("bitwise_not", _ufunc("invert"), check=_reject({D.FLOATING, D.COMPLEX}, "bitwise_not_cpu")),
@@ -289,6 +299,9 @@ UNARY: tuple[Unary, ...] = (
     Unary("signbit", _signbit, ALWAYS_BOOL, _reject(
         {D.COMPLEX}, message="signbit is not implemented for complex tensors."), inplace=False),
 )
+
+_NOT_INTEGRAL = {D.FLOATING, D.COMPLEX}
+_NOT_SHIFTABLE = {D.BOOL, D.FLOATING, D.COMPLEX}
 
 BINARY: tuple[Binary, ...] = (
     Binary("mul", _ufunc("multiply"), aliases=("multiply",)),
@@ -315,11 +328,11 @@ BINARY: tuple[Binary, ...] = (
     Binary("logical_and", _logical("logical_and"), ALWAYS_BOOL, tensor_only=True),
     Binary("logical_or", _logical("logical_or"), ALWAYS_BOOL, tensor_only=True),
     Binary("logical_xor", _logical("logical_xor"), ALWAYS_BOOL, tensor_only=True),
-    Binary("bitwise_and", _ufunc("bitwise_and"), check=_reject_promoted({D.FLOATING, D.COMPLEX}, "bitwise_and_cpu")),
-    Binary("bitwise_or", _ufunc("bitwise_or"), check=_reject_promoted({D.FLOATING, D.COMPLEX}, "bitwise_or_cpu")),
-    Binary("bitwise_xor", _ufunc("bitwise_xor"), check=_reject_promoted({D.FLOATING, D.COMPLEX}, "bitwise_xor_cpu")),
-    Binary("bitwise_left_shift", _ufunc("left_shift"), check=_reject_promoted({D.BOOL, D.FLOATING, D.COMPLEX}, "lshift_cpu")),
-    Binary("bitwise_right_shift", _ufunc("right_shift"), check=_reject_promoted({D.BOOL, D.FLOATING, D.COMPLEX}, "rshift_cpu")),
+    Binary("bitwise_and", _ufunc("bitwise_and"), check=_reject_promoted(_NOT_INTEGRAL, "bitwise_and_cpu")),
+    Binary("bitwise_or", _ufunc("bitwise_or"), check=_reject_promoted(_NOT_INTEGRAL, "bitwise_or_cpu")),
+    Binary("bitwise_xor", _ufunc("bitwise_xor"), check=_reject_promoted(_NOT_INTEGRAL, "bitwise_xor_cpu")),
+    Binary("bitwise_left_shift", _ufunc("left_shift"), check=_reject_promoted(_NOT_SHIFTABLE, "lshift_cpu")),
+    Binary("bitwise_right_shift", _ufunc("right_shift"), check=_reject_promoted(_NOT_SHIFTABLE, "rshift_cpu")),
 )
 
 
@@ -368,27 +381,41 @@ def apply_binary(spec: Binary, a: Any, b: Any, out: Tensor | None = None, before
     """Run a binary op with torch's promotion, broadcasting and in-place rules. In-place ops check
     the output shape and dtype before the kernel's own dtype support, as TensorIterator does;
     ``before`` runs after the dtype check (argument checks torch makes in the kernel) and ``options``
-    are passed to the computation."""
-    _check_operand(b, spec)
-    promoted = _promote(a, b)
-    tensors = [x for x in (a, b) if isinstance(x, Tensor)]
-    dev = same_device(tensors) if len(tensors) > 1 else tensors[0].device
-    shape = broadcast_shapes(*(t._shape for t in tensors))
+    are passed to the computation. The op is recorded for autograd when an operand requires grad."""
+    a_tensor, b_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
+    if not b_tensor:
+        _check_operand(b, spec)
+    if a_tensor and b_tensor:
+        promoted = a._dtype if a._dtype is b._dtype else _promote(a, b)
+        dev = a._storage.device
+        if b._storage.device != dev:
+            dev = same_device((a, b))
+        shape = a._shape if a._shape == b._shape else broadcast_shapes(a._shape, b._shape)
+        backend = a._storage.backend
+    else:
+        promoted = _promote(a, b)
+        tensor = a if a_tensor else b
+        dev, shape, backend = tensor._storage.device, tensor._shape, tensor._storage.backend
     result_dtype = _result_dtype(spec.kind, promoted)
+    grad = STATE.enabled and ((a_tensor and a._requires_grad) or (b_tensor and b._requires_grad))
     if out is not None:
         check_output(out, result_dtype, shape)
     if spec.check is not None:
         spec.check(_operand_dtype(a, promoted), _operand_dtype(b, promoted), promoted)
     if before is not None:
         before()
-    backend = tensors[0]._backend
+    if out is not None and grad:
+        return apply_inplace(out, lambda snap: apply_binary(spec, snap, b, **options))
     compute = _compute_dtype(spec.kind, promoted)
     x, y = _as_operand(a, compute, backend), _as_operand(b, compute, backend)
-    with backend.xp.errstate(all="ignore"):
+    with backend.quiet():
         values = spec.compute(backend.xp, x, y, **options)
     if out is not None:
         return write_result(out, values, result_dtype, shape)
-    return from_array(values, result_dtype, dev, backend)
+    result = from_array(values, result_dtype, dev, backend)
+    if grad and spec.grad_key is not None:
+        record_binary(spec.grad_key, result, a, b, options.get("alpha", 1))
+    return result
 
 
 def apply_unary(spec: Unary, a: Tensor, out: Tensor | None = None) -> Tensor:
@@ -400,13 +427,19 @@ def apply_unary(spec: Unary, a: Tensor, out: Tensor | None = None) -> Tensor:
         check_output(out, result_dtype, a._shape)
     if spec.check is not None:
         spec.check(a._dtype)
+    grad = STATE.enabled and a._requires_grad
+    if out is not None and grad:
+        return apply_inplace(out, lambda snap: apply_unary(spec, snap))
     compute = _compute_dtype(spec.kind, a._dtype)
-    backend = a._backend
-    with backend.xp.errstate(all="ignore"):
+    backend = a._storage.backend
+    with backend.quiet():
         values = spec.compute(backend.xp, _as_operand(a, compute, backend))
     if out is not None:
         return write_result(out, values, result_dtype, a._shape)
-    return from_array(values, result_dtype, a.device, backend)
+    result = from_array(values, result_dtype, a._storage.device, backend)
+    if grad and spec.name in UNARY_GRADS:
+        record_unary(spec.name, result, a)
+    return result
 
 
 def check_writable(out: Tensor) -> None:
@@ -435,15 +468,22 @@ def write_result(out: Tensor, values: Any, result_dtype: D.dtype, shape: tuple[i
     """Store an op's result into ``out`` (in-place ops) after :func:`check_output`."""
     check_output(out, result_dtype, shape)
     backend = out._backend
-    with backend.xp.errstate(all="ignore"):
+    with backend.quiet():
         backend.xp.copyto(out._array, values, casting="unsafe")
     out._version_counter.bump()
     return out
 
 
 # ----------------------------------------------------------------------------- public functions
+def require_tensor_input(value: Any, fn: str) -> None:
+    """torch's argument parser: the ``input`` of a tensor op must be a Tensor."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not {type(value).__name__}")
+
+
 def _make_unary(spec: Unary):
     def op(input: Tensor) -> Tensor:
+        require_tensor_input(input, spec.name)
         return apply_unary(spec, input)
 
     def op_(self: Tensor) -> Tensor:
@@ -468,10 +508,10 @@ def _make_binary(spec: Binary):
     return op, op_
 
 
-_DIV_FLOOR = Binary("div", _floor_divide)
+_DIV_FLOOR = Binary("div", _floor_divide, grad_key="div_floor")
 _DIV_TRUNC = Binary("div", lambda xp, x, y: xp.trunc(xp.true_divide(x, y)) if x.dtype.kind in "fc" else
-                    _trunc_int_divide(xp, x, y))
-_DIV_TRUE = Binary("div", _ufunc("true_divide"), INT_TO_FLOAT)
+                    _trunc_int_divide(xp, x, y), grad_key="div_trunc")
+_DIV_TRUE = Binary("div", _ufunc("true_divide"), INT_TO_FLOAT, grad_key="true_divide")
 
 
 def _trunc_int_divide(xp, x, y):
@@ -482,6 +522,8 @@ def _trunc_int_divide(xp, x, y):
 
 
 _POW = Binary("pow", _pow, check=_reject_promoted({D.BOOL}, "pow"))
+_POW_SCALAR_EXPONENT = Binary("pow", _pow, check=_reject_promoted({D.BOOL}, "pow"), grad_key="pow_scalar_exponent")
+_POW_SCALAR_BASE = Binary("pow", _pow, check=_reject_promoted({D.BOOL}, "pow"), grad_key="pow_scalar_base")
 
 
 def _pow_scalar_shortcut(input: Tensor, exponent: Any) -> Tensor | None:
@@ -493,7 +535,10 @@ def _pow_scalar_shortcut(input: Tensor, exponent: Any) -> Tensor | None:
     if exponent == 0 or exponent == 1:
         backend = input._backend
         base = input._array if exponent == 1 else backend.xp.ones(input._shape, dtype=input._array.dtype)
-        return from_array(backend.xp.array(base, copy=True), promoted, input.device, backend)
+        result = from_array(backend.xp.array(base, copy=True), promoted, input.device, backend)
+        if STATE.enabled and input._requires_grad:
+            record_binary("pow_scalar_exponent", result, input, exponent)
+        return result
     if promoted.category <= D.INTEGER and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return None
@@ -506,13 +551,20 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - torch.pow
         shortcut = _pow_scalar_shortcut(input, exponent)
         if shortcut is not None:
             return shortcut
-    return apply_binary(_POW, input, exponent)
+    return apply_binary(_pow_spec(input, exponent), input, exponent)
+
+
+def _pow_spec(base: Any, exponent: Any) -> Binary:
+    """PowBackward0 for a scalar exponent, PowBackward2 for a scalar base, PowBackward1 otherwise."""
+    if not isinstance(exponent, Tensor):
+        return _POW_SCALAR_EXPONENT
+    return _POW if isinstance(base, Tensor) else _POW_SCALAR_BASE
 
 
 def pow_(self: Tensor, exponent: Any) -> Tensor:
     if _is_scalar(exponent) and isinstance(exponent, int) and exponent < 0 and self._dtype.category <= D.INTEGER:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return apply_binary(_POW, self, exponent, out=self)
+    return apply_binary(_pow_spec(self, exponent), self, exponent, out=self)
 
 
 def _check_alpha(alpha: Any, *operands: Any) -> None:
@@ -535,6 +587,8 @@ def _with_alpha(fn_name: str):
 
 _ADD = Binary("add", _with_alpha("add"))
 _SUB = Binary("sub", _with_alpha("subtract"), check=_check_sub)
+_RSUB = Binary("sub", _with_alpha("subtract"), check=_check_sub, grad_key="rsub")
+_RSUB_SCALAR = Binary("sub", _with_alpha("subtract"), check=_check_sub, grad_key="rsub_scalar")
 
 
 def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -578,8 +632,9 @@ def div_(self: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tenso
 
 
 def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
-    """``other - alpha * input`` (the reflected ``-`` operator)."""
-    return apply_binary(_SUB, other, input, alpha=alpha, before=lambda: _check_alpha(alpha, input, other))
+    """``other - alpha * input`` (the reflected ``-`` operator; RsubBackward1 for a scalar ``other``)."""
+    spec = _RSUB if isinstance(other, Tensor) else _RSUB_SCALAR
+    return apply_binary(spec, other, input, alpha=alpha, before=lambda: _check_alpha(alpha, input, other))
 
 
 UNARY_BY_NAME = {spec.name: spec for spec in UNARY}

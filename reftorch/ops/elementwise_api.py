@@ -11,6 +11,9 @@ from typing import Any
 from .. import _dtype as D
 from .._promotion import can_cast
 from .._tensor import Tensor
+from ..autograd.elementwise_grads import record_clamp, record_masked_fill, record_where
+from ..autograd.grad_mode import STATE
+from ..autograd.inplace import apply_inplace
 from . import elementwise as E
 from ._util import same_device
 
@@ -104,7 +107,10 @@ def _promote_three(a: Tensor, b: Any, c: Any) -> D.dtype:
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - torch's names
     """``torch.clamp``: ``min(max(x, min), max)``; the result dtype promotes with the bounds."""
     values, dtype, _ = _clamp_values(input, min, max)
-    return E.from_array(values, dtype, input.device, input._backend)
+    result = E.from_array(values, dtype, input.device, input._backend)
+    if STATE.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in (input, min, max)):
+        record_clamp(result, input, min, max)
+    return result
 
 
 def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
@@ -113,6 +119,9 @@ def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
     if not can_cast(dtype, self._dtype):
         raise RuntimeError(f"result type {dtype.scalar_name} can't be cast to the desired output type "
                            f"{_c_type_name(self._dtype)}")
+    if STATE.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in (self, min, max)):
+        E.check_output(self, dtype, shape)
+        return apply_inplace(self, lambda snap: clamp(snap, min, max))
     return E.write_result(self, values, dtype, shape)
 
 
@@ -124,6 +133,10 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
         from .joining import nonzero
 
         return nonzero(condition, as_tuple=True)
+    if input is None or other is None:
+        given = ", ".join(type(a).__name__ for a in (condition, input, other) if a is not None)
+        raise TypeError(f"where() received an invalid combination of arguments - got ({given}), but expected one of:"
+                        "\n * (Tensor condition)\n * (Tensor condition, Tensor input, Tensor other)")
     if condition._dtype is not D.bool:
         raise RuntimeError(
             f"where expected condition to be a boolean tensor, but got a tensor with dtype "
@@ -136,7 +149,10 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
     backend = condition._backend
     values = backend.xp.where(condition._array, E._as_operand(input, promoted, backend),
                               E._as_operand(other, promoted, backend))
-    return E.from_array(values, promoted, dev, backend)
+    result = E.from_array(values, promoted, dev, backend)
+    if STATE.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in (input, other)):
+        record_where(result, condition, input, other)
+    return result
 
 
 def _scalar_pair_dtype(a: Any, b: Any) -> D.dtype:
@@ -171,11 +187,16 @@ def _c_type_name(dtype: D.dtype) -> str:
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """A copy of ``input`` with ``value`` where the bool ``mask`` (broadcast) is True; keeps input's dtype."""
     values, _ = _masked_fill_values(input, mask, value)
-    return E.from_array(values, input._dtype, input.device, input._backend)
+    result = E.from_array(values, input._dtype, input.device, input._backend)
+    if STATE.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in (input, value)):
+        record_masked_fill(result, input, mask, value)
+    return result
 
 
 def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
     """In-place ``masked_fill``; the mask may not broadcast this tensor to a larger shape."""
+    if STATE.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in (self, value)):
+        return apply_inplace(self, lambda snap: masked_fill(snap, mask, value))
     values, shape = _masked_fill_values(self, mask, value)
     if shape != self._shape:
         raise RuntimeError(
@@ -186,9 +207,17 @@ def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
     return self
 
 
-FUNCTIONS.update({"round": round, "round_": round_, "clamp": clamp, "clamp_": clamp_, "clip": clamp,
+def conj(input: Tensor) -> Tensor:
+    """``torch.conj``: ``self`` for real tensors. For complex tensors torch returns a lazy view with the
+    conjugate bit set; reftorch has no conjugate bit and returns a conjugated copy."""
+    if not input._dtype.is_complex:
+        return input
+    return E.apply_unary(E.UNARY_BY_NAME["conj_physical"], input)
+
+
+FUNCTIONS.update({"conj": conj, "round": round, "round_": round_, "clamp": clamp, "clamp_": clamp_, "clip": clamp,
                   "clip_": clamp_, "where": where, "masked_fill": masked_fill})
-METHODS.update({"round": round, "round_": round_, "clamp": clamp, "clamp_": clamp_, "clip": clamp,
+METHODS.update({"conj": conj, "round": round, "round_": round_, "clamp": clamp, "clamp_": clamp_, "clip": clamp,
                 "clip_": clamp_, "where": lambda self, condition, other: where(condition, self, other),
                 "masked_fill": masked_fill, "masked_fill_": masked_fill_})
 
@@ -216,19 +245,33 @@ def _inplace_operator(name: str):
     return operator
 
 
-def _reflected(spec_name: str):
+def _scalar_only(fn):
+    """A reflected operator: Python numbers only (tensor operands dispatch to the forward operator)."""
     def operator(self: Tensor, other: Any) -> Any:
         if not isinstance(other, numbers.Number):
             return NotImplemented
-        return E.apply_binary(_REFLECTED[spec_name], other, self)
+        return fn(self, other)
 
     return operator
 
 
-_REFLECTED = {"add": E._ADD, "sub": E._SUB, "mul": E.BINARY_BY_NAME["mul"], "true_divide": E._DIV_TRUE,
-              "floor_divide": E.BINARY_BY_NAME["floor_divide"], "remainder": E.BINARY_BY_NAME["remainder"],
-              "pow": E._POW, "bitwise_and": E.BINARY_BY_NAME["bitwise_and"],
-              "bitwise_or": E.BINARY_BY_NAME["bitwise_or"], "bitwise_xor": E.BINARY_BY_NAME["bitwise_xor"]}
+def _rtruediv(self: Tensor, other: Any) -> Tensor:
+    """``other / self`` is ``self.reciprocal() * other`` in torch (so its grad_fn is MulBackward0)."""
+    return FUNCTIONS["mul"](FUNCTIONS["reciprocal"](self), other)
+
+
+_REFLECTED = {
+    "__radd__": lambda self, other: FUNCTIONS["add"](self, other),
+    "__rmul__": lambda self, other: FUNCTIONS["mul"](self, other),
+    "__rand__": lambda self, other: FUNCTIONS["bitwise_and"](self, other),
+    "__ror__": lambda self, other: FUNCTIONS["bitwise_or"](self, other),
+    "__rxor__": lambda self, other: FUNCTIONS["bitwise_xor"](self, other),
+    "__rsub__": lambda self, other: E.rsub(self, other),
+    "__rtruediv__": _rtruediv,
+    "__rfloordiv__": lambda self, other: E.apply_binary(E.BINARY_BY_NAME["floor_divide"], other, self),
+    "__rmod__": lambda self, other: E.apply_binary(E.BINARY_BY_NAME["remainder"], other, self),
+    "__rpow__": lambda self, other: E.pow(other, self),
+}
 
 
 def _eq_operator(op_name: str):
@@ -263,9 +306,7 @@ OPERATORS = {
     "__eq__": _eq_operator("eq"), "__ne__": _eq_operator("ne"), "__lt__": _binary_operator("lt"),
     "__le__": _binary_operator("le"), "__gt__": _binary_operator("gt"), "__ge__": _binary_operator("ge"),
     "__neg__": FUNCTIONS["neg"], "__abs__": FUNCTIONS["abs"], "__invert__": _invert,
-    "__pos__": lambda self: self.clone(),
+    "__pos__": lambda self: self,
 }
-OPERATORS.update({f"__r{name}__": _reflected(spec) for name, spec in (
-    ("add", "add"), ("sub", "sub"), ("mul", "mul"), ("truediv", "true_divide"), ("floordiv", "floor_divide"),
-    ("mod", "remainder"), ("pow", "pow"), ("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwise_xor"))})
+OPERATORS.update({name: _scalar_only(fn) for name, fn in _REFLECTED.items()})
 METHODS.update(OPERATORS)

@@ -18,9 +18,12 @@ from typing import Any
 
 from .. import _dtype as D
 from .._tensor import Tensor
+from ..autograd.grad_mode import STATE
+from ..autograd.index_grads import record_index, record_index_put
+from ..autograd.inplace import apply_inplace
 from ._util import cast_array, from_array
 from .elementwise import broadcast_shapes, check_writable
-from .views import expand, select, unsqueeze
+from .views import alias, expand, select, slice_dim, unsqueeze
 
 
 def _shape_str(shape: tuple[int, ...]) -> str:
@@ -79,17 +82,15 @@ def _slice(t: Tensor, dim: int, item: slice) -> Tensor:
         raise ValueError("step must be greater than zero")
     start, stop, _ = slice(item.start, item.stop).indices(size)
     stop = max(stop, start)
-    length = (stop - start + step - 1) // step
-    shape = list(t._shape)
-    strides = list(t._stride)
-    shape[dim] = length
-    strides[dim] = t._stride[dim] * step
-    return t._view_of(tuple(shape), tuple(strides), t._offset + start * t._stride[dim])
+    return slice_dim(t, dim, start, (stop - start + step - 1) // step, step)
 
 
 def _apply_basic(t: Tensor, items: tuple, positions: tuple[int, ...]) -> Tensor:
-    """Apply basic index items left to right, as torch's ``applySlicing`` does."""
-    result = t._view_of(t._shape, t._stride, t._offset)
+    """Apply basic index items left to right, as torch's ``applySlicing`` does (an index that changes
+    nothing, like ``t[...]``, still returns a new alias)."""
+    if not items:
+        return alias(t)
+    result = t
     dim = 0
     for item, position in zip(items, positions):
         if item is None:
@@ -186,8 +187,12 @@ def getitem(self: Tensor, index: Any) -> Tensor:
     items, positions, basic = _normalise(self, index)
     if basic:
         return _apply_basic(self, items, positions)
-    values = self._array[_advanced_index(self, items, positions)]
-    return from_array(self._backend.xp.array(values, copy=True), self._dtype, self.device, self._backend)
+    array_index = _advanced_index(self, items, positions)
+    values = self._array[array_index]
+    out = from_array(self._backend.xp.array(values, copy=True), self._dtype, self.device, self._backend)
+    if STATE.enabled and self._requires_grad:
+        record_index(out, self, array_index)
+    return out
 
 
 def _value_tensor(self: Tensor, value: Any) -> Any:
@@ -235,8 +240,18 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
                 f"result of shape {_shape_str(result_shape)}") from None
     else:
         source = cast_array(self._backend, xp.asarray(value), self._dtype)
+    if STATE.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
+        apply_inplace(self, lambda snap: _index_put(snap, array_index, source, value))
+        return
     self._array[array_index] = source
     self._version_counter.bump()
+
+
+def _index_put(snapshot: Tensor, array_index: tuple, source: Any, value: Any) -> Tensor:
+    """Out-of-place ``index_put`` on a snapshot (the recorded twin of ``t[index] = value``)."""
+    snapshot._array[array_index] = source
+    record_index_put(snapshot, snapshot, array_index, value)
+    return snapshot
 
 
 METHODS = {"__getitem__": getitem, "__setitem__": setitem}

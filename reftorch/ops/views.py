@@ -13,11 +13,21 @@ from .. import _dtype as D
 from .._strides import compute_view_strides, infer_size, is_contiguous, numel
 from .._tensor import Tensor
 from .._warnings import warn_once
+from ..autograd.grad_mode import STATE, no_grad
+from ..autograd.inplace import check_inplace
+from ..autograd.view_grads import record_split, record_view
 from ._util import check_int, from_array, parse_shape, wrap_dim, wrap_dims
 
 
 def _shape_str(shape: tuple[int, ...]) -> str:
     return f"[{', '.join(str(s) for s in shape)}]"
+
+
+def _track(name: str, out: Tensor, source: Tensor, ctx: Any) -> Tensor:
+    """Record ``out = view(source)`` for autograd when ``source`` requires grad."""
+    if STATE.enabled and source._requires_grad:
+        record_view(name, out, source, ctx)
+    return out
 
 
 def view(self: Tensor, *shape: Any) -> Tensor:
@@ -34,7 +44,7 @@ def view(self: Tensor, *shape: Any) -> Tensor:
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one dimension spans "
             "across two contiguous subspaces). Use .reshape(...) instead.")
-    return self._view_of(new_shape, strides, self._offset)
+    return _track("ViewBackward0", self._view_of(new_shape, strides, self._offset), self, self._shape)
 
 
 def view_as(self: Tensor, other: Tensor) -> Tensor:
@@ -46,8 +56,10 @@ def reshape(self: Tensor, *shape: Any) -> Tensor:
     new_shape = infer_size(parse_shape(shape, "reshape"), self.numel())
     strides = compute_view_strides(self._shape, self._stride, new_shape)
     if strides is not None:
-        return self._view_of(new_shape, strides, self._offset)
-    return view(contiguous(self), new_shape)
+        return _track("ViewBackward0", self._view_of(new_shape, strides, self._offset), self, self._shape)
+    copied = contiguous(self)
+    out = copied._view_of(new_shape, compute_view_strides(copied._shape, copied._stride, new_shape), 0)
+    return _track("UnsafeViewBackward0", out, copied, copied._shape)
 
 
 def reshape_as(self: Tensor, other: Tensor) -> Tensor:
@@ -59,13 +71,18 @@ def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
     if is_contiguous(self._shape, self._stride):
         return self
     copied = self._backend.xp.ascontiguousarray(self._array)
-    return from_array(copied, self._dtype, self.device, self._backend)
+    return _track("CloneBackward0", from_array(copied, self._dtype, self.device, self._backend), self, None)
 
 
 def clone(self: Tensor, *, memory_format: Any = None) -> Tensor:
     """A copy with new storage; keeps the layout of dense inputs (torch's preserve_format)."""
     copied = self._backend.xp.array(self._array, copy=True, order="K")
-    return from_array(copied, self._dtype, self.device, self._backend)
+    return _track("CloneBackward0", from_array(copied, self._dtype, self.device, self._backend), self, None)
+
+
+def alias(self: Tensor) -> Tensor:
+    """A new tensor object viewing exactly the same elements (AliasBackward0 under autograd)."""
+    return _track("AliasBackward0", self._view_of(self._shape, self._stride, self._offset), self, None)
 
 
 def detach(self: Tensor) -> Tensor:
@@ -75,9 +92,9 @@ def detach(self: Tensor) -> Tensor:
     return out
 
 
-def _permuted(self: Tensor, order: tuple[int, ...]) -> Tensor:
-    return self._view_of(tuple(self._shape[d] for d in order), tuple(self._stride[d] for d in order),
-                         self._offset)
+def _permuted(self: Tensor, order: tuple[int, ...], name: str, ctx: Any) -> Tensor:
+    out = self._view_of(tuple(self._shape[d] for d in order), tuple(self._stride[d] for d in order), self._offset)
+    return _track(name, out, self, ctx)
 
 
 def transpose(self: Tensor, dim0: int, dim1: int) -> Tensor:
@@ -89,15 +106,15 @@ def transpose(self: Tensor, dim0: int, dim1: int) -> Tensor:
     order = list(range(ndim))
     if ndim:
         order[d0], order[d1] = order[d1], order[d0]
-    return _permuted(self, tuple(order))
+    return _permuted(self, tuple(order), "TransposeBackward0", (d0, d1) if ndim else (0, 0))
 
 
 def t(self: Tensor) -> Tensor:
     """Transpose of a tensor with <= 2 dims (0-D and 1-D are returned as views of themselves)."""
     if len(self._shape) > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {len(self._shape)}D")
-    return transpose(self, 0, 1) if len(self._shape) == 2 else self._view_of(self._shape, self._stride,
-                                                                              self._offset)
+    order = (1, 0) if len(self._shape) == 2 else tuple(range(len(self._shape)))
+    return _permuted(self, order, "TBackward0", None)
 
 
 def T(self: Tensor) -> Tensor:  # noqa: N802 - torch's name
@@ -107,7 +124,8 @@ def T(self: Tensor) -> Tensor:  # noqa: N802 - torch's name
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it "
             "will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
             "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.")
-    return _permuted(self, tuple(range(len(self._shape) - 1, -1, -1)))
+    order = tuple(range(len(self._shape) - 1, -1, -1))
+    return _permuted(self, order, "PermuteBackward0", order)
 
 
 def mT(self: Tensor) -> Tensor:  # noqa: N802 - torch's name
@@ -129,7 +147,7 @@ def permute(self: Tensor, *dims: Any) -> Tensor:
     wrapped = tuple(wrap_dim(d, ndim) for d in order)
     if len(set(wrapped)) != ndim:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return _permuted(self, wrapped)
+    return _permuted(self, wrapped, "PermuteBackward0", wrapped)
 
 
 def movedim(self: Tensor, source: Any, destination: Any) -> Tensor:
@@ -148,8 +166,8 @@ def movedim(self: Tensor, source: Any, destination: Any) -> Tensor:
     for s, d in zip(src_w, dst_w):
         order[d] = s
     rest = iter(d for d in range(ndim) if d not in src_w)
-    order = [next(rest) if o == -1 else o for o in order]
-    return _permuted(self, tuple(order))
+    order = tuple(next(rest) if o == -1 else o for o in order)
+    return _permuted(self, order, "PermuteBackward0", order)
 
 
 def squeeze(self: Tensor, dim: Any = None) -> Tensor:
@@ -157,7 +175,9 @@ def squeeze(self: Tensor, dim: Any = None) -> Tensor:
     ndim = len(self._shape)
     targets = range(ndim) if dim is None else wrap_dims(dim, ndim)
     keep = [d for d in range(ndim) if not (d in targets and self._shape[d] == 1)]
-    return self._view_of(tuple(self._shape[d] for d in keep), tuple(self._stride[d] for d in keep), self._offset)
+    out = self._view_of(tuple(self._shape[d] for d in keep), tuple(self._stride[d] for d in keep), self._offset)
+    name = "SqueezeBackward0" if dim is None else "SqueezeBackward1" if isinstance(dim, int) else "SqueezeBackward2"
+    return _track(name, out, self, self._shape)
 
 
 def unsqueeze(self: Tensor, dim: int) -> Tensor:
@@ -166,8 +186,9 @@ def unsqueeze(self: Tensor, dim: int) -> Tensor:
     ndim = len(self._shape)
     d = wrap_dim(dim, ndim + 1)
     stride = self._shape[d] * self._stride[d] if d < ndim else 1
-    return self._view_of(self._shape[:d] + (1,) + self._shape[d:], self._stride[:d] + (stride,) + self._stride[d:],
-                         self._offset)
+    out = self._view_of(self._shape[:d] + (1,) + self._shape[d:], self._stride[:d] + (stride,) + self._stride[d:],
+                        self._offset)
+    return _track("UnsqueezeBackward0", out, self, d)
 
 
 def expand(self: Tensor, *sizes: Any) -> Tensor:
@@ -204,7 +225,7 @@ def expand(self: Tensor, *sizes: Any) -> Tensor:
                     f"{_shape_str(self._shape)}")
             stride = 0
         shape[i], strides[i] = wanted, stride
-    return self._view_of(tuple(shape), tuple(strides), self._offset)
+    return _track("ExpandBackward0", self._view_of(tuple(shape), tuple(strides), self._offset), self, self._shape)
 
 
 def expand_as(self: Tensor, other: Tensor) -> Tensor:
@@ -228,9 +249,18 @@ def narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
         raise RuntimeError("narrow(): length must be non-negative.")
     if start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return slice_dim(self, d, start, length, 1)
+
+
+def slice_dim(self: Tensor, dim: int, start: int, length: int, step: int) -> Tensor:
+    """Elements ``start, start+step, ...`` (``length`` of them) of ``dim``: torch's ``slice`` view."""
     shape = list(self._shape)
-    shape[d] = length
-    return self._view_of(tuple(shape), self._stride, self._offset + start * self._stride[d])
+    strides = list(self._stride)
+    shape[dim] = length
+    strides[dim] = self._stride[dim] * step
+    out = self._view_of(tuple(shape), tuple(strides), self._offset + start * self._stride[dim])
+    index = (slice(None),) * dim + (slice(start, start + length * step, step),)
+    return _track("SliceBackward0", out, self, (self._shape, index))
 
 
 def select(self: Tensor, dim: int, index: int) -> Tensor:
@@ -246,8 +276,9 @@ def select(self: Tensor, dim: int, index: int) -> Tensor:
             f"select(): index {index} out of range for tensor of size {_shape_str(self._shape)} at dimension {d}")
     if index < 0:
         index += size
-    return self._view_of(self._shape[:d] + self._shape[d + 1:], self._stride[:d] + self._stride[d + 1:],
-                         self._offset + index * self._stride[d])
+    out = self._view_of(self._shape[:d] + self._shape[d + 1:], self._stride[:d] + self._stride[d + 1:],
+                        self._offset + index * self._stride[d])
+    return _track("SelectBackward0", out, self, (self._shape, d, index))
 
 
 def flatten(self: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -290,12 +321,19 @@ def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
     if ndim == 0:
-        return self._view_of((size,), (1,), self._offset)
-    shape = list(self._shape)
-    strides = list(self._stride)
-    shape[d] = (length - size) // step + 1
-    strides[d] = self._stride[d] * step
-    return self._view_of(tuple(shape) + (size,), tuple(strides) + (self._stride[d],), self._offset)
+        out = self._view_of((size,), (1,), self._offset)
+    else:
+        shape = list(self._shape)
+        strides = list(self._stride)
+        shape[d] = (length - size) // step + 1
+        strides[d] = self._stride[d] * step
+        out = self._view_of(tuple(shape) + (size,), tuple(strides) + (self._stride[d],), self._offset)
+    return _track("UnfoldBackward0", out, self, _geometry(self, out))
+
+
+def _geometry(source: Tensor, out: Tensor) -> tuple:
+    """Input and view geometry in storage coordinates, for gradients of overlapping views."""
+    return source._shape, source._stride, source._offset, out._shape, out._stride, out._offset
 
 
 def diagonal(self: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
@@ -313,7 +351,7 @@ def diagonal(self: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Ten
     keep = [d for d in range(ndim) if d not in (d1, d2)]
     shape = tuple(self._shape[d] for d in keep) + (length,)
     strides = tuple(self._stride[d] for d in keep) + (self._stride[d1] + self._stride[d2],)
-    return self._view_of(shape, strides, start)
+    return _track("DiagonalBackward0", self._view_of(shape, strides, start), self, (self._shape, offset, d1, d2))
 
 
 def as_strided(self: Tensor, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
@@ -333,7 +371,8 @@ def as_strided(self: Tensor, size: Any, stride: Any, storage_offset: int | None 
             f"setStorage: sizes {_shape_str(size)}, strides {_shape_str(stride)}, storage offset {offset}, and "
             f"itemsize {itemsize} requiring a storage size of {needed * itemsize} are out of bounds for storage "
             f"of size {available}")
-    return self._view_of(size, stride, offset)
+    out = self._view_of(size, stride, offset)
+    return _track("AsStridedBackward0", out, self, _geometry(self, out))
 
 
 def split(self: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
@@ -354,11 +393,18 @@ def split(self: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tens
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension "
                 f"{d}), but got split_sizes={_shape_str(tuple(sections))}")
-    pieces, start = [], 0
-    for length in sections:
-        pieces.append(narrow(self, d, start, length))
-        start += length
-    return tuple(pieces)
+    name = "SplitBackward0" if isinstance(split_size_or_sections, int) else "SplitWithSizesBackward0"
+    return _split_pieces(self, d, sections, name)
+
+
+def _split_pieces(self: Tensor, d: int, sections: list[int], name: str) -> tuple[Tensor, ...]:
+    starts = [sum(sections[:i]) for i in range(len(sections))]
+    with no_grad():
+        pieces = tuple(narrow(self, d, start, length) for start, length in zip(starts, sections))
+    if STATE.enabled and self._requires_grad:
+        regions = [lambda z, s=start, n=length: z.narrow(d, s, n) for start, length in zip(starts, sections)]
+        record_split(name, pieces, self, regions)
+    return pieces
 
 
 def chunk(self: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
@@ -369,21 +415,50 @@ def chunk(self: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     size = self._shape[d]
     piece = -(-size // chunks)
     if size == 0:
-        return split(self, [0] * chunks, d)
+        return _split_pieces(self, d, [0] * chunks, "SplitWithSizesBackward0")
     return split(self, piece, d)
 
 
 def unbind(self: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """Views of each slice along ``dim``, with ``dim`` removed."""
     d = wrap_dim(dim, len(self._shape))
-    return tuple(select(self, d, i) for i in range(self._shape[d]))
+    with no_grad():
+        pieces = tuple(select(self, d, i) for i in range(self._shape[d]))
+    if STATE.enabled and self._requires_grad:
+        record_split("UnbindBackward0", pieces, self, [lambda z, i=i: z.select(d, i) for i in range(len(pieces))])
+    return pieces
+
+
+def resize_(self: Tensor, *sizes: Any, memory_format: Any = None) -> Tensor:
+    """``Tensor.resize_``: becomes contiguous with the new shape at the same offset; the storage grows
+    (keeping its data) when it is too small, unless it is borrowed memory (``from_numpy``)."""
+    from .._strides import contiguous_strides
+
+    shape = parse_shape(sizes, "resize_")
+    if any(s < 0 for s in shape):
+        raise RuntimeError("numel: integer multiplication overflow")
+    check_inplace(self)
+    needed = (self._offset + numel(shape)) * self._dtype.itemsize
+    storage = self._storage
+    if needed > storage.nbytes():
+        if not storage.resizable:
+            raise RuntimeError("Trying to resize storage that is not resizable")
+        xp = self._backend.xp
+        grown = xp.zeros(needed // self._dtype.itemsize, dtype=storage.array.dtype)
+        grown[:storage.array.size] = storage.array
+        storage.array = grown
+    self._set_metadata(shape, contiguous_strides(shape), self._offset)
+    return self
 
 
 # In-place metadata variants ------------------------------------------------------------------
 def _inplace_metadata(fn):
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        check_inplace(self)
         result = fn(self, *args, **kwargs)
         self._set_metadata(result._shape, result._stride, result._offset)
+        if result._grad_fn is not None:
+            self._grad_fn, self._output_nr = result._grad_fn, 0
         return self
 
     method.__name__ = fn.__name__ + "_"
@@ -406,6 +481,7 @@ FUNCTIONS = {
 METHODS = FUNCTIONS | {
     "view": view, "view_as": view_as, "reshape_as": reshape_as, "contiguous": contiguous, "expand": expand,
     "expand_as": expand_as, "unfold": unfold, "transpose_": transpose_, "swapaxes_": transpose_,
-    "swapdims_": transpose_, "t_": t_, "squeeze_": squeeze_, "unsqueeze_": unsqueeze_, "as_strided_": as_strided_,
+    "swapdims_": transpose_, "t_": t_, "resize_": resize_, "squeeze_": squeeze_, "unsqueeze_": unsqueeze_,
+    "as_strided_": as_strided_,
 }
 PROPERTIES = {"T": T, "mT": mT}

@@ -1,0 +1,195 @@
+"""The backward engine: an iterative walk of the recorded graph (no recursion, so chains of any
+length work), in torch's order (dependencies first, newest node first among the ready ones).
+
+``run_backward`` serves both ``Tensor.backward`` (gradients accumulate into leaves' ``.grad``)
+and ``autograd.grad`` (gradients are captured at the requested inputs; nothing accumulates).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from typing import Any
+
+from .._tensor import Tensor
+from .grad_mode import STATE
+from .graph import AccumulateGrad, Node, gradient_edge
+
+
+def _root_gradients(roots: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]:
+    from ..ops.creation import ones_like
+
+    result = []
+    for i, (root, grad) in enumerate(zip(roots, grads)):
+        if not root._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if grad is None:
+            if root.numel() != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not root._dtype.is_floating_point:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for real scalar outputs but got {root._dtype}")
+            grad = ones_like(root)
+        elif not isinstance(grad, Tensor):
+            raise TypeError(f"gradient must be a Tensor or None, not {type(grad).__name__}")
+        elif grad._shape != root._shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {grad.shape} and output[{i}] has a shape "
+                f"of {root.shape}.")
+        result.append(grad)
+    return result
+
+
+def _reachable(start: Sequence[Node]) -> dict[Node, int]:
+    """Every node reachable from ``start`` with its number of incoming edges (iteratively)."""
+    deps: dict[Node, int] = {node: 0 for node in start}
+    stack = list(start)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is None:
+                continue
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
+                stack.append(nxt)
+    return deps
+
+
+def _needed(deps: dict[Node, int], targets: set[Node]) -> set[Node]:
+    """Nodes from which some target is reachable (the only ones worth running)."""
+    parents: dict[Node, list[Node]] = {}
+    for node in deps:
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                parents.setdefault(nxt, []).append(node)
+    needed = set(t for t in targets if t in deps)
+    stack = list(needed)
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in needed:
+                needed.add(parent)
+                stack.append(parent)
+    return needed
+
+
+def _add(existing: Any, grad: Any) -> Any:
+    return grad if existing is None else existing + grad
+
+
+def accumulate_into(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
+    """AccumulateGrad: the first gradient is stored with the variable's layout; later ones are
+    added in place (or out of place when building a graph for higher-order gradients)."""
+    if variable._grad is None:
+        if create_graph:
+            variable._grad = grad
+            return
+        stored = grad.detach()
+        if stored._stride != variable._stride or stored._base is not None or stored._offset:
+            stored = _like_layout(stored, variable)
+        variable._grad = stored
+    elif create_graph:
+        variable._grad = variable._grad + grad
+    else:
+        variable._grad.add_(grad.detach())
+
+
+def _like_layout(grad: Tensor, variable: Tensor) -> Tensor:
+    """A fresh copy of ``grad`` obeying torch's gradient layout contract: the variable's strides when
+    the variable is dense and non-overlapping, row-major otherwise."""
+    from .._strides import contiguous_strides, has_internal_overlap, numel
+    from ..ops._util import empty_strided
+
+    stride = variable._stride
+    dense = not has_internal_overlap(variable._shape, stride) and (
+        1 + sum((n - 1) * s for n, s in zip(variable._shape, stride)) == numel(variable._shape))
+    result = empty_strided(variable._shape, stride if dense else contiguous_strides(variable._shape), grad._dtype,
+                           grad.device)
+    result._backend.xp.copyto(result._array, grad._array)
+    return result
+
+
+def run_backward(roots: Sequence[Tensor], grad_outputs: Sequence[Any], retain_graph: bool, create_graph: bool,
+                 inputs: Sequence[Tensor] | None = None, capture: bool = False) -> list[Any] | None:
+    """Propagate ``grad_outputs`` from ``roots``. With ``capture``, return the gradients reaching
+    ``inputs`` (``autograd.grad``); otherwise accumulate into leaves (only ``inputs`` if given)."""
+    grads = _root_gradients(roots, grad_outputs)
+    edges = [gradient_edge(r) for r in roots]
+    buffers: dict[Node, list[Any]] = {}
+    for (node, nr), grad in zip(edges, grads):
+        slot = buffers.setdefault(node, [None] * node._num_outputs)
+        slot[nr] = _add(slot[nr], grad)
+    deps = _reachable(list(buffers))
+    targets: dict[tuple[Node, int], int] = {}
+    if inputs is not None:
+        for i, t in enumerate(inputs):
+            if not t._requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            targets.setdefault(gradient_edge(t), i)
+        needed = _needed(deps, {node for node, _ in targets})
+    else:
+        needed = None
+    captured: list[Any] = [None] * (len(inputs) if inputs is not None else 0)
+
+    previous = STATE.enabled
+    STATE.enabled = create_graph
+    try:
+        ready = [(-node._sequence_nr, id(node), node) for node in buffers if deps[node] == 0]
+        heapq.heapify(ready)
+        while ready:
+            node = heapq.heappop(ready)[2]
+            node_grads = buffers.pop(node, None) or [None] * node._num_outputs
+            if targets:
+                for nr, grad in enumerate(node_grads):
+                    index = targets.get((node, nr))
+                    if index is not None:
+                        captured[index] = grad
+                        if not capture and not isinstance(node, AccumulateGrad):
+                            _retain_into(inputs[index], grad, create_graph)
+            _store_retained(node, node_grads, create_graph)
+            if isinstance(node, AccumulateGrad):
+                variable = node.variable
+                if variable is not None and not capture and node_grads[0] is not None and (
+                        needed is None or (node, 0) in targets):
+                    accumulate_into(variable, node_grads[0], create_graph)
+                continue
+            if needed is not None and node not in needed:
+                results = (None,) * len(node.next_functions)  # nothing to compute; still release counts
+            else:
+                results = node.apply(node_grads)
+                if not retain_graph:
+                    node.release()
+            for (nxt, nr), grad in zip(node.next_functions, results):
+                if nxt is None:
+                    continue
+                if grad is not None:
+                    slot = buffers.setdefault(nxt, [None] * nxt._num_outputs)
+                    slot[nr] = _add(slot[nr], grad)
+                deps[nxt] -= 1
+                if deps[nxt] == 0:
+                    if nxt not in buffers:
+                        buffers[nxt] = [None] * nxt._num_outputs
+                    heapq.heappush(ready, (-nxt._sequence_nr, id(nxt), nxt))
+    finally:
+        STATE.enabled = previous
+    return captured if capture else None
+
+
+def _store_retained(node: Node, grads: list[Any], create_graph: bool) -> None:
+    """Non-leaf tensors that called ``retain_grad()`` get the gradient of their output slot."""
+    if node._retained is None:
+        return
+    for nr, ref in node._retained.items():
+        tensor = ref()
+        if tensor is not None and grads[nr] is not None:
+            _retain_into(tensor, grads[nr], create_graph)
+
+
+def _retain_into(tensor: Tensor, grad: Tensor, create_graph: bool) -> None:
+    if tensor._grad is None:
+        tensor._grad = grad if create_graph else grad.detach().clone()
+    elif create_graph:
+        tensor._grad = tensor._grad + grad
+    else:
+        tensor._grad = tensor._grad + grad.detach()

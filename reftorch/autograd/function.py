@@ -1,0 +1,93 @@
+"""``torch.autograd.Function``: user-defined ops with a ``forward`` and a ``backward``.
+
+Mirrors torch/autograd/function.py: ``apply`` runs ``forward(ctx, *args)`` without recording,
+then records one node (named ``<ClassName>Backward``) whose backward calls the user's
+``backward(ctx, *grad_outputs)``. ``ctx.save_for_backward`` keeps version-checked tensors,
+``ctx.needs_input_grad`` says which inputs need gradients, and ``ctx.mark_non_differentiable``
+excludes outputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._tensor import Tensor
+from .grad_mode import no_grad
+from .graph import needs_grad, record
+
+
+class FunctionCtx:
+    """The ``ctx`` object handed to ``forward`` and ``backward``."""
+
+    def __init__(self) -> None:
+        self.to_save: tuple = ()
+        self.needs_input_grad: tuple[bool, ...] = ()
+        self.non_differentiable: set[int] = set()
+        self._node: Any = None
+
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
+        self.to_save = tensors
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._node is None:
+            return tuple(self.to_save)
+        return self._node.saved_tensors
+
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
+        self.non_differentiable.update(id(t) for t in tensors)
+
+    def mark_dirty(self, *tensors: Tensor) -> None:
+        """Accepted for compatibility; reftorch re-records history of outputs anyway."""
+
+    def set_materialize_grads(self, value: bool) -> None:
+        self.materialize_grads = value
+
+
+class Function:
+    """Subclass with static ``forward(ctx, ...)`` and ``backward(ctx, ...)``; call ``apply``."""
+
+    @staticmethod
+    def forward(ctx: FunctionCtx, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx: FunctionCtx, *grad_outputs: Any) -> Any:
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        ctx = FunctionCtx()
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        with no_grad():
+            outputs = cls.forward(ctx, *args)
+        single = not isinstance(outputs, tuple)
+        outs = (outputs,) if single else outputs
+        if needs_grad(*args):
+            differentiable = [o for o in outs if isinstance(o, Tensor) and id(o) not in ctx.non_differentiable]
+            outs = tuple(_fresh_alias(o, args) if o in differentiable else o for o in outs)
+            tensors = [o for o in outs if isinstance(o, Tensor) and id(o) not in ctx.non_differentiable]
+            record(f"{cls.__name__}Backward", tensors, args, _make_backward(cls, len(args)), ctx.to_save, ctx)
+            ctx._node = tensors[0]._grad_fn if tensors else None
+        return outs[0] if single else outs
+
+
+def _fresh_alias(output: Tensor, inputs: tuple) -> Tensor:
+    """An output that is one of the inputs gets its own alias so recording does not rewrite the input."""
+    if any(output is a for a in inputs):
+        return output.detach()
+    return output
+
+
+def _make_backward(cls: type, num_inputs: int):
+    def backward(node: Any, *grads: Any) -> tuple:
+        result = cls.backward(node._ctx, *grads)
+        if not isinstance(result, tuple):
+            result = (result,)
+        if len(result) < num_inputs:
+            raise RuntimeError(f"function {cls.__name__}Backward returned an incorrect number of gradients "
+                               f"(expected {num_inputs}, got {len(result)})")
+        return result[:num_inputs]
+
+    return backward

@@ -1,0 +1,183 @@
+"""The recorded graph: backward nodes, the AccumulateGrad sink of each leaf, saved tensors.
+
+A node's class is named after torch's (``MulBackward0``...), so ``type(t.grad_fn).__name__`` and
+``t.grad_fn.name()`` read as in torch. ``next_functions`` holds one ``(node, output_nr)`` edge per
+differentiable input, ``(None, 0)`` where an input needs no gradient. Saved tensors remember the
+version they were saved at; backward refuses them after an in-place change or after the graph
+was freed, with torch's messages (torch/csrc/autograd/saved_variable.cpp).
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .._tensor import Tensor
+from .grad_mode import STATE
+
+_SEQUENCE = itertools.count()
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+    "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+    "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward.")
+
+
+class Node:
+    """A backward function. ``backward(node, *grads)`` returns one gradient (or None) per input."""
+
+    __slots__ = ("next_functions", "_backward", "_saved", "_had_saved", "_ctx", "_sequence_nr", "_num_outputs",
+                 "_retained", "__weakref__")
+
+    def __init__(self, backward: Callable, next_functions: tuple, saved: tuple, ctx: Any, num_outputs: int = 1):
+        self.next_functions = next_functions
+        self._backward = backward
+        self._saved = saved
+        self._had_saved = bool(saved) and any(isinstance(s, Saved) for s in saved)
+        self._ctx = ctx
+        self._sequence_nr = next(_SEQUENCE)
+        self._num_outputs = num_outputs
+        self._retained: dict[int, Any] | None = None
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The saved values, checked for in-place modification since they were saved."""
+        if self._saved is None:
+            raise RuntimeError(FREED_MESSAGE)
+        return tuple(unpack(s, self) for s in self._saved)
+
+    def apply(self, grads: Sequence[Any]) -> tuple:
+        if self._saved is None and self._had_saved:
+            raise RuntimeError(FREED_MESSAGE)
+        return self._backward(self, *grads)
+
+    def release(self) -> None:
+        """Free saved tensors after a backward pass without ``retain_graph``."""
+        if self._had_saved:
+            self._saved = None
+
+    def __call__(self, *grads: Any) -> Any:
+        result = self.apply(grads)
+        return result[0] if len(result) == 1 else result
+
+
+class AccumulateGrad(Node):
+    """The sink of a leaf: adds incoming gradients into ``variable.grad``."""
+
+    __slots__ = ("_variable",)
+
+    def __init__(self, variable: Tensor):
+        super().__init__(_no_backward, (), (), None)
+        self._variable = weakref.ref(variable)
+
+    @property
+    def variable(self) -> Tensor:
+        return self._variable()
+
+
+def _no_backward(node: Node, *grads: Any) -> tuple:
+    return ()
+
+
+_NODE_CLASSES: dict[str, type[Node]] = {}
+
+
+def node_class(name: str) -> type[Node]:
+    """The Node subclass named ``name`` (created once)."""
+    cls = _NODE_CLASSES.get(name)
+    if cls is None:
+        cls = _NODE_CLASSES[name] = type(name, (Node,), {"__slots__": ()})
+    return cls
+
+
+# ----------------------------------------------------------------------------- saved tensors
+class Saved:
+    """A tensor saved for backward with the version it had then. An op's own output is kept as a
+    detached alias plus a weak reference (so the graph does not reference itself); unpacking gives
+    the output back, with its grad_fn, while it is alive."""
+
+    __slots__ = ("tensor", "version", "original")
+
+    def __init__(self, tensor: Tensor, is_output: bool = False):
+        self.version = tensor._version_counter.value
+        if is_output:
+            self.tensor = Tensor._make(tensor._storage, tensor._shape, tensor._stride, tensor._offset,
+                                       tensor._dtype, tensor._version_counter, tensor._base)
+            self.original = weakref.ref(tensor)
+        else:
+            self.tensor = tensor
+            self.original = None
+
+
+def unpack(saved: Any, node: Node) -> Any:
+    if not isinstance(saved, Saved):
+        return saved
+    tensor = saved.tensor
+    if saved.original is not None:
+        alive = saved.original()
+        tensor = tensor if alive is None else alive
+    if tensor._version_counter.value != saved.version:
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an inplace operation: "
+            f"[{tensor.type()} [{', '.join(map(str, tensor._shape))}]], which is output 0 of {node.name()}, is at "
+            f"version {tensor._version_counter.value}; expected version {saved.version} instead. Hint: enable "
+            "anomaly detection to find the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True).")
+    return tensor
+
+
+# ----------------------------------------------------------------------------- edges and recording
+_NO_EDGE = (None, 0)
+
+
+def gradient_edge(t: Any) -> tuple:
+    """The ``(node, output_nr)`` edge gradients for ``t`` flow into, ``(None, 0)`` if none."""
+    if not isinstance(t, Tensor) or not t._requires_grad:
+        return _NO_EDGE
+    node = t._grad_fn
+    if node is not None:
+        return (node, t._output_nr)
+    acc = t._accumulator  # the leaf keeps its sink (the sink only refers back weakly)
+    if acc is None:
+        acc = t._accumulator = AccumulateGrad(t)
+    return (acc, 0)
+
+
+def needs_grad(*inputs: Any) -> bool:
+    """Whether an op on these inputs must be recorded (grad mode on and some input requires grad)."""
+    if not STATE.enabled:
+        return False
+    return any(isinstance(t, Tensor) and t._requires_grad for t in inputs)
+
+
+def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any], backward: Callable,
+           saved: Sequence[Any] = (), ctx: Any = None) -> None:
+    """Attach a ``name`` node to ``outputs`` (call only when :func:`needs_grad` is true).
+
+    ``saved`` entries that are tensors are wrapped as :class:`Saved` (version-checked); ``ctx`` is
+    any extra data the backward function needs (shapes, dims, scalars).
+    """
+    if isinstance(outputs, Tensor):
+        outs: tuple = (outputs,)
+    else:
+        outs = tuple(outputs)
+    cls = _NODE_CLASSES.get(name) or node_class(name)
+    edges = tuple([gradient_edge(t) for t in inputs])
+    if saved:
+        saved = tuple([Saved(s, any(s is o for o in outs)) if isinstance(s, Tensor) else s for s in saved])
+    node = cls(backward, edges, saved, ctx, len(outs))
+    for nr, out in enumerate(outs):
+        if out is not None and (out._dtype.is_floating_point or out._dtype.is_complex):
+            out._grad_fn = node
+            if nr:
+                out._output_nr = nr
+            out._requires_grad = True

@@ -1,0 +1,109 @@
+"""In-place ops under autograd: leaf checks, history rebasing, and CopySlices for views.
+
+An in-place op on a tensor that takes part in a graph is run as its out-of-place twin on a
+snapshot of the tensor (same autograd identity, copied values, so the op's saved inputs are not
+clobbered), the values are written back, and the tensor's history is rebased onto the new node.
+For a view, the *base* gets a ``CopySlices`` node (gradient of the base with the view's region
+replaced by the op's input gradient) and the view gets ``AsStridedBackward0`` onto it, as in
+torch/csrc/autograd/variable.cpp (``rebase_history``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .._tensor import Tensor
+from .grad_mode import STATE
+from .graph import Node, gradient_edge, node_class, record
+
+
+def check_inplace(self: Tensor) -> None:
+    """torch refuses in-place changes of leaves (and views of leaves) that require grad while
+    grad mode is on; nothing is modified when this raises."""
+    if not STATE.enabled:
+        return
+    base = self._base
+    if base is not None and base._requires_grad and base._grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    if self._requires_grad and self._grad_fn is None and base is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def snapshot(self: Tensor) -> Tensor:
+    """A copy of ``self``'s values that stands for ``self`` in the graph (same grad_fn and edge)."""
+    from ..ops.views import clone
+
+    previous = STATE.enabled
+    STATE.enabled = False
+    try:
+        copy = clone(self)
+    finally:
+        STATE.enabled = previous
+    copy._requires_grad = self._requires_grad
+    copy._grad_fn = self._grad_fn
+    copy._output_nr = self._output_nr
+    copy._accumulator = self._accumulator
+    return copy
+
+
+def apply_inplace(self: Tensor, compute: Callable[[Tensor], Tensor]) -> Tensor:
+    """Run ``compute(snapshot_of_self)`` (an out-of-place op that records its node), write the result
+    into ``self`` and rebase ``self``'s history onto that node."""
+    check_inplace(self)
+    result = compute(snapshot(self))
+    write_values(self, result)
+    if result._grad_fn is not None:
+        rebase_history(self, result._grad_fn)
+    return self
+
+
+def write_values(self: Tensor, result: Tensor) -> None:
+    from ..ops._util import cast_array
+
+    backend = self._backend
+    backend.xp.copyto(self._array, cast_array(backend, result._array, self._dtype))
+    self._version_counter.bump()
+
+
+def rebase_history(self: Tensor, node: Node) -> None:
+    if self._base is None:
+        self._grad_fn, self._output_nr, self._requires_grad = node, 0, True
+        return
+    base = self._base
+    copy_slices = node_class("CopySlices")(
+        _copy_slices_backward, (gradient_edge(base),) + node.next_functions[1:], (),
+        (node, base._stride, self._shape, self._stride, self._offset - base._offset), 1)
+    base._grad_fn, base._output_nr, base._requires_grad = copy_slices, 0, True
+    record("AsStridedBackward0", self, (base,), _as_strided_backward, (),
+           (base._shape, base._stride, self._shape, self._stride, self._offset - base._offset))
+
+
+def _with_base_layout(grad: Tensor, shape: tuple, stride: tuple) -> Tensor:
+    """A copy of ``grad`` laid out with the base's strides (so the view geometry applies to it)."""
+    from ..ops._util import empty_strided
+
+    result = empty_strided(shape, stride, grad._dtype, grad.device)
+    result.copy_(grad)
+    return result
+
+
+def _copy_slices_backward(node: Node, grad: Tensor) -> tuple:
+    inner, base_stride, shape, stride, offset = node._ctx
+    result = _with_base_layout(grad, grad._shape, base_stride)
+    grad_slice = result.as_strided(shape, stride, offset)
+    inner_grads = inner.apply([grad_slice.clone()])
+    if inner_grads and inner_grads[0] is not None:
+        grad_slice.copy_(inner_grads[0])
+    else:
+        grad_slice.zero_()
+    return (result,) + tuple(inner_grads[1:])
+
+
+def _as_strided_backward(node: Node, grad: Tensor) -> tuple:
+    base_shape, base_stride, shape, stride, offset = node._ctx
+    from ..ops._util import empty_strided
+
+    result = empty_strided(base_shape, base_stride, grad._dtype, grad.device)
+    result.zero_()
+    result.as_strided(shape, stride, offset).copy_(grad)
+    return (result,)

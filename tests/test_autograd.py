@@ -1,0 +1,352 @@
+"""Autograd against torch: grad_fn names and edges, accumulation, graph freeing, errors, grad
+modes, detach/.data, in-place rebasing and CopySlices, autograd.grad, higher order, Function,
+gradcheck, and an iterative engine that survives very deep graphs."""
+
+from __future__ import annotations
+
+import gc
+import warnings
+import weakref
+
+import numpy as np
+import pytest
+import torch
+from helpers import assert_same, check
+from hypothesis import given
+from hypothesis import strategies as st
+
+import reftorch
+
+BOTH = (torch, reftorch)
+
+
+def _leaf(T, values, dtype="float64"):
+    return T.tensor(values, dtype=getattr(T, dtype), requires_grad=True)
+
+
+def _node_names(fn):
+    names = []
+    for T in BOTH:
+        out = fn(T)
+        names.append(type(out.grad_fn).__name__ if out.grad_fn is not None else None)
+    return names
+
+
+UNARY_PROGRAMS = {
+    "exp": lambda x: x.exp(), "log": lambda x: x.log(), "sqrt": lambda x: x.sqrt(), "sin": lambda x: x.sin(),
+    "cos": lambda x: x.cos(), "tanh": lambda x: x.tanh(), "sigmoid": lambda x: x.sigmoid(),
+    "relu": lambda x: (x - 1).relu(), "abs": lambda x: (x - 1).abs(), "neg": lambda x: -x,
+    "reciprocal": lambda x: x.reciprocal(), "rsqrt": lambda x: x.rsqrt(), "log1p": lambda x: x.log1p(),
+    "expm1": lambda x: x.expm1(), "square": lambda x: x.square(), "pow_scalar": lambda x: x ** 3,
+    "pow_half": lambda x: x ** 0.5, "rpow": lambda x: 2 ** x, "pow_tensor": lambda x: x ** x,
+    "rsub": lambda x: 1 - x, "rdiv": lambda x: 2 / x, "clamp": lambda x: x.clamp(0.7, 1.3),
+    "atan": lambda x: x.atan(), "asin": lambda x: (x / 4).asin(), "floor": lambda x: x.floor(),
+    "maximum": lambda x: torch_like_max(x), "where": lambda x: where_program(x),
+    "mf": lambda x: x.masked_fill(x > 1, 0),
+    "clone": lambda x: x.clone(), "double": lambda x: x.float(), "view": lambda x: x.view(2, 2),
+    "t": lambda x: x.view(2, 2).t(), "transpose": lambda x: x.view(2, 2).transpose(0, 1),
+    "permute": lambda x: x.view(1, 2, 2).permute(2, 0, 1), "expand": lambda x: x.view(4, 1).expand(4, 3),
+    "select": lambda x: x[1], "slice": lambda x: x[1::2], "index": lambda x: x[[0, 0, 3]],
+    "mask": lambda x: x[x > 1], "unsqueeze": lambda x: x.unsqueeze(0), "squeeze": lambda x: x.view(1, 4).squeeze(),
+    "reshape_copy": lambda x: x.view(2, 2).t().reshape(4), "unfold": lambda x: x.unfold(0, 2, 1),
+    "diagonal": lambda x: x.view(2, 2).diagonal(), "contiguous": lambda x: x.view(2, 2).t().contiguous(),
+}
+
+
+def torch_like_max(x):
+    T = torch if isinstance(x, torch.Tensor) else reftorch
+    return T.maximum(x, x.detach() * 0 + 1.2)
+
+
+def where_program(x):
+    T = torch if isinstance(x, torch.Tensor) else reftorch
+    return T.where(x > 1, x, x * 2)
+
+
+@pytest.mark.parametrize("name", list(UNARY_PROGRAMS))
+@given(values=st.lists(st.floats(0.6, 1.9), min_size=4, max_size=4), seed=st.integers(0, 1000))
+def test_grad_fn_names_and_gradients(name, values, seed):
+    program = UNARY_PROGRAMS[name]
+    grad_values = np.random.default_rng(seed).uniform(-1, 1, 64)
+
+    def run(T):
+        x = _leaf(T, values)
+        out = program(x)
+        g = T.tensor(grad_values[:out.numel()].reshape(tuple(out.shape)).tolist(), dtype=out.dtype)
+        out.backward(g)
+        return type(out.grad_fn).__name__, out, x.grad, out.requires_grad, out.is_leaf
+
+    check(run)
+
+
+def test_next_functions_structure():
+    def structure(T):
+        x = T.ones(3, requires_grad=True)
+        y = x * 2
+        z = y + T.ones(3)
+        return [(type(n).__name__ if n is not None else None, i) for n, i in z.grad_fn.next_functions], \
+            [(type(n).__name__ if n is not None else None, i) for n, i in y.grad_fn.next_functions]
+
+    check(structure)
+    x = reftorch.ones(3, requires_grad=True)
+    assert (x * 2).grad_fn.next_functions[0][0].variable is x
+
+
+def test_gradients_accumulate_until_zeroed():
+    def program(T):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        (x * x).backward(T.ones(2))
+        first = x.grad.clone()
+        (x * x).backward(T.ones(2))
+        accumulated = x.grad.clone()
+        grad_object = x.grad
+        (x * 3).backward(T.ones(2))
+        same_object = x.grad is grad_object
+        x.grad.zero_()
+        (x * x).backward(T.ones(2))
+        zeroed = x.grad.clone()
+        x.grad = None
+        (x * 5).backward(T.ones(2))
+        return first, accumulated, same_object, zeroed, x.grad
+
+    check(program)
+
+
+def test_second_backward_needs_retain_graph():
+    def freed(T):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        y = x.exp()
+        y.backward(T.ones(2))
+        y.backward(T.ones(2))
+
+    check(freed)
+
+    def retained(T):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        y = x.exp()
+        y.backward(T.ones(2), retain_graph=True)
+        y.backward(T.ones(2))
+        return x.grad
+
+    check(retained)
+
+    def nothing_saved(T):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        y = x + 1
+        y.backward(T.ones(2))
+        y.backward(T.ones(2))
+        return x.grad
+
+    check(nothing_saved)
+
+
+def test_backward_errors():
+    check(lambda T: (T.ones(2, requires_grad=True) * 2).backward())
+    check(lambda T: T.ones(2).exp().backward(T.ones(2)))
+    check(lambda T: T.ones(2, requires_grad=True).add_(1))
+    check(lambda T: T.ones(2, requires_grad=True)[0].mul_(2))
+    check(lambda T: T.ones(2, dtype=T.int64, requires_grad=True))
+    check(lambda T: T.ones(2, dtype=T.int64).requires_grad_())
+    check(lambda T: (T.ones(2, requires_grad=True) * 2).requires_grad_(False))
+    check(lambda T: (T.ones(2, requires_grad=True) * 2).backward(T.ones(3)))
+    check(lambda T: T.ones(2, requires_grad=True).view(2).detach_())
+
+    def modified(T):
+        x = T.ones(2, requires_grad=True)
+        y = x.exp()
+        z = y * 2
+        y.add_(1)
+        z.backward(T.ones(2))
+
+    check(modified, message=False)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        modified(reftorch)
+
+
+def test_non_leaf_grad_warns_and_retain_grad_keeps_it():
+    for T in BOTH:
+        x = T.ones(2, requires_grad=True)
+        y = x * 2
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert y.grad is None
+        assert [w.category for w in caught] == [UserWarning]
+        z = x * 3
+        z.retain_grad()
+        (z * z).backward(T.ones(2))
+        assert z.retains_grad and z.grad.tolist() == [6.0, 6.0]
+
+
+def test_grad_modes():
+    def program(T):
+        x = T.ones(2, requires_grad=True)
+        with T.no_grad():
+            a = x * 2
+            with T.enable_grad():
+                b = x * 2
+        T.set_grad_enabled(False)
+        c = x * 2
+        enabled_after_call = T.is_grad_enabled()
+        T.set_grad_enabled(True)
+        with T.set_grad_enabled(False):
+            d = x * 2
+        inside = T.is_grad_enabled()
+
+        @T.no_grad()
+        def decorated(t):
+            return t * 2
+
+        e = decorated(x)
+        with T.inference_mode():
+            f = x * 2
+        return (a.requires_grad, b.requires_grad, c.requires_grad, enabled_after_call, d.requires_grad, inside,
+                e.requires_grad, f.requires_grad, f.is_inference() if hasattr(f, "is_inference") else None,
+                T.is_grad_enabled())
+
+    check(program)
+
+
+def test_optimizer_update_idioms_under_no_grad():
+    def program(T):
+        p = T.tensor([1.0, 2.0], requires_grad=True)
+        (p * p).backward(T.ones(2))
+        with T.no_grad():
+            p -= 0.1 * p.grad
+        p.data -= 0.1 * p.grad
+        return p, p.is_leaf, p.requires_grad, p.grad
+
+    check(program)
+
+
+def test_detach_and_data_share_storage_but_not_history():
+    def program(T):
+        x = T.ones(3, requires_grad=True)
+        y = x * 2
+        d = y.detach()
+        data = y.data
+        version_before = y._version
+        d.add_(1)
+        after_detach = y._version
+        data.add_(1)
+        after_data = y._version
+        return (d.requires_grad, d.is_leaf, data.requires_grad, d.data_ptr() == y.data_ptr(),
+                data.data_ptr() == y.data_ptr(), version_before, after_detach, after_data, y)
+
+    check(program)
+
+
+def test_variable_returns_a_tensor():
+    def program(T):
+        v = T.autograd.Variable(T.ones(2), requires_grad=True)
+        return type(v).__name__, v.requires_grad, v.is_leaf
+
+    check(program)
+
+
+def test_inplace_rebases_history_and_copyslices():
+    def program(T):
+        x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+        b = x * 1
+        v = b[0]
+        v.mul_(2)
+        names = (type(b.grad_fn).__name__, type(v.grad_fn).__name__)
+        c = x * 1
+        c.add_(1)
+        c.exp_()
+        d = x * 1
+        d[1] = 7.0
+        e = x * 1
+        e[[0, 1], [1, 2]] = T.tensor([5.0, 6.0])
+        (b * b + c + d + e).backward(T.ones(2, 3))
+        return names, type(c.grad_fn).__name__, type(d.grad_fn).__name__, type(e.grad_fn).__name__, x.grad
+
+    check(program)
+
+
+def test_autograd_grad_and_higher_order():
+    def program(T):
+        x = T.tensor([0.5, 1.5], requires_grad=True)
+        w = T.tensor([2.0, -1.0], requires_grad=True)
+        y = (x * x * w).exp()
+        (gx,) = T.autograd.grad(y, x, T.ones(2), create_graph=True)
+        (ggx,) = T.autograd.grad(gx, x, T.ones(2), retain_graph=True)
+        gw = T.autograd.grad(gx, w, T.ones(2))
+        return gx, ggx, gw, x.grad, w.grad
+
+    check(program)
+
+    def unused(T):
+        x = T.ones(2, requires_grad=True)
+        z = T.ones(2, requires_grad=True)
+        return T.autograd.grad(x * 2, [x, z], T.ones(2))
+
+    check(unused)
+    check(lambda T: T.autograd.grad(T.ones(2, requires_grad=True) * 2, [T.ones(2, requires_grad=True)],
+                                    T.ones(2), allow_unused=True))
+
+
+def test_custom_function():
+    def program(T):
+        class Cube(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, k):
+                ctx.save_for_backward(x)
+                ctx.k = k
+                return x ** 3 * k
+
+            @staticmethod
+            def backward(ctx, grad):
+                (x,) = ctx.saved_tensors
+                return grad * 3 * x ** 2 * ctx.k, None
+
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        y = Cube.apply(x, 2.0)
+        y.backward(T.ones(2))
+        return type(y.grad_fn).__name__, x.grad, y.requires_grad
+
+    check(program)
+
+
+def test_gradcheck_passes_and_fails_like_torch():
+    for T in BOTH:
+        x = T.tensor([0.3, 0.7, 1.1], dtype=T.float64, requires_grad=True)
+        assert T.autograd.gradcheck(lambda t: (t.sin() * t.exp()) / (t + 2), (x,))
+
+        class Wrong(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, t):
+                return t * 2
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad * 3
+
+        assert not T.autograd.gradcheck(Wrong.apply, (x,), raise_exception=False)
+
+
+def test_deep_chain_backpropagates_without_recursion():
+    x = reftorch.tensor([1.0], requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.backward(reftorch.ones(1))
+    assert x.grad.tolist() == [1.0]
+
+
+def test_graph_memory_is_released():
+    x = reftorch.ones(3, requires_grad=True)
+    y = (x * 2).exp()
+    node = weakref.ref(y.grad_fn)
+    del y
+    gc.collect()
+    assert node() is None
+
+
+def test_leaf_grad_layout_follows_the_leaf():
+    def program(T):
+        x = T.ones(3, 2).t().detach().requires_grad_()
+        (x * 2).backward(T.ones(2, 3))
+        return x.grad.stride(), x.grad
+
+    check(program)
+    assert_same(*[program(T)[1] for T in (reftorch, torch)])
