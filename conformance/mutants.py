@@ -1,0 +1,136 @@
+"""Planted-bug implementations: reftorch with one deliberate bug each, to prove the suite catches bugs.
+
+``import conformance.mutants.<name>`` (e.g. ``pytest conformance --impl conformance.mutants.view_copies``)
+builds the mutant: a new module whose namespace is a copy of reftorch's, with the bug planted. Bugs in
+namespace functions (``torch.tensor``) are patched in the copy only, but bugs in methods (``Tensor.view``)
+and in submodules (``nn.functional``) are patched on reftorch's own objects, because reftorch's internals
+create and use those objects directly. So importing a mutant changes reftorch *in that process*: mutants are
+only ever imported by a process that tests that one mutant (the meta-tests run each in a subprocess), never
+next to a run of the real reftorch.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__path__: list[str] = []  # submodules are made by the finder below
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A planted bug, the conformance file that must catch it and a ``-k`` expression for its tests."""
+
+    bug: str
+    chapter: str
+    keywords: str
+    plant: Callable[[types.ModuleType], None]
+
+
+def _patch(owner: object, name: str, make: Callable[[Callable], Callable]) -> None:
+    original = getattr(owner, name)
+    setattr(owner, name, functools.wraps(original)(make(original)))
+
+
+def _view_copies(m: types.ModuleType) -> None:
+    _patch(m.Tensor, "view", lambda view: lambda self, *shape: view(self, *shape).clone())
+
+
+def _has_float(data: object) -> bool:
+    if isinstance(data, float):
+        return True
+    return isinstance(data, list | tuple) and any(_has_float(x) for x in data)
+
+
+def _float_tensor_float64(m: types.ModuleType) -> None:
+    def make(tensor):
+        def mutant(data, *args, dtype=None, **kwargs):
+            if dtype is None and _has_float(data):
+                dtype = m.float64
+            return tensor(data, *args, dtype=dtype, **kwargs)
+        return mutant
+    _patch(m, "tensor", make)
+
+
+def _squeeze_ignores_dim(m: types.ModuleType) -> None:
+    _patch(m.Tensor, "squeeze", lambda squeeze: lambda self, *dim, **kwargs: squeeze(self))
+    _patch(m, "squeeze", lambda squeeze: lambda input, *dim, **kwargs: squeeze(input))
+
+
+def _transpose_copies(m: types.ModuleType) -> None:
+    _patch(m.Tensor, "transpose", lambda transpose: lambda self, *dims: transpose(self, *dims).contiguous())
+    _patch(m, "transpose", lambda transpose: lambda input, *dims: transpose(input, *dims).contiguous())
+
+
+def _drop_keepdim(total: Callable) -> Callable:
+    return lambda input, *args, keepdim=False, **kwargs: total(input, *args[:1], **kwargs)
+
+
+def _sum_ignores_keepdim(m: types.ModuleType) -> None:
+    _patch(m.Tensor, "sum", _drop_keepdim)
+    _patch(m, "sum", _drop_keepdim)
+
+
+def _mse_loss_sums(m: types.ModuleType) -> None:
+    functional = m.nn.functional
+
+    def make(mse_loss):
+        def mutant(input, target, *args, reduction="mean", **kwargs):
+            reduction = "sum" if reduction == "mean" else reduction
+            return mse_loss(input, target, *args, reduction=reduction, **kwargs)
+        return mutant
+    _patch(functional, "mse_loss", make)
+    _patch(m.nn.MSELoss, "forward", lambda _: lambda self, input, target: functional.mse_loss(
+        input, target, reduction=self.reduction))
+
+
+# ``keywords`` select tests by the claim ids they check (the plugin adds claim ids to pytest's -k keywords).
+MUTANTS: dict[str, Mutant] = {
+    "view_copies": Mutant("Tensor.view returns a copy instead of a view", "views", "views.view-",
+                          _view_copies),
+    "float_tensor_float64": Mutant("torch.tensor infers float64 for Python floats", "tensors",
+                                   "tensors.tensor-infers-default-float or tensors.default-float-dtype",
+                                   _float_tensor_float64),
+    "squeeze_ignores_dim": Mutant("squeeze(dim) squeezes every size-1 dim", "views", "views.squeeze-",
+                                  _squeeze_ignores_dim),
+    "transpose_copies": Mutant("transpose returns a contiguous copy", "views", "views.transpose-",
+                               _transpose_copies),
+    "sum_ignores_keepdim": Mutant("sum drops keepdim=True", "math", "math.sum-", _sum_ignores_keepdim),
+    "mse_loss_sums": Mutant("MSE loss with reduction='mean' sums", "losses", "losses.mse-", _mse_loss_sums),
+}
+_SKIP = {"__name__", "__spec__", "__loader__", "__path__", "__file__", "__package__", "__doc__", "__cached__"}
+
+
+def build(name: str) -> types.ModuleType:
+    """reftorch's namespace copied into a new module, with the bug ``MUTANTS[name]`` planted."""
+    import reftorch
+
+    module = types.ModuleType(f"{__name__}.{name}", MUTANTS[name].bug)
+    module.__dict__.update({k: v for k, v in vars(reftorch).items() if k not in _SKIP})
+    module.__version__ = f"{getattr(reftorch, '__version__', 'unknown')}+mutant.{name}"
+    MUTANTS[name].plant(module)
+    return module
+
+
+class _MutantFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, fullname: str, path, target=None) -> importlib.machinery.ModuleSpec | None:
+        package, _, name = fullname.rpartition(".")
+        if package == __name__ and name in MUTANTS:
+            return importlib.util.spec_from_loader(fullname, self)
+        return None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        return build(spec.name.rpartition(".")[2])
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        """Everything happened in create_module."""
+
+
+if not any(isinstance(f, _MutantFinder) for f in sys.meta_path):
+    sys.meta_path.append(_MutantFinder())

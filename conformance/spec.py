@@ -1,0 +1,398 @@
+"""The spec catalogue: loading and checking ``spec/*.toml``, ``spec/sources.toml`` and the expectations files.
+
+Everything here is plain data work (no torch, no pytest) so ``python -m conformance`` stays fast. Paths
+default to the repository layout and can be redirected with environment variables, which the meta-tests
+use to point the checks at small throwaway catalogues:
+
+- ``CONFORMANCE_SPEC_DIR``: the folder of ``<chapter>.toml`` files and ``sources.toml`` (default ``spec/``);
+- ``CONFORMANCE_SOURCES_DIR``: the markdown source documents (default ``../shared/sources``);
+- ``CONFORMANCE_TESTS_DIR``: the folder holding ``test_<chapter>.py`` files (default ``conformance/``);
+- ``CONFORMANCE_EXPECTATIONS_DIR``: ``numpy.toml`` / ``cuda.toml`` (default ``conformance/expectations``).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+CHAPTERS: tuple[str, ...] = (
+    "tensors", "views", "shape", "indexing", "math", "random", "printing", "autograd", "modules",
+    "losses", "init", "optim", "serialization", "data", "devices",
+)
+BACKENDS: tuple[str, ...] = ("numpy", "cuda")
+STATUSES: tuple[str, ...] = ("holds", "erratum")
+
+_CLAIM_KEYS = {"id", "statement", "sources", "status", "notes", "says", "actual", "rtol", "atol", "error"}
+_REQUIRED_CLAIM_KEYS = ("id", "statement", "sources", "status")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+class SpecError(Exception):
+    """A catalogue file that cannot be read at all (bad TOML, wrong top-level shape)."""
+
+
+def spec_dir() -> Path:
+    return Path(os.environ.get("CONFORMANCE_SPEC_DIR", REPO_ROOT / "spec"))
+
+
+def sources_dir() -> Path:
+    return Path(os.environ.get("CONFORMANCE_SOURCES_DIR", REPO_ROOT.parent / "shared" / "sources"))
+
+
+def tests_dir() -> Path:
+    return Path(os.environ.get("CONFORMANCE_TESTS_DIR", REPO_ROOT / "conformance"))
+
+
+def expectations_dir() -> Path:
+    return Path(os.environ.get("CONFORMANCE_EXPECTATIONS_DIR", REPO_ROOT / "conformance" / "expectations"))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One ``[[claim]]`` entry of a chapter file."""
+
+    id: str
+    chapter: str
+    statement: str
+    sources: tuple[tuple[str, str], ...]
+    status: str
+    notes: str | None = None
+    says: str | None = None
+    actual: str | None = None
+    rtol: float | None = None
+    atol: float | None = None
+    error_type: str | None = None
+    error_match: str | None = None
+
+    def as_dict(self) -> dict:
+        out = {
+            "id": self.id, "chapter": self.chapter, "statement": self.statement,
+            "sources": [{"doc": d, "section": s} for d, s in self.sources], "status": self.status,
+        }
+        for key in ("notes", "says", "actual", "rtol", "atol"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.error_type is not None:
+            out["error"] = {"type": self.error_type, "match": self.error_match}
+        return out
+
+
+@dataclass(frozen=True)
+class Document:
+    stem: str
+    title: str
+    author: str
+    sections: tuple[str, ...]
+
+
+@dataclass
+class Spec:
+    """The whole catalogue. ``problems`` lists every well-formedness violation found while loading."""
+
+    titles: dict[str, str] = field(default_factory=dict)  # chapter -> title
+    claims: dict[str, Claim] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    exclusions: list[tuple[str, str, str]] = field(default_factory=list)  # (doc, section, reason)
+    problems: list[str] = field(default_factory=list)
+
+    def chapter_claims(self, chapter: str) -> list[Claim]:
+        return [c for c in self.claims.values() if c.chapter == chapter]
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{path}: invalid TOML: {exc}") from exc
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
+def _claim_from_table(table: dict, chapter: str, where: str, problems: list[str]) -> Claim | None:
+    """Builds a Claim, appending to ``problems`` every rule the table breaks."""
+    missing = [k for k in _REQUIRED_CLAIM_KEYS if k not in table]
+    if missing:
+        problems.append(f"{where}: missing key(s) {', '.join(missing)}")
+        return None
+    unknown = sorted(set(table) - _CLAIM_KEYS)
+    if unknown:
+        problems.append(f"{where}: unknown key(s) {', '.join(unknown)}")
+    cid = table["id"]
+    prefix = chapter + "."
+    if not isinstance(cid, str) or not cid.startswith(prefix) or not _SLUG.fullmatch(cid[len(prefix):]):
+        problems.append(f"{where}: id {cid!r} must be '{chapter}.<kebab-case-slug>'")
+    if not isinstance(table["statement"], str) or not table["statement"].strip():
+        problems.append(f"{where} ({cid}): statement must be a non-empty string")
+    status = table["status"]
+    if status not in STATUSES:
+        problems.append(f"{where} ({cid}): status {status!r} must be one of {', '.join(STATUSES)}")
+    for key in ("says", "actual"):
+        value = table.get(key)
+        if status == "erratum" and not (isinstance(value, str) and value.strip()):
+            problems.append(f"{where} ({cid}): an erratum needs a non-empty '{key}'")
+        if status == "holds" and value is not None:
+            problems.append(f"{where} ({cid}): '{key}' is only for errata")
+    for key in ("notes",):
+        if key in table and not isinstance(table[key], str):
+            problems.append(f"{where} ({cid}): {key} must be a string")
+    for key in ("rtol", "atol"):
+        if key in table and not _is_number(table[key]):
+            problems.append(f"{where} ({cid}): {key} must be a non-negative number")
+    sources = table["sources"]
+    pairs: list[tuple[str, str]] = []
+    if not isinstance(sources, list) or not sources:
+        problems.append(f"{where} ({cid}): sources must be a non-empty list")
+    else:
+        for src in sources:
+            if not isinstance(src, dict) or set(src) != {"doc", "section"}:
+                problems.append(f"{where} ({cid}): each source is {{doc = ..., section = ...}}, got {src!r}")
+            else:
+                pairs.append((src["doc"], src["section"]))
+    error = table.get("error")
+    error_type = error_match = None
+    if error is not None:
+        if not isinstance(error, dict) or "type" not in error or set(error) - {"type", "match"}:
+            problems.append(f"{where} ({cid}): error must be {{type = ..., match = ...}}, not {error!r}")
+        else:
+            error_type, error_match = error["type"], error.get("match")
+            if not isinstance(error_type, str) or not isinstance(error_match, str | None):
+                problems.append(f"{where} ({cid}): error type and match must be strings")
+    return Claim(
+        id=str(cid), chapter=chapter, statement=str(table["statement"]), sources=tuple(pairs),
+        status=str(status), notes=table.get("notes"), says=table.get("says"), actual=table.get("actual"),
+        rtol=table.get("rtol"), atol=table.get("atol"), error_type=error_type, error_match=error_match,
+    )
+
+
+def _load_sources(path: Path, spec: Spec) -> None:
+    if not path.exists():
+        spec.problems.append(f"{path}: missing")
+        return
+    data = _read_toml(path)
+    unknown = sorted(set(data) - {"document", "exclusion"})
+    if unknown:
+        spec.problems.append(f"{path.name}: unknown top-level key(s) {', '.join(unknown)}")
+    for i, doc in enumerate(data.get("document", [])):
+        where = f"{path.name} document #{i + 1}"
+        if set(doc) != {"stem", "title", "author", "sections"}:
+            spec.problems.append(f"{where}: keys must be stem, title, author, sections (got {sorted(doc)})")
+            continue
+        if doc["stem"] in spec.documents:
+            spec.problems.append(f"{where}: duplicate document {doc['stem']!r}")
+        spec.documents[doc["stem"]] = Document(doc["stem"], doc["title"], doc["author"],
+                                               tuple(doc["sections"]))
+    for i, exc in enumerate(data.get("exclusion", [])):
+        where = f"{path.name} exclusion #{i + 1}"
+        if set(exc) != {"doc", "section", "reason"} or not str(exc.get("reason", "")).strip():
+            spec.problems.append(f"{where}: keys must be doc, section and a non-empty reason (got {exc!r})")
+            continue
+        spec.exclusions.append((exc["doc"], exc["section"], exc["reason"]))
+
+
+def _check_source_refs(spec: Spec) -> None:
+    refs = [(f"claim {c.id}", d, s) for c in spec.claims.values() for d, s in c.sources]
+    refs += [("exclusion", d, s) for d, s, _ in spec.exclusions]
+    for who, doc, section in refs:
+        if doc not in spec.documents:
+            spec.problems.append(f"{who}: unknown source document {doc!r}")
+        elif section not in spec.documents[doc].sections:
+            spec.problems.append(f"{who}: {doc!r} has no section heading {section!r}")
+
+
+@functools.cache
+def _load_spec_cached(directory: str) -> Spec:
+    path = Path(directory)
+    spec = Spec()
+    _load_sources(path / "sources.toml", spec)
+    for file in sorted(path.glob("*.toml")):
+        if file.name == "sources.toml":
+            continue
+        chapter = file.stem
+        data = _read_toml(file)
+        if chapter not in CHAPTERS:
+            spec.problems.append(f"{file.name}: {chapter!r} is not one of the chapters {', '.join(CHAPTERS)}")
+        if data.get("chapter") != chapter:
+            spec.problems.append(f"{file.name}: chapter = {data.get('chapter')!r}, expected {chapter!r}")
+        if not isinstance(data.get("title"), str) or not data["title"].strip():
+            spec.problems.append(f"{file.name}: missing title")
+        unknown = sorted(set(data) - {"chapter", "title", "claim"})
+        if unknown:
+            spec.problems.append(f"{file.name}: unknown top-level key(s) {', '.join(unknown)}")
+        spec.titles[chapter] = str(data.get("title", chapter))
+        for i, table in enumerate(data.get("claim", [])):
+            claim = _claim_from_table(table, chapter, f"{file.name} claim #{i + 1}", spec.problems)
+            if claim is None:
+                continue
+            if claim.id in spec.claims:
+                spec.problems.append(f"{file.name}: duplicate claim id {claim.id!r}")
+            spec.claims[claim.id] = claim
+    _check_source_refs(spec)
+    return spec
+
+
+def load_spec(directory: Path | None = None) -> Spec:
+    """Loads (once per folder) the chapter files and sources.toml; raises SpecError only for bad TOML."""
+    return _load_spec_cached(str(directory or spec_dir()))
+
+
+# --- markdown headings ----------------------------------------------------------------------------------
+
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*")
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+$")
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+
+
+def markdown_headings(text: str) -> list[str]:
+    """ATX headings of a markdown text in order: '#'s and surrounding spaces stripped.
+
+    Lines inside ``` or ~~~ fences and a leading ``---`` front-matter block are not headings.
+    """
+    lines = text.splitlines()
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is not None:
+            lines = lines[end + 1:]
+    headings, fence = [], None
+    for line in lines:
+        opener = _FENCE.match(line)
+        if fence is not None:
+            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) \
+                    and not line.strip().strip(fence[0]):
+                fence = None
+            continue
+        if opener:
+            fence = opener.group(1)
+            continue
+        match = _HEADING.fullmatch(line)
+        if match:
+            headings.append(_CLOSING_HASHES.sub("", match.group(2) or "").strip())
+    return headings
+
+
+def coverage_problems(spec: Spec, sources: Path | None = None) -> list[str]:
+    """sources.toml against the markdown files, and every heading against claims and exclusions."""
+    folder = sources or sources_dir()
+    problems = []
+    files = {p.stem: p for p in sorted(folder.glob("*.md"))}
+    for stem in sorted(set(files) - set(spec.documents)):
+        problems.append(f"sources.toml: no [[document]] for {files[stem].name}")
+    covered = {(d, s) for c in spec.claims.values() for d, s in c.sources}
+    covered |= {(d, s) for d, s, _ in spec.exclusions}
+    for stem, doc in spec.documents.items():
+        if stem not in files:
+            problems.append(f"sources.toml: document {stem!r} has no file {stem}.md in {folder}")
+            continue
+        actual = markdown_headings(files[stem].read_text(encoding="utf-8"))
+        if list(doc.sections) != actual:
+            extra = [s for s in doc.sections if s not in actual]
+            lacking = [s for s in actual if s not in doc.sections]
+            problems.append(
+                f"sources.toml: sections of {stem!r} differ from the headings of {stem}.md"
+                f" (listed but not headings: {extra}; headings not listed: {lacking};"
+                f" if both are empty the order or repetition differs)")
+        for section in dict.fromkeys(doc.sections):
+            if (stem, section) not in covered:
+                problems.append(f"{stem} / {section!r}: no claim cites it and no exclusion covers it")
+    return problems
+
+
+# --- which tests check which claims (static scan of test files) ------------------------------------------
+
+def _claims_decorator_ids(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...] | None:
+    for dec in func.decorator_list:
+        if not isinstance(dec, ast.Call):
+            continue
+        name = dec.func.id if isinstance(dec.func, ast.Name) else getattr(dec.func, "attr", None)
+        if name == "claims":
+            return tuple(a.value if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                         else "<non-literal>" for a in dec.args)
+    return None
+
+
+def scan_tests(directory: Path | None = None) -> dict[str, tuple[str, ...] | None]:
+    """Maps each test of ``test_<chapter>.py`` files to its ``@claims`` ids (None when it has none).
+
+    Keys are pytest-style ids relative to the tests folder's parent: ``conformance/test_views.py::test_x``.
+    """
+    folder = directory or tests_dir()
+    found: dict[str, tuple[str, ...] | None] = {}
+    for file in sorted(folder.glob("test_*.py")):
+        if file.stem[len("test_"):] not in CHAPTERS:
+            continue
+        prefix = f"{folder.name}/{file.name}"
+        tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+        for node in tree.body:
+            funcs: list[tuple[str, ast.AST]] = []
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                funcs = [(node.name, node)]
+            elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+                funcs = [(f"{node.name}::{f.name}", f) for f in node.body
+                         if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)]
+            for name, func in funcs:
+                if name.rsplit("::", 1)[-1].startswith("test"):
+                    found[f"{prefix}::{name}"] = _claims_decorator_ids(func)
+    return found
+
+
+def tests_by_claim(scan: dict[str, tuple[str, ...] | None]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for test, ids in scan.items():
+        for cid in ids or ():
+            out.setdefault(cid, []).append(test)
+    return out
+
+
+def claim_test_problems(spec: Spec, scan: dict[str, tuple[str, ...] | None]) -> list[str]:
+    """Every test names existing claims, and every claim has a test."""
+    problems = []
+    for test, ids in scan.items():
+        if not ids:
+            problems.append(f"{test}: no @claims(...) decorator with claim ids")
+            continue
+        for cid in ids:
+            if cid not in spec.claims:
+                problems.append(f"{test}: claims unknown id {cid!r}")
+    checked = tests_by_claim(scan)
+    problems += [f"claim {cid}: no conformance test checks it" for cid in spec.claims if cid not in checked]
+    return problems
+
+
+# --- expectations ------------------------------------------------------------------------------------------
+
+def load_expectations(backend: str, directory: Path | None = None) -> dict[str, str]:
+    """``claim id -> reason`` from ``expectations/<backend>.toml`` (an absent file is empty)."""
+    path = (directory or expectations_dir()) / f"{backend}.toml"
+    if not path.exists():
+        return {}
+    data = _read_toml(path)
+    if set(data) - {"xfail"}:
+        raise SpecError(f"{path}: only [[xfail]] tables are allowed, found {sorted(set(data) - {'xfail'})}")
+    out: dict[str, str] = {}
+    for i, entry in enumerate(data.get("xfail", [])):
+        if set(entry) != {"claim", "reason"} or not str(entry["reason"]).strip():
+            raise SpecError(f"{path}: [[xfail]] #{i + 1} needs claim and a non-empty reason: {entry!r}")
+        if entry["claim"] in out:
+            raise SpecError(f"{path}: claim {entry['claim']!r} is listed twice")
+        out[entry["claim"]] = entry["reason"]
+    return out
+
+
+def expectation_problems(spec: Spec, expected: dict[str, str], checked: set[str], backend: str) -> list[str]:
+    """Entries naming a claim that does not exist or that no test checks."""
+    problems = []
+    for cid in expected:
+        if cid not in spec.claims:
+            problems.append(f"expectations/{backend}.toml: claim {cid!r} does not exist in spec/")
+        elif cid not in checked:
+            problems.append(f"expectations/{backend}.toml: claim {cid!r} is checked by no conformance test")
+    return problems
