@@ -75,3 +75,10 @@ def test_complex_to_real_warns_once_per_process():
             warnings.simplefilter("always")
             T.tensor([1j]).float()
         assert caught == []
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "int16", "int8", "uint8", "bool"])
+def test_float_to_integer_casts_of_special_values(dtype):
+    values = [float("nan"), 3e9, -3e9, float("inf"), 300.0, -1.5, 1e20, 70000.5, -129.7, 0.5]
+    check(lambda T: T.tensor(values).to(getattr(T, dtype)))
+    check(lambda T: T.tensor(values, dtype=T.float64).to(getattr(T, dtype)))

@@ -83,9 +83,18 @@ def check(op: Callable, *arrays: np.ndarray) -> Any:
         return None
     if r_exc is not None:
         raise r_exc
-    assert r_warn == t_warn
+    assert _every_time(r_warn) == _every_time(t_warn)
     assert_same(expected, actual)
     return expected
+
+
+# torch issues these only once per process (TORCH_WARN_ONCE), so whether they show up depends on
+# what ran earlier in the process, for either library.
+_ONCE_PER_PROCESS = ("Casting complex values to real discards the imaginary part",)
+
+
+def _every_time(messages: list[str]) -> list[str]:
+    return [m for m in messages if not m.startswith(_ONCE_PER_PROCESS)]
 
 
 def sample(rng: np.random.Generator, shape: tuple[int, ...], dtype: str, special: bool = False) -> np.ndarray:

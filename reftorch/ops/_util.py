@@ -177,9 +177,10 @@ def _dev_name(dev: device) -> str:
 
 
 def cast_array(backend: Any, arr: Any, dtype: D.dtype) -> Any:
-    """``arr`` converted to ``dtype`` as torch's copy kernel does: floats to integers truncate
-    through int64 (so out-of-range values wrap like C casts), anything to bool is ``!= 0``, and
-    complex to real keeps the real part with torch's UserWarning."""
+    """``arr`` converted to ``dtype`` as torch's copy kernel does: floats truncate towards zero into
+    int32/int64 directly (out-of-range and NaN give the minimum, like x86's cvtt) and into the narrow
+    integer types through int32 (so they wrap), anything to bool is ``!= 0``, and complex to real
+    keeps the real part with torch's UserWarning (once)."""
     want = array_dtype(backend, dtype)
     if arr.dtype == want:
         return arr
@@ -191,6 +192,6 @@ def cast_array(backend: Any, arr: Any, dtype: D.dtype) -> Any:
     if dtype is D.bool:
         return arr != 0
     with backend.quiet():
-        if kind == "f" and dtype.category == D.INTEGER and dtype is not D.int64:
-            return arr.astype("int64").astype(want)
+        if kind == "f" and dtype.category == D.INTEGER and dtype.itemsize < 4:
+            return arr.astype("int32").astype(want)
         return arr.astype(want)
