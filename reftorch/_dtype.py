@@ -126,6 +126,16 @@ def set_default_dtype(d: dtype) -> None:
     if d not in (float32, float64):
         raise TypeError(f"reftorch supports only float32 and float64 as the default dtype, not {d}")
     _default_dtype = d
+    for callback in _ON_CHANGE:
+        callback()
+
+
+_ON_CHANGE: list = []
+
+
+def on_default_dtype_change(callback) -> None:
+    """Call ``callback()`` after every ``set_default_dtype`` (caches that depend on it)."""
+    _ON_CHANGE.append(callback)
 
 
 def default_complex_dtype() -> dtype:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     """Row-major strides; size-0/1 dims get the stride the next dim would have, as torch does."""
+    if len(shape) < 2:
+        return (1,) if shape else ()
     strides = []
     acc = 1
     for size in reversed(shape):

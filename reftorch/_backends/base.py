@@ -28,6 +28,14 @@ class Backend(ABC):
             found = cache[name] = self.xp.dtype(name)
         return found
 
+    @property
+    def dtype_map(self) -> dict:
+        """Cache of reftorch dtype -> backend dtype, filled by ``ops._util.array_dtype``."""
+        cache = self.__dict__.get("_dtype_map")
+        if cache is None:
+            cache = self.__dict__["_dtype_map"] = {}
+        return cache
+
     def quiet(self) -> Any:
         """A context in which floating-point exceptions raise no warnings (torch never warns)."""
         return self.xp.errstate(all="ignore")

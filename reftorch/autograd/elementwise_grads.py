@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._tensor import Tensor
-from .graph import record
+from .graph import Saved, gradient_edge, node_class, record
 
 
 def conj(t: Any) -> Any:
@@ -161,24 +161,29 @@ def _binary_backward(node: Any, g: Tensor) -> tuple:
 
 
 def record_binary(name: str, result: Tensor, a: Any, b: Any, alpha: Any = 1) -> None:
-    """Record the node of binary op ``name`` (``result = op(a, b)``; either may be a Python scalar)."""
+    """Record the node of binary op ``name`` (``result = op(a, b)``; either may be a Python scalar).
+    This is on every recorded arithmetic op, so it builds the node directly."""
     if name in NOT_IMPLEMENTED:
         record("NotImplemented", result, (a, b), not_implemented_backward(name))
         return
     node_name, saves, formula = BINARY_GRADS[name]
-    need_a = isinstance(a, Tensor) and a._requires_grad
-    need_b = isinstance(b, Tensor) and b._requires_grad
+    a_tensor, b_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
+    need_a = a_tensor and a._requires_grad
+    need_b = b_tensor and b._requires_grad
     if name == "mul":  # torch saves each operand only when the other one's gradient needs it
         save_a, save_b = need_b, need_a
     elif name == "true_divide":
         save_a, save_b = need_b, need_a or need_b
     else:
         save_a, save_b = "a" in saves, "b" in saves
-    saved = (a if save_a and isinstance(a, Tensor) else None, b if save_b and isinstance(b, Tensor) else None,
-             result if "r" in saves else None)
-    ctx = (formula, alpha, a._shape if isinstance(a, Tensor) else (), b._shape if isinstance(b, Tensor) else (),
-           None if isinstance(a, Tensor) else a, None if isinstance(b, Tensor) else b, need_a, need_b)
-    record(node_name, result, (a, b), _binary_backward, saved, ctx)
+    saved = (Saved(a) if save_a and a_tensor else None, Saved(b) if save_b and b_tensor else None,
+             Saved(result, True) if "r" in saves else None)
+    ctx = (formula, alpha, a._shape if a_tensor else (), b._shape if b_tensor else (),
+           None if a_tensor else a, None if b_tensor else b, need_a, need_b)
+    node = node_class(node_name)(_binary_backward, (gradient_edge(a), gradient_edge(b)), saved, ctx, 1,
+                                 saved != (None, None, None))
+    result._grad_fn = node
+    result._requires_grad = True
 
 
 # ----------------------------------------------------------------------------- ops with extra arguments

@@ -16,9 +16,14 @@ from .grad_mode import STATE
 from .graph import AccumulateGrad, Node, gradient_edge
 
 
-def _root_gradients(roots: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]:
-    from ..ops.creation import ones_like
+def _ones_like(t: Tensor) -> Tensor:
+    from ..ops._util import array_dtype, from_array
 
+    backend = t._storage.backend
+    return from_array(backend.xp.ones(t._shape, dtype=array_dtype(backend, t._dtype)), t._dtype, t.device, backend)
+
+
+def _root_gradients(roots: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]:
     result = []
     for i, (root, grad) in enumerate(zip(roots, grads)):
         if not root._requires_grad:
@@ -29,7 +34,7 @@ def _root_gradients(roots: Sequence[Tensor], grads: Sequence[Any]) -> list[Tenso
             if not root._dtype.is_floating_point:
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got {root._dtype}")
-            grad = ones_like(root)
+            grad = _ones_like(root)
         elif not isinstance(grad, Tensor):
             raise TypeError(f"gradient must be a Tensor or None, not {type(grad).__name__}")
         elif grad._shape != root._shape:
@@ -75,7 +80,15 @@ def _needed(deps: dict[Node, int], targets: set[Node]) -> set[Node]:
 
 
 def _add(existing: Any, grad: Any) -> Any:
-    return grad if existing is None else existing + grad
+    """Sum two gradients for one slot (a plain array add unless a graph is being built)."""
+    if existing is None:
+        return grad
+    if STATE.enabled or existing._shape != grad._shape or existing._dtype is not grad._dtype:
+        return existing + grad
+    from ..ops._util import from_array
+
+    backend = existing._storage.backend
+    return from_array(backend.xp.add(existing._array, grad._array), existing._dtype, existing.device, backend)
 
 
 def accumulate_into(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
@@ -92,7 +105,17 @@ def accumulate_into(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
     elif create_graph:
         variable._grad = variable._grad + grad
     else:
-        variable._grad.add_(grad.detach())
+        _add_in_place(variable._grad, grad)
+
+
+def _add_in_place(target: Tensor, grad: Tensor) -> None:
+    """``target += grad`` for accumulation (no graph is recorded: grad mode is off here)."""
+    if target._shape == grad._shape and target._dtype is grad._dtype and target._storage.device == grad.device:
+        backend = target._storage.backend
+        backend.xp.add(target._array, grad._array, out=target._array)
+        target._version_counter.bump()
+    else:
+        target.add_(grad.detach())
 
 
 def _like_layout(grad: Tensor, variable: Tensor) -> Tensor:

@@ -32,11 +32,12 @@ class Node:
     __slots__ = ("next_functions", "_backward", "_saved", "_had_saved", "_ctx", "_sequence_nr", "_num_outputs",
                  "_retained", "__weakref__")
 
-    def __init__(self, backward: Callable, next_functions: tuple, saved: tuple, ctx: Any, num_outputs: int = 1):
+    def __init__(self, backward: Callable, next_functions: tuple, saved: tuple, ctx: Any, num_outputs: int = 1,
+                 had_saved: bool | None = None):
         self.next_functions = next_functions
         self._backward = backward
         self._saved = saved
-        self._had_saved = bool(saved) and any(isinstance(s, Saved) for s in saved)
+        self._had_saved = any(isinstance(s, Saved) for s in saved) if had_saved is None else had_saved
         self._ctx = ctx
         self._sequence_nr = next(_SEQUENCE)
         self._num_outputs = num_outputs
@@ -94,7 +95,7 @@ _NODE_CLASSES: dict[str, type[Node]] = {}
 def node_class(name: str) -> type[Node]:
     """The Node subclass named ``name`` (created once)."""
     cls = _NODE_CLASSES.get(name)
-    if cls is None:
+    if cls is None:  # first use of this name
         cls = _NODE_CLASSES[name] = type(name, (Node,), {"__slots__": ()})
     return cls
 
@@ -172,9 +173,16 @@ def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any],
         outs = tuple(outputs)
     cls = _NODE_CLASSES.get(name) or node_class(name)
     edges = tuple([gradient_edge(t) for t in inputs])
+    had_saved = False
     if saved:
-        saved = tuple([Saved(s, any(s is o for o in outs)) if isinstance(s, Tensor) else s for s in saved])
-    node = cls(backward, edges, saved, ctx, len(outs))
+        wrapped = []
+        for s in saved:
+            if isinstance(s, Tensor):
+                s = Saved(s, any(s is o for o in outs))
+                had_saved = True
+            wrapped.append(s)
+        saved = tuple(wrapped)
+    node = cls(backward, edges, saved, ctx, len(outs), had_saved)
     for nr, out in enumerate(outs):
         if out is not None and (out._dtype.is_floating_point or out._dtype.is_complex):
             out._grad_fn = node

@@ -76,10 +76,12 @@ def backend_of(dev: device) -> Any:
 
 def array_dtype(backend: Any, dtype: D.dtype) -> Any:
     """The backend dtype storing ``dtype``; a clear TypeError for dtypes reftorch cannot store."""
-    name = dtype.array_name
-    if name is None:
-        raise TypeError(f"reftorch cannot store {dtype}: its array backends have no such dtype")
-    return backend.array_dtype(name)
+    found = backend.dtype_map.get(dtype)
+    if found is None:
+        if dtype.array_name is None:
+            raise TypeError(f"reftorch cannot store {dtype}: its array backends have no such dtype")
+        found = backend.dtype_map[dtype] = backend.array_dtype(dtype.array_name)
+    return found
 
 
 def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None) -> Tensor:
@@ -93,14 +95,15 @@ def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None)
     if not hasattr(arr, "reshape"):
         arr = xp.asarray(arr)
     want = array_dtype(backend, dtype)
-    if arr.dtype != want:
+    if arr.dtype is not want and arr.dtype != want:
         arr = arr.astype(want)
     shape = arr.shape
     if arr.flags.c_contiguous:
-        if len(shape) == 1:
-            return Tensor._make(UntypedStorage(arr, dev, backend), shape, (1,), 0, dtype)
-        flat = arr.reshape(-1)
-        strides = contiguous_strides(shape)
+        flat = arr if len(shape) == 1 else arr.reshape(-1)
+        t = Tensor._make(UntypedStorage(flat, dev, backend), shape, contiguous_strides(shape), 0, dtype)
+        if isinstance(arr, xp.ndarray):
+            t._cached_array = (flat, arr)  # ``arr`` already views exactly the tensor's elements
+        return t
     else:
         perm = _dense_permutation(arr)
         if perm is None:

@@ -80,6 +80,20 @@ def _compute_dtype(kind: str, promoted: D.dtype) -> D.dtype:
     return _result_dtype(kind, promoted) if kind in (INT_TO_FLOAT, BOOL_TO_LONG) else promoted
 
 
+class _KindDtypes(dict):
+    """(kind, promoted dtype) -> (result dtype, compute dtype), computed on first use and
+    forgotten when the default dtype changes (INT_TO_FLOAT results depend on it)."""
+
+    def __missing__(self, key: tuple[str, D.dtype]) -> tuple[D.dtype, D.dtype]:
+        kind, promoted = key
+        value = self[key] = (_result_dtype(kind, promoted), _compute_dtype(kind, promoted))
+        return value
+
+
+_KIND_DTYPES = _KindDtypes()
+D.on_default_dtype_change(_KIND_DTYPES.clear)
+
+
 @dataclass(frozen=True)
 class Unary:
     """One unary op. ``check(dtype)`` raises torch's error for unsupported input dtypes."""
@@ -360,10 +374,11 @@ def _operand_dtype(x: Any, promoted: D.dtype) -> D.dtype:
 
 def _as_operand(x: Any, compute: D.dtype, backend: Any) -> Any:
     """An array of dtype ``compute`` for a tensor or Python scalar (scalars wrap like C casts)."""
-    want = array_dtype(backend, compute)
     if isinstance(x, Tensor):
-        arr = x._array
-        return arr if arr.dtype == want else arr.astype(want)
+        if x._dtype is compute:
+            return x._array
+        return x._array.astype(array_dtype(backend, compute))
+    want = array_dtype(backend, compute)
     xp = backend.xp
     if compute.category == D.INTEGER and not isinstance(x, bool):
         return xp.asarray(x).astype(want)
@@ -388,7 +403,7 @@ def apply_binary(spec: Binary, a: Any, b: Any, out: Tensor | None = None, before
     if a_tensor and b_tensor:
         promoted = a._dtype if a._dtype is b._dtype else _promote(a, b)
         dev = a._storage.device
-        if b._storage.device != dev:
+        if b._storage.device is not dev and b._storage.device != dev:
             dev = same_device((a, b))
         shape = a._shape if a._shape == b._shape else broadcast_shapes(a._shape, b._shape)
         backend = a._storage.backend
@@ -396,7 +411,7 @@ def apply_binary(spec: Binary, a: Any, b: Any, out: Tensor | None = None, before
         promoted = _promote(a, b)
         tensor = a if a_tensor else b
         dev, shape, backend = tensor._storage.device, tensor._shape, tensor._storage.backend
-    result_dtype = _result_dtype(spec.kind, promoted)
+    result_dtype, compute = _KIND_DTYPES[spec.kind, promoted]
     grad = STATE.enabled and ((a_tensor and a._requires_grad) or (b_tensor and b._requires_grad))
     if out is not None:
         check_output(out, result_dtype, shape)
@@ -406,12 +421,12 @@ def apply_binary(spec: Binary, a: Any, b: Any, out: Tensor | None = None, before
         before()
     if out is not None and grad:
         return apply_inplace(out, lambda snap: apply_binary(spec, snap, b, **options))
-    compute = _compute_dtype(spec.kind, promoted)
-    x, y = _as_operand(a, compute, backend), _as_operand(b, compute, backend)
+    x = a._array if a_tensor and a._dtype is compute else _as_operand(a, compute, backend)
+    y = b._array if b_tensor and b._dtype is compute else _as_operand(b, compute, backend)
     with backend.quiet():
         values = spec.compute(backend.xp, x, y, **options)
     if out is not None:
-        return write_result(out, values, result_dtype, shape)
+        return _store(out, values)
     result = from_array(values, result_dtype, dev, backend)
     if grad and spec.grad_key is not None:
         record_binary(spec.grad_key, result, a, b, options.get("alpha", 1))
@@ -435,7 +450,7 @@ def apply_unary(spec: Unary, a: Tensor, out: Tensor | None = None) -> Tensor:
     with backend.quiet():
         values = spec.compute(backend.xp, _as_operand(a, compute, backend))
     if out is not None:
-        return write_result(out, values, result_dtype, a._shape)
+        return _store(out, values)
     result = from_array(values, result_dtype, a._storage.device, backend)
     if grad and spec.name in UNARY_GRADS:
         record_unary(spec.name, result, a)
@@ -467,6 +482,11 @@ def check_output(out: Tensor, result_dtype: D.dtype, shape: tuple[int, ...]) -> 
 def write_result(out: Tensor, values: Any, result_dtype: D.dtype, shape: tuple[int, ...]) -> Tensor:
     """Store an op's result into ``out`` (in-place ops) after :func:`check_output`."""
     check_output(out, result_dtype, shape)
+    return _store(out, values)
+
+
+def _store(out: Tensor, values: Any) -> Tensor:
+    """Write checked values into ``out`` (casting like a C assignment) and bump its version."""
     backend = out._backend
     with backend.quiet():
         backend.xp.copyto(out._array, values, casting="unsafe")
