@@ -102,6 +102,20 @@ def result_type_of(dim_dtypes, zero_dim_dtypes, scalars) -> dtype:
     return _combine_categories(_fold(dim_dtypes), _combine_categories(_fold(zero_dim_dtypes), wrapped))
 
 
+def operands_result_type(*operands: object) -> dtype:
+    """``result_type`` over tensors (anything with ``_dtype``/``_shape``) and Python scalars."""
+    dims, zeros, scalars = [], [], []
+    for x in operands:
+        tensor_dtype = getattr(x, "_dtype", None)
+        if tensor_dtype is None:
+            scalars.append(x)
+        elif x._shape:
+            dims.append(tensor_dtype)
+        else:
+            zeros.append(tensor_dtype)
+    return result_type_of(dims, zeros, scalars)
+
+
 def can_cast(from_: dtype, to: dtype) -> bool:
     """``torch.can_cast``: casting may not lower the category (complex -> float, float -> int, any
     non-bool -> bool)."""

@@ -461,19 +461,8 @@ def randperm(n: int, *, generator: _random.Generator | None = None, dtype: D.dty
     return _finish(from_array(backend.from_host(values), target, dev, backend), requires_grad)
 
 
-def _like_random(factory):
-    def like(input: Tensor, *, dtype: D.dtype | None = None, device: Any = None,
-             requires_grad: bool = False) -> Tensor:
-        return factory(input._shape, dtype=dtype or input._dtype, device=device or input.device,
-                       requires_grad=requires_grad)
-
-    like.__name__ = factory.__name__ + "_like"
-    like.__doc__ = f"``torch.{like.__name__}``: ``{factory.__name__}`` with ``input``'s shape, dtype, device."
-    return like
-
-
-rand_like = _like_random(rand)
-randn_like = _like_random(randn)
+rand_like = _like(rand)
+randn_like = _like(randn)
 
 FUNCTIONS = {
     "tensor": tensor, "as_tensor": as_tensor, "from_numpy": from_numpy, "full": full, "zeros": zeros,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import _dtype as D
-from .._promotion import can_cast, result_type_of
+from .._promotion import can_cast, operands_result_type
 from .._strides import has_internal_overlap
 from .._tensor import Tensor
 from ..autograd.elementwise_grads import BINARY_GRADS, NOT_IMPLEMENTED, UNARY_GRADS, record_binary, record_unary
@@ -355,14 +355,8 @@ def _is_scalar(value: Any) -> bool:
     return isinstance(value, numbers.Number)
 
 
-def _promote(a: Tensor, b: Any) -> D.dtype:
-    dims, zeros, scalars = [], [], []
-    for x in (a, b):
-        if isinstance(x, Tensor):
-            (dims if x._shape else zeros).append(x._dtype)
-        else:
-            scalars.append(x)
-    return result_type_of(dims, zeros, scalars)
+def _promote(a: Any, b: Any) -> D.dtype:
+    return operands_result_type(a, b)
 
 
 def _operand_dtype(x: Any, promoted: D.dtype) -> D.dtype:

@@ -9,7 +9,7 @@ import numbers
 from typing import Any
 
 from .. import _dtype as D
-from .._promotion import can_cast
+from .._promotion import can_cast, operands_result_type
 from .._tensor import Tensor
 from ..autograd.elementwise_grads import record_clamp, record_masked_fill, record_where
 from ..autograd.grad_mode import STATE
@@ -76,8 +76,7 @@ def _clamp_values(input: Tensor, min: Any, max: Any) -> tuple[Any, D.dtype, tupl
         raise TypeError("clamp() received an invalid combination of arguments - got (Tensor, Number) or "
                         "(Number, Tensor); min and max must both be Tensors or both Numbers")
     bounds = [b for b in (min, max) if b is not None]
-    promoted = E._promote(input, bounds[0]) if len(bounds) == 1 else \
-        _promote_three(input, bounds[0], bounds[1])
+    promoted = operands_result_type(input, *bounds)
     tensors = [x for x in (input, *bounds) if isinstance(x, Tensor)]
     same_device(tensors)
     shape = E.broadcast_shapes(*(t._shape for t in tensors))
@@ -90,18 +89,6 @@ def _clamp_values(input: Tensor, min: Any, max: Any) -> tuple[Any, D.dtype, tupl
     if max is not None:
         values = xp.minimum(values, E._as_operand(max, promoted, backend))
     return xp.broadcast_to(values, shape), promoted, shape
-
-
-def _promote_three(a: Tensor, b: Any, c: Any) -> D.dtype:
-    from .._promotion import result_type_of
-
-    dims, zeros, scalars = [], [], []
-    for x in (a, b, c):
-        if isinstance(x, Tensor):
-            (dims if x._shape else zeros).append(x._dtype)
-        else:
-            scalars.append(x)
-    return result_type_of(dims, zeros, scalars)
 
 
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - torch's names
@@ -141,8 +128,7 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
         raise RuntimeError(
             f"where expected condition to be a boolean tensor, but got a tensor with dtype "
             f"{condition._dtype.scalar_name}")
-    promoted = E._promote(input, other) if isinstance(input, Tensor) or isinstance(other, Tensor) else \
-        _scalar_pair_dtype(input, other)
+    promoted = operands_result_type(input, other)
     tensors = [x for x in (condition, input, other) if isinstance(x, Tensor)]
     dev = same_device(tensors)
     E.broadcast_shapes(*(t._shape for t in tensors))
@@ -153,12 +139,6 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
     if STATE.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in (input, other)):
         record_where(result, condition, input, other)
     return result
-
-
-def _scalar_pair_dtype(a: Any, b: Any) -> D.dtype:
-    from .._promotion import result_type_of
-
-    return result_type_of([], [], [a, b])
 
 
 def _masked_fill_values(self: Tensor, mask: Tensor, value: Any) -> Any:

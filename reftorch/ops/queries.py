@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _dtype as D
-from .._promotion import result_type_of
+from .._promotion import operands_result_type
 from .._tensor import Tensor
 
 
@@ -30,13 +30,7 @@ def numel(input: Tensor) -> int:
 def result_type(tensor: Any, other: Any) -> D.dtype:
     """``torch.result_type``: the dtype an arithmetic op on the two operands would produce
     (dim > 0 tensors, zero-dim tensors and Python scalars in decreasing priority)."""
-    dims, zeros, scalars = [], [], []
-    for x in (tensor, other):
-        if isinstance(x, Tensor):
-            (dims if x._shape else zeros).append(x._dtype)
-        else:
-            scalars.append(x)
-    return result_type_of(dims, zeros, scalars)
+    return operands_result_type(tensor, other)
 
 
 FUNCTIONS = {"is_tensor": is_tensor, "is_floating_point": is_floating_point, "is_complex": is_complex,
