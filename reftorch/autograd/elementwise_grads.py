@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._tensor import Tensor
-from .graph import Saved, gradient_edge, node_class, record
+from .graph import Saved, adopt_outputs, gradient_edge, node_class, record
 
 
 def conj(t: Any) -> Any:
@@ -182,6 +182,8 @@ def record_binary(name: str, result: Tensor, a: Any, b: Any, alpha: Any = 1) -> 
            None if a_tensor else a, None if b_tensor else b, need_a, need_b)
     node = node_class(node_name)(_binary_backward, (gradient_edge(a), gradient_edge(b)), saved, ctx, 1,
                                  saved != (None, None, None))
+    if saved[2] is not None:
+        adopt_outputs(node)
     result._grad_fn = node
     result._requires_grad = True
 

@@ -106,10 +106,11 @@ class Saved:
     detached alias plus a weak reference (so the graph does not reference itself); unpacking gives
     the output back, with its grad_fn, while it is alive."""
 
-    __slots__ = ("tensor", "version", "original")
+    __slots__ = ("tensor", "version", "original", "producer")
 
     def __init__(self, tensor: Tensor, is_output: bool = False):
         self.version = tensor._version_counter.value
+        self.producer = tensor._grad_fn  # None for leaves and tensors outside the graph
         if is_output:
             self.tensor = Tensor._make(tensor._storage, tensor._shape, tensor._stride, tensor._offset,
                                        tensor._dtype, tensor._version_counter, tensor._base)
@@ -117,6 +118,19 @@ class Saved:
         else:
             self.tensor = tensor
             self.original = None
+
+
+def adopt_outputs(node: Node) -> None:
+    """Saved outputs of ``node`` were produced by it (named in the in-place modification error)."""
+    for s in node._saved:
+        if isinstance(s, Saved) and s.original is not None:
+            s.producer = node
+
+
+def _op_name(node: Node) -> str:
+    """torch names the producing op without the ``Backward<N>`` suffix in this message ("Exp")."""
+    name = node.name()
+    return name[:name.rfind("Backward")] if "Backward" in name else name
 
 
 def unpack(saved: Any, node: Node) -> Any:
@@ -127,12 +141,14 @@ def unpack(saved: Any, node: Node) -> Any:
         alive = saved.original()
         tensor = tensor if alive is None else alive
     if tensor._version_counter.value != saved.version:
+        producer = saved.producer
+        origin = f", which is output 0 of {_op_name(producer)}," if producer is not None else ""
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an inplace operation: "
-            f"[{tensor.type()} [{', '.join(map(str, tensor._shape))}]], which is output 0 of {node.name()}, is at "
-            f"version {tensor._version_counter.value}; expected version {saved.version} instead. Hint: enable "
-            "anomaly detection to find the operation that failed to compute its gradient, with "
-            "torch.autograd.set_detect_anomaly(True).")
+            f"[{tensor.type()} [{', '.join(map(str, tensor._shape))}]]{origin} is at version "
+            f"{tensor._version_counter.value}; expected version {saved.version} instead. Hint: enable anomaly "
+            "detection to find the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
     return tensor
 
 
@@ -183,6 +199,8 @@ def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any],
             wrapped.append(s)
         saved = tuple(wrapped)
     node = cls(backward, edges, saved, ctx, len(outs), had_saved)
+    if had_saved:
+        adopt_outputs(node)
     for nr, out in enumerate(outs):
         if out is not None and (out._dtype.is_floating_point or out._dtype.is_complex):
             out._grad_fn = node

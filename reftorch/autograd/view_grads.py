@@ -52,6 +52,7 @@ def _scatter_strided(g: Tensor, in_shape: tuple, in_stride: tuple, in_offset: in
 
 FORMULAS: dict[str, Any] = {
     "ViewBackward0": lambda g, c: g.reshape(c),
+    "ReshapeAliasBackward0": lambda g, c: g.reshape(c),
     "UnsafeViewBackward0": lambda g, c: g.reshape(c),
     "SqueezeBackward0": lambda g, c: g.reshape(c),
     "SqueezeBackward1": lambda g, c: g.reshape(c),

@@ -85,9 +85,14 @@ def _slice(t: Tensor, dim: int, item: slice) -> Tensor:
     return slice_dim(t, dim, start, (stop - start + step - 1) // step, step)
 
 
-def _apply_basic(t: Tensor, items: tuple, positions: tuple[int, ...]) -> Tensor:
-    """Apply basic index items left to right, as torch's ``applySlicing`` does (an index that changes
-    nothing, like ``t[...]``, still returns a new alias)."""
+def _is_full(item: slice, size: int) -> bool:
+    return slice(item.start, item.stop).indices(size)[:2] == (0, size) and item.step in (None, 1)
+
+
+def _apply_basic(t: Tensor, items: tuple, positions: tuple[int, ...], skip_full_slices: bool = True) -> Tensor:
+    """Apply basic index items left to right, as torch's ``applySlicing`` does: within a tuple index a
+    slice covering a whole dim is skipped (a lone slice like ``t[:]`` still slices); an index that
+    changes nothing, like ``t[...]``, returns a new alias."""
     if not items:
         return alias(t)
     result = t
@@ -97,7 +102,8 @@ def _apply_basic(t: Tensor, items: tuple, positions: tuple[int, ...]) -> Tensor:
             result = unsqueeze(result, dim)
             dim += 1
         elif isinstance(item, slice):
-            result = _slice(result, dim, item)
+            if not (skip_full_slices and _is_full(item, result._shape[dim])):
+                result = _slice(result, dim, item)
             dim += 1
         else:
             result = _select(result, dim, operator.index(item), position)
@@ -186,7 +192,8 @@ def getitem(self: Tensor, index: Any) -> Tensor:
     """``tensor[index]``: a view for basic indices, a copy for advanced ones."""
     items, positions, basic = _normalise(self, index)
     if basic:
-        return _apply_basic(self, items, positions)
+        result = _apply_basic(self, items, positions, skip_full_slices=not isinstance(index, slice))
+        return alias(self) if result is self else result
     array_index = _advanced_index(self, items, positions)
     values = self._array[array_index]
     out = from_array(self._backend.xp.array(values, copy=True), self._dtype, self.device, self._backend)
@@ -209,7 +216,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     value = _value_tensor(self, value)
     items, positions, basic = _normalise(self, index)
     if basic:
-        target = _apply_basic(self, items, positions)
+        target = _apply_basic(self, items, positions, skip_full_slices=not isinstance(index, slice))
         if isinstance(value, Tensor):
             src = value
             while src.dim() > target.dim() and src._shape[0] == 1:

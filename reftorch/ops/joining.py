@@ -10,7 +10,10 @@ ScatterGatherChecks.h, torch/functional.py):
 - ``broadcast_to``/``broadcast_tensors``/``meshgrid``/``atleast_*d``: views (stride 0 where expanded);
 - ``nonzero``/``argwhere``: an (n, ndim) int64 tensor with strides (1, n), as torch allocates it.
 
-Results that torch allocates fresh are contiguous unless stated otherwise.
+Results that torch allocates fresh are contiguous unless stated otherwise. Under autograd each op
+records torch's node (``CatBackward0``, ``StackBackward0``, ``FlipBackward0``, ...; formulas in
+autograd/joining_grads.py); the stacking helpers, ``broadcast_*`` and ``meshgrid`` record the views
+and ``cat`` they are made of; in-place ops rebase history through ``apply_inplace``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from .. import _dtype as D
 from .._promotion import promote_types
 from .._storage import UntypedStorage
 from .._tensor import Tensor
+from ..autograd.grad_mode import no_grad
+from ..autograd.graph import needs_grad
+from ..autograd.inplace import apply_inplace, check_inplace
+from ..autograd.joining_grads import track
 from ._util import (
     array_dtype,
     cast_array,
@@ -215,7 +222,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     backend = tensors[0]._backend
     xp = backend.xp
     if not kept:
-        return fresh_tensor(xp.zeros(0), dtype, tensors[0])
+        return _track_cat(fresh_tensor(xp.zeros(0), dtype, tensors[0]), tensors, 0)
     ref = kept[0][1]
     d = wrap_dim(dim, len(ref._shape))
     for i, t in kept:
@@ -228,7 +235,21 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                     f"Sizes of tensors must match except in dimension {d}. Expected size {want} but got size "
                     f"{got} for tensor number {i} in the list.")
     arrays = [cast_array(backend, t._array, dtype) for _, t in kept]
-    return fresh_tensor(xp.concatenate(arrays, axis=d), dtype, ref)
+    return _track_cat(fresh_tensor(xp.concatenate(arrays, axis=d), dtype, ref), tensors, d)
+
+
+def _track_cat(out: Tensor, tensors: list[Tensor], d: int) -> Tensor:
+    """CatBackward0: each input gets its slice of the gradient (skipped empty inputs get zeros)."""
+    if not needs_grad(*tensors):
+        return out
+    pieces, start = [], 0
+    for t in tensors:
+        if t._shape == (0,):
+            pieces.append((t._shape, t._dtype, None))
+        else:
+            pieces.append((t._shape, t._dtype, start))
+            start += t._shape[d]
+    return track("CatBackward0", out, tensors, (d, pieces))
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
@@ -244,7 +265,9 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             raise RuntimeError(
                 f"stack expects each tensor to be equal size, but got {_shape_str(first)} at entry 0 and "
                 f"{_shape_str(t._shape)} at entry {i}")
-    return cat([unsqueeze(t, d) for t in tensors], d)
+    with no_grad():
+        out = cat([unsqueeze(t, d) for t in tensors], d)
+    return track("StackBackward0", out, tensors, (d, [t._dtype for t in tensors]))
 
 
 def _atleast_1d(t: Tensor) -> Tensor:
@@ -384,7 +407,7 @@ def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     with the input's memory layout (``empty_like`` with preserve_format)."""
     wrapped = wrap_dims(_int_list(dims, "flip", "dims", 2), len(input._shape))
     values = input._backend.xp.flip(input._array, axis=wrapped) if input._shape else input._array
-    return _like_preserving(input, values)
+    return track("FlipBackward0", _like_preserving(input, values), (input,), wrapped)
 
 
 def _flip_method(self: Tensor, *dims: Any, **kwargs: Any) -> Tensor:
@@ -410,7 +433,7 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
     without ``dims`` the flattened tensor is rolled. The result is contiguous."""
     shift_list = _int_or_list(shifts, "roll", "shifts", 2)
     dim_list = () if dims is None else _int_or_list(dims, "roll", "dims", 3)
-    return _roll(input, shift_list, dim_list)
+    return track("RollBackward0", _roll(input, shift_list, dim_list), (input,), (shift_list, dim_list))
 
 
 def _roll(t: Tensor, shifts: tuple[int, ...], dims: tuple[int, ...]) -> Tensor:
@@ -447,7 +470,7 @@ def repeat(self: Tensor, *sizes: Any) -> Tensor:
     padded = (1,) * (len(repeats) - ndim) + self._shape
     check_sizes_nonnegative(tuple(p * r for p, r in zip(padded, repeats)))
     values = self._backend.xp.tile(self._array.reshape(padded), repeats)
-    return fresh_tensor(values, self._dtype, self)
+    return track("RepeatBackward0", fresh_tensor(values, self._dtype, self), (self,), (repeats, self._shape))
 
 
 def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
@@ -489,7 +512,8 @@ def _check_bounds(values: Any, size: int, dim: int) -> None:
 
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
     """``torch.gather``: ``out[i][j] = input[index[i][j]][j]`` (for dim 0); ``index`` (int64 or int32)
-    has input's rank and is no larger than input outside ``dim``; the result has index's shape."""
+    has input's rank and is no larger than input outside ``dim``; the result has index's shape.
+    ``sparse_grad=True`` still gives a dense gradient (reftorch has no sparse layout; torch's is COO)."""
     dim = check_int(dim, "gather", "dim", 2)
     index = require_tensor(index, "gather", "index", 3)
     same_device([input, index])
@@ -497,7 +521,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     _check_index_dtype(index, "gather")
     xp = input._backend.xp
     if index.numel() == 0:
-        return fresh_tensor(xp.zeros(index._shape), input._dtype, input)
+        out = fresh_tensor(xp.zeros(index._shape), input._dtype, input)
+        return track("GatherBackward0", out, (input,), (input._shape, d), (index,))
     ndim = _nonempty_dim(input)
     if _nonempty_dim(index) != ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
@@ -511,7 +536,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     src = _nonempty_array(input)
     window = tuple(slice(None) if k == d else slice(0, idx.shape[k]) for k in range(ndim))
     values = xp.take_along_axis(src[window], idx, axis=d)
-    return fresh_tensor(values.reshape(index._shape), input._dtype, input)
+    out = fresh_tensor(values.reshape(index._shape), input._dtype, input)
+    return track("GatherBackward0", out, (input,), (input._shape, d), (index,))
 
 
 def _scatter_shape_check(self: Tensor, d: int, index: Tensor, src: Tensor | None) -> None:
@@ -546,7 +572,7 @@ def _scatter(self: Tensor, dim: Any, index: Any, src: Any, value: Any, reduce: s
     ``self`` (in place) or a contiguous copy of it."""
     dim = check_int(dim, fn, "dim", 2)
     index = require_tensor(index, fn, "index", 3)
-    if isinstance(src, Tensor) and reduce is not None:
+    if isinstance(src, Tensor) and reduce is not None and not fn.startswith("scatter_add"):
         warnings.warn(_SCATTER_REDUCE_WARNING, UserWarning, stacklevel=4)
     same_device([self, index] + ([src] if isinstance(src, Tensor) else []))
     d = wrap_dim(dim, len(self._shape))
@@ -598,6 +624,32 @@ def _src_or_value(args: tuple, src: Any, value: Any, fn: str) -> tuple[Any, Any]
         " * (Tensor input, int dim, Tensor index, Number value, *, str reduce)")
 
 
+def _scatter_recorded(input: Tensor, dim: Any, index: Any, src: Any, value: Any, reduce: str | None,
+                      fn: str) -> Tensor:
+    """Out-of-place ``scatter``/``scatter_add`` with its autograd node: ScatterAddBackward0,
+    ScatterBackward0 (Tensor ``src``), ScatterBackward1 (Number ``value``), or a node whose backward
+    raises for ``scatter`` with ``reduce`` (torch has no derivative for it)."""
+    out = _scatter(input, dim, index, src, value, reduce, inplace=False, fn=fn)
+    inputs = (input, src) if isinstance(src, Tensor) else (input,)
+    if fn.startswith("scatter_add"):
+        return track("ScatterAddBackward0", out, inputs, (dim, src._shape), (index,))
+    if reduce is not None:
+        return track("NotImplemented", out, inputs, fn)
+    if isinstance(src, Tensor):
+        return track("ScatterBackward0", out, inputs, (dim, src._shape), (index,))
+    return track("ScatterBackward1", out, inputs, dim, (index,))
+
+
+def _scatter_inplace(self: Tensor, dim: Any, index: Any, src: Any, value: Any, reduce: str | None,
+                     fn: str) -> Tensor:
+    """In-place scatter; under autograd the recorded out-of-place twin runs on a snapshot of ``self``."""
+    if needs_grad(self, src):
+        check_inplace(self)
+        check_writable(self)
+        return apply_inplace(self, lambda snap: _scatter_recorded(snap, dim, index, src, value, reduce, fn))
+    return _scatter(self, dim, index, src, value, reduce, inplace=True, fn=fn)
+
+
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, value: Any = None, *,
             reduce: str | None = None) -> Tensor:
     """``torch.scatter``: a copy of ``input`` with ``src`` values (or one ``value``) written at ``index``
@@ -605,26 +657,26 @@ def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, value: Any 
     src: UserWarning). ``src`` must have input's dtype; a scalar ``value`` is converted with overflow
     checks."""
     src, value = _src_or_value((input, dim, index), src, value, "scatter")
-    return _scatter(input, dim, index, src, value, reduce, inplace=False)
+    return _scatter_recorded(input, dim, index, src, value, reduce, "scatter")
 
 
 def scatter_(self: Tensor, dim: int, index: Tensor, src: Any = None, value: Any = None, *,
              reduce: str | None = None) -> Tensor:
     """In-place ``scatter``; ``self`` may not be an expanded (self-overlapping) tensor."""
     src, value = _src_or_value((dim, index), src, value, "scatter_")
-    return _scatter(self, dim, index, src, value, reduce, inplace=True, fn="scatter_")
+    return _scatter_inplace(self, dim, index, src, value, reduce, "scatter_")
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """``torch.scatter_add``: a copy of ``input`` with ``src`` values summed in at ``index``."""
     src = require_tensor(src, "scatter_add", "src", 4)
-    return _scatter(input, dim, index, src, None, "add", inplace=False, fn="scatter_add")
+    return _scatter_recorded(input, dim, index, src, None, "add", "scatter_add")
 
 
 def scatter_add_(self: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """In-place ``scatter_add``."""
     src = require_tensor(src, "scatter_add_", "src", 4)
-    return _scatter(self, dim, index, src, None, "add", inplace=True, fn="scatter_add_")
+    return _scatter_inplace(self, dim, index, src, None, "add", "scatter_add_")
 
 
 # ------------------------------------------------------------------------ index_select, masked_select, take
@@ -658,7 +710,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
             raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {count} value(s)")
         if idx[0] != 0:
             raise IndexError("index out of range in self")
-        return fresh_tensor(input._array, input._dtype, input)
+        out = fresh_tensor(input._array, input._dtype, input)
+        return track("IndexSelectBackward0", out, (input,), (input._shape, d), (index,))
     shape = list(input._shape)
     shape[d] = count
     if len(input._shape) > 1 and count and input.numel() == 0:
@@ -670,8 +723,10 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     elif ((idx < 0) | (idx >= input._shape[d])).any():
         raise IndexError("index out of range in self")
     if input.numel() == 0 or count == 0:
-        return fresh_tensor(xp.zeros(shape), input._dtype, input)
-    return fresh_tensor(xp.take(input._array, idx, axis=d), input._dtype, input)
+        out = fresh_tensor(xp.zeros(shape), input._dtype, input)
+    else:
+        out = fresh_tensor(xp.take(input._array, idx, axis=d), input._dtype, input)
+    return track("IndexSelectBackward0", out, (input,), (input._shape, d), (index,))
 
 
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
@@ -684,7 +739,8 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     shape = broadcast_shapes(mask._shape, input._shape)
     xp = input._backend.xp
     values = xp.broadcast_to(input._array, shape)[xp.broadcast_to(mask._array, shape)]
-    return fresh_tensor(values, input._dtype, input)
+    return track("MaskedSelectBackward0", fresh_tensor(values, input._dtype, input), (input,),
+                 (input._shape, shape), (mask,))
 
 
 def take(input: Tensor, index: Tensor) -> Tensor:
@@ -702,7 +758,8 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     if bad.any():
         raise IndexError(f"out of range: tried to access index {int(idx[bad].reshape(-1)[0])} on a tensor of "
                          f"{numel} elements.")
-    return fresh_tensor(input._array.reshape(-1)[idx], input._dtype, input)
+    out = fresh_tensor(input._array.reshape(-1)[idx], input._dtype, input)
+    return track("TakeBackward0", out, (input,), input._shape, (index,))
 
 
 # ----------------------------------------------------------------------------- triangles and diagonals
@@ -719,14 +776,17 @@ def _triangle_keep(t: Tensor, diagonal: int, upper: bool, fn: str) -> Any:
 
 def _triangle(upper: bool):
     fn = "triu" if upper else "tril"
+    node = "TriuBackward0" if upper else "TrilBackward0"
 
     def op(input: Tensor, diagonal: int = 0) -> Tensor:
         keep = _triangle_keep(input, diagonal, upper, fn)
         xp = input._backend.xp
         values = xp.where(keep, input._array, xp.zeros((), input._array.dtype))
-        return fresh_tensor(values, input._dtype, input)
+        return track(node, fresh_tensor(values, input._dtype, input), (input,), diagonal)
 
     def op_(self: Tensor, diagonal: int = 0) -> Tensor:
+        if needs_grad(self):
+            return apply_inplace(self, lambda snap: op(snap, diagonal))
         keep = _triangle_keep(self, diagonal, upper, fn)
         xp = self._backend.xp
         xp.copyto(self._array, xp.zeros((), self._array.dtype), where=xp.broadcast_to(~keep, self._shape))
@@ -753,8 +813,11 @@ def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     if ndim not in (1, 2):
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {ndim}D")
     xp = input._backend.xp
-    values = xp.diag(input._array, diagonal) if ndim == 1 else xp.diagonal(input._array, diagonal)
-    return fresh_tensor(values, input._dtype, input)
+    if ndim == 1:
+        out = fresh_tensor(xp.diag(input._array, diagonal), input._dtype, input)
+        return track("DiagEmbedBackward0", out, (input,), (diagonal, 0, 1))
+    out = fresh_tensor(xp.diagonal(input._array, diagonal), input._dtype, input)
+    return track("DiagonalBackward0_copy", out, (input,), (input._shape, diagonal, 0, 1))
 
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
@@ -770,7 +833,7 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
         shape.insert(d, size)
     out = empty_tensor(tuple(shape), input._dtype, input.device)
     input._backend.xp.copyto(diagonal(out, offset, d1, d2)._array, input._array)
-    return out
+    return track("DiagEmbedBackward0", out, (input,), (offset, d1, d2))
 
 
 # ----------------------------------------------------------------------------- broadcasting views, meshgrid
@@ -784,10 +847,11 @@ def _broadcast_to_method(self: Tensor, *size: Any) -> Tensor:
 
 
 def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
-    """``torch.broadcast_tensors``: views of every input expanded to their common broadcast shape."""
+    """``torch.broadcast_tensors``: views of every input expanded to their common broadcast shape (an
+    input that already has that shape is returned itself)."""
     tensors = _tensor_list(tensors, "broadcast_tensors")
     shape = broadcast_shapes(*(t._shape for t in tensors))
-    return tuple(expand(t, shape) for t in tensors)
+    return tuple(t if t._shape == shape else expand(t, shape) for t in tensors)
 
 
 _MESHGRID_WARNING = ("torch.meshgrid: in an upcoming release, it will be required to pass the indexing "

@@ -7,17 +7,28 @@ into a matrix, or broadcast ``bmm``), so its results, dtypes and error messages 
 primitive torch reaches. The primitives require equal dtypes (no promotion) and refuse bool.
 Integer products wrap like torch's (computed in int64, then cast); float16 accumulates in float32.
 Results are fresh contiguous tensors, except ``einsum`` results that torch returns as views.
+
+Under autograd each primitive records torch's node (``MmBackward0``, ``BmmBackward0``,
+``MvBackward0``, ``DotBackward0``, ``AddmmBackward0``, ``TraceBackward0``; formulas in
+autograd/linalg_grads.py); ``matmul`` and ``einsum`` record the graph of the ops their dispatch
+reaches (a 1-D left operand ends in ``SqueezeBackward4``, folded and broadcast products in
+``UnsafeViewBackward0``), as torch's composite implementations do.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
 from typing import Any
 
 from .. import _dtype as D
+from .._strides import contiguous_strides
 from .._tensor import Tensor
+from ..autograd.grad_mode import no_grad
+from ..autograd.graph import needs_grad
+from ..autograd.inplace import apply_inplace
+from ..autograd.linalg_grads import track_addmm, track_product, track_squeeze_, track_trace
+from ..autograd.view_grads import record_view
 from ._util import same_device
 from .elementwise import BINARY_BY_NAME, apply_binary, broadcast_shapes
 from .joining import checked_scalar, fresh_tensor, require_tensor
@@ -58,6 +69,11 @@ def _product(a: Tensor, b: Tensor) -> Any:
         return xp.matmul(x, y)
 
 
+def _recorded_product(name: str, a: Tensor, b: Tensor) -> Tensor:
+    """The fresh product ``a @ b`` with its autograd node ``name``."""
+    return track_product(name, fresh_tensor(_product(a, b), a._dtype, a), a, b)
+
+
 def _matrix_str(m: Tensor) -> str:
     return f"{m._shape[0]}x{m._shape[1]}"
 
@@ -79,7 +95,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
             f"{_CPP_TYPE_NAMES[mat2._dtype]}")
     if not _is_trivial(input._shape[0] * mat2._shape[1], input._shape[1]):
         _no_bool(input._dtype, "addmm_impl_cpu_")
-    return fresh_tensor(_product(input, mat2), input._dtype, input)
+    return _recorded_product("MmBackward0", input, mat2)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
@@ -98,12 +114,13 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     if _is_trivial(batch * input._shape[1] * mat2._shape[2], inner):
         # no kernel runs: zeros of batch2's dtype, whatever batch1's
         shape = (batch, input._shape[1], mat2._shape[2])
-        return fresh_tensor(input._backend.xp.zeros(shape), mat2._dtype, mat2)
+        out = fresh_tensor(input._backend.xp.zeros(shape), mat2._dtype, mat2)
+        return track_product("BmmBackward0", out, input, mat2)
     if input._dtype is not mat2._dtype:
         raise RuntimeError(
             f"expected scalar type {input._dtype.scalar_name} but found {mat2._dtype.scalar_name}")
     _no_bool(input._dtype, "bmm")
-    return fresh_tensor(_product(input, mat2), input._dtype, input)
+    return _recorded_product("BmmBackward0", input, mat2)
 
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
@@ -124,7 +141,7 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
             f"{input._dtype.scalar_name}, and {vec._dtype.scalar_name}")
     if not _is_trivial(rows, cols):
         _no_bool(input._dtype, "addmv_impl_cpu")
-    return fresh_tensor(_product(input, vec), input._dtype, input)
+    return _recorded_product("MvBackward0", input, vec)
 
 
 def dot(input: Tensor, other: Tensor) -> Tensor:
@@ -143,7 +160,7 @@ def dot(input: Tensor, other: Tensor) -> Tensor:
             f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same number of "
             f"elements, but got {n} and {m} elements respectively")
     _no_bool(input._dtype, "dot")
-    return fresh_tensor(_product(input, other), input._dtype, input)
+    return _recorded_product("DotBackward0", input, other)
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
@@ -179,9 +196,25 @@ def _folded_matmul(tensor1: Tensor, tensor2: Tensor) -> Tensor:
     output_shape = t1._shape[:-1]
     folded = reshape(t1, (math.prod(output_shape), t1._shape[-1]))
     if t2.dim() != 2:
-        return view(mv(folded, t2), output_shape)
-    output = view(mm(folded, t2), output_shape + (t2._shape[1],))
+        return _unsafe_view(mv(folded, t2), output_shape)
+    output = _unsafe_view(mm(folded, t2), output_shape + (t2._shape[1],))
     return contiguous(mT(output)) if transpose else output
+
+
+def _unsafe_view(t: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """ATen's ``_unsafe_view`` of a fresh contiguous result: a reshaped alias that autograd does not
+    treat as a view (UnsafeViewBackward0; no ``_base``)."""
+    out = Tensor._make(t._storage, shape, contiguous_strides(shape), t._offset, t._dtype)
+    if needs_grad(t):
+        record_view("UnsafeViewBackward0", out, t, t._shape)
+    return out
+
+
+def _squeeze_(t: Tensor, dim: int) -> Tensor:
+    """``t.squeeze_(dim)`` of a fresh result whose ``dim`` has size 1 (SqueezeBackward4)."""
+    shape = t._shape[:dim] + t._shape[dim + 1:]
+    out = Tensor._make(t._storage, shape, t._stride[:dim] + t._stride[dim + 1:], t._offset, t._dtype)
+    return track_squeeze_(out, t, dim)
 
 
 def _batched_matmul(tensor1: Tensor, tensor2: Tensor) -> Tensor:
@@ -206,7 +239,7 @@ def _batched_matmul(tensor1: Tensor, tensor2: Tensor) -> Tensor:
         right = reshape(expand(tensor2, batch + (m2, p)), (count, m2, p))
     output_shape = batch + ((n,) if d1 > 1 else ()) + ((p,) if d2 > 1 else ())
     result = bmm(left, right)
-    return view(squeeze(result, -1) if d2 == 1 else result, output_shape)
+    return _unsafe_view(squeeze(result, -1) if d2 == 1 else result, output_shape)
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
@@ -222,7 +255,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     if d1 == 2 and d2 == 1:
         return mv(input, other)
     if d1 == 1 and d2 == 2:
-        return squeeze(mm(unsqueeze(input, 0), other), 0)
+        return _squeeze_(mm(unsqueeze(input, 0), other), 0)
     if d1 == 2 and d2 == 2:
         return mm(input, other)
     if _should_fold(input, other):
@@ -277,15 +310,17 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     """``torch.addmm``: ``beta * input + alpha * (mat1 @ mat2)``; all three share one dtype, ``input``
     broadcasts to the product's shape, ``beta`` and ``alpha`` convert to that dtype with overflow
     checks (floats truncate for integer tensors)."""
-    return fresh_tensor(_addmm_values(input, mat1, mat2, beta, alpha), input._dtype, input)
+    out = fresh_tensor(_addmm_values(input, mat1, mat2, beta, alpha), input._dtype, input)
+    return track_addmm(out, input, mat1, mat2, beta, alpha)
 
 
 def addmm_(self: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """In-place ``addmm``: ``self`` must already have the product's shape."""
+    if needs_grad(self, mat1, mat2):
+        return apply_inplace(self, lambda snap: _check_inplace_shape(snap, addmm(snap, mat1, mat2, beta=beta,
+                                                                                 alpha=alpha)))
     values = _addmm_values(self, mat1, mat2, beta, alpha)
-    if values.shape != self._shape:
-        raise RuntimeError(f"Bad in-place call: input tensor size [{', '.join(map(str, self._shape))}] and "
-                           f"output tensor size [{', '.join(map(str, values.shape))}] should match")
+    _check_inplace_shape(self, values)
     xp = self._backend.xp
     with xp.errstate(all="ignore"):
         xp.copyto(self._array, values, casting="unsafe")
@@ -293,26 +328,26 @@ def addmm_(self: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: An
     return self
 
 
+def _check_inplace_shape(self: Tensor, result: Any) -> Any:
+    """``result`` (an array or tensor) when it has ``self``'s shape, else torch's in-place error."""
+    shape = tuple(result.shape)
+    if shape != self._shape:
+        raise RuntimeError(f"Bad in-place call: input tensor size [{', '.join(map(str, self._shape))}] and "
+                           f"output tensor size [{', '.join(map(str, shape))}] should match")
+    return result
+
+
 def trace(input: Tensor) -> Tensor:
     """``torch.trace``: the sum of a matrix's main diagonal (integer inputs give int64)."""
     if input.dim() != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
     _no_bool(input._dtype, "trace")
-    return _sum(diagonal(input), (0,), keepdim=False)
+    with no_grad():
+        out = diagonal(input).sum(0)
+    return track_trace(out, input)
 
 
 # ----------------------------------------------------------------------------- einsum
-def _sum(x: Tensor, dims: Sequence[int], keepdim: bool) -> Tensor:
-    """``x.sum(dims, keepdim)`` with torch's dtypes: bool and integers sum to int64, float16 accumulates
-    in float32."""
-    dtype = D.int64 if x._dtype.category <= D.INTEGER else x._dtype
-    xp = x._backend.xp
-    with xp.errstate(all="ignore"):
-        values = xp.sum(x._array, axis=tuple(dims), keepdims=keepdim,
-                        dtype="int64" if dtype is D.int64 else _compute_dtype(dtype))
-    return fresh_tensor(values, dtype, x)
-
-
 def _sumproduct_pair(left: Tensor, right: Tensor, sum_dims: list[int]) -> Tensor:
     """ATen's ``sumproduct_pair`` (keepdim): ``(left * right).sum(sum_dims)`` by permuting both to
     (batch, rows, summed) x (batch, summed, cols) and one ``bmm``; without summed dims a plain
@@ -329,9 +364,9 @@ def _sumproduct_pair(left: Tensor, right: Tensor, sum_dims: list[int]) -> Tensor
                     raise RuntimeError("non-broadcast dimensions must match")
                 sum_size *= left._shape[i]
             elif sl:
-                left = _sum(left, (i,), keepdim=True)
+                left = left.sum(i, keepdim=True)
             elif sr:
-                right = _sum(right, (i,), keepdim=True)
+                right = right.sum(i, keepdim=True)
         elif sl and sr:
             if left._shape[i] != right._shape[i]:
                 raise RuntimeError("non-broadcast dimensions must match")
@@ -437,7 +472,7 @@ def _einsum(equation: str, operands: list[Tensor]) -> Tensor:
     if perm_index > out_num_dim:
         if num_ops > 1:
             return view(result, result._shape[:out_num_dim])
-        return _sum(result, range(out_num_dim, perm_index), keepdim=False)
+        return result.sum(tuple(range(out_num_dim, perm_index)))
     return result
 
 
@@ -517,9 +552,9 @@ def _contract(tensors: list[Tensor], dim_counts: list[int], out_num_dim: int, pe
                     b_dims.append(d)
                     dim_counts[d] = 0
         if a_dims:
-            a = _sum(a, a_dims, keepdim=True)
+            a = a.sum(tuple(a_dims), keepdim=True)
         if b_dims:
-            b = _sum(b, b_dims, keepdim=True)
+            b = b.sum(tuple(b_dims), keepdim=True)
         tensors.insert(0, _sumproduct_pair(a, b, sum_dims))
     return tensors[0]
 

@@ -56,7 +56,9 @@ def reshape(self: Tensor, *shape: Any) -> Tensor:
     new_shape = infer_size(parse_shape(shape, "reshape"), self.numel())
     strides = compute_view_strides(self._shape, self._stride, new_shape)
     if strides is not None:
-        return _track("ViewBackward0", self._view_of(new_shape, strides, self._offset), self, self._shape)
+        # torch views contiguous inputs and takes a ``_reshape_alias`` of strided ones
+        name = "ViewBackward0" if is_contiguous(self._shape, self._stride) else "ReshapeAliasBackward0"
+        return _track(name, self._view_of(new_shape, strides, self._offset), self, self._shape)
     copied = contiguous(self)
     out = copied._view_of(new_shape, compute_view_strides(copied._shape, copied._stride, new_shape), 0)
     return _track("UnsafeViewBackward0", out, copied, copied._shape)
