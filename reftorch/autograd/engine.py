@@ -20,7 +20,8 @@ def _ones_like(t: Tensor) -> Tensor:
     from ..ops._util import array_dtype, from_array
 
     backend = t._storage.backend
-    return from_array(backend.xp.ones(t._shape, dtype=array_dtype(backend, t._dtype)), t._dtype, t.device, backend)
+    return from_array(backend.xp.ones(t._shape, dtype=array_dtype(backend, t._dtype)), t._dtype,
+                      t._storage.device, backend)
 
 
 def _root_gradients(roots: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]:
@@ -157,21 +158,18 @@ def run_backward(roots: Sequence[Tensor], grad_outputs: Sequence[Any], retain_gr
 
     previous = STATE.enabled
     STATE.enabled = create_graph
+    heappush, heappop = heapq.heappush, heapq.heappop
     try:
         ready = [(-node._sequence_nr, id(node), node) for node in buffers if deps[node] == 0]
         heapq.heapify(ready)
         while ready:
-            node = heapq.heappop(ready)[2]
+            node = heappop(ready)[2]
             node_grads = buffers.pop(node, None) or [None] * node._num_outputs
             if targets:
-                for nr, grad in enumerate(node_grads):
-                    index = targets.get((node, nr))
-                    if index is not None:
-                        captured[index] = grad
-                        if not capture and not isinstance(node, AccumulateGrad):
-                            _retain_into(inputs[index], grad, create_graph)
-            _store_retained(node, node_grads, create_graph)
-            if isinstance(node, AccumulateGrad):
+                _capture(node, node_grads, targets, captured, inputs, capture, create_graph)
+            if node._retained is not None:
+                _store_retained(node, node_grads, create_graph)
+            if type(node) is AccumulateGrad:
                 variable = node.variable
                 if variable is not None and not capture and node_grads[0] is not None and (
                         needed is None or (node, 0) in targets):
@@ -186,23 +184,33 @@ def run_backward(roots: Sequence[Tensor], grad_outputs: Sequence[Any], retain_gr
             for (nxt, nr), grad in zip(node.next_functions, results):
                 if nxt is None:
                     continue
+                slot = buffers.get(nxt)
+                if slot is None:
+                    slot = buffers[nxt] = [None] * nxt._num_outputs
                 if grad is not None:
-                    slot = buffers.setdefault(nxt, [None] * nxt._num_outputs)
-                    slot[nr] = _add(slot[nr], grad)
-                deps[nxt] -= 1
-                if deps[nxt] == 0:
-                    if nxt not in buffers:
-                        buffers[nxt] = [None] * nxt._num_outputs
-                    heapq.heappush(ready, (-nxt._sequence_nr, id(nxt), nxt))
+                    slot[nr] = grad if slot[nr] is None else _add(slot[nr], grad)
+                remaining = deps[nxt] - 1
+                deps[nxt] = remaining
+                if not remaining:
+                    heappush(ready, (-nxt._sequence_nr, id(nxt), nxt))
     finally:
         STATE.enabled = previous
     return captured if capture else None
 
 
+def _capture(node: Node, grads: list[Any], targets: dict, captured: list, inputs: Sequence[Tensor], capture: bool,
+             create_graph: bool) -> None:
+    """Record the gradients arriving at requested inputs (``autograd.grad`` / ``backward(inputs=)``)."""
+    for nr, grad in enumerate(grads):
+        index = targets.get((node, nr))
+        if index is not None:
+            captured[index] = grad
+            if not capture and type(node) is not AccumulateGrad:
+                _retain_into(inputs[index], grad, create_graph)
+
+
 def _store_retained(node: Node, grads: list[Any], create_graph: bool) -> None:
     """Non-leaf tensors that called ``retain_grad()`` get the gradient of their output slot."""
-    if node._retained is None:
-        return
     for nr, ref in node._retained.items():
         tensor = ref()
         if tensor is not None and grads[nr] is not None:

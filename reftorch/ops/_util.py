@@ -92,29 +92,31 @@ def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None)
     """
     backend = backend or backend_of(dev)
     xp = backend.xp
-    if not hasattr(arr, "reshape"):
-        arr = xp.asarray(arr)
-    want = array_dtype(backend, dtype)
-    if arr.dtype is not want and arr.dtype != want:
-        arr = arr.astype(want)
+    want = backend.dtype_map.get(dtype) or array_dtype(backend, dtype)
+    if type(arr) is xp.ndarray:
+        if arr.dtype is not want and arr.dtype != want:
+            arr = arr.astype(want)
+        if arr.flags.c_contiguous:  # the common case: ``arr`` itself views the tensor's elements
+            shape = arr.shape
+            flat = arr if len(shape) == 1 else arr.reshape(-1)
+            t = Tensor._make(UntypedStorage(flat, dev, backend), shape, contiguous_strides(shape), 0, dtype)
+            t._cached_array = (flat, arr)
+            return t
+    else:  # a NumPy scalar or Python number
+        arr = xp.asarray(arr, dtype=want)
+        if arr.flags.c_contiguous:
+            return Tensor._make(UntypedStorage(arr.reshape(-1), dev, backend), arr.shape,
+                                contiguous_strides(arr.shape), 0, dtype)
     shape = arr.shape
-    if arr.flags.c_contiguous:
-        flat = arr if len(shape) == 1 else arr.reshape(-1)
-        t = Tensor._make(UntypedStorage(flat, dev, backend), shape, contiguous_strides(shape), 0, dtype)
-        if isinstance(arr, xp.ndarray):
-            t._cached_array = (flat, arr)  # ``arr`` already views exactly the tensor's elements
-        return t
+    perm = _dense_permutation(arr)
+    if perm is None:
+        arr = xp.ascontiguousarray(arr)
+        flat = arr.reshape(-1)
+        strides = contiguous_strides(shape)
     else:
-        perm = _dense_permutation(arr)
-        if perm is None:
-            arr = xp.ascontiguousarray(arr)
-            flat = arr.reshape(-1)
-            strides = contiguous_strides(shape)
-        else:
-            flat = arr.transpose(perm).reshape(-1)
-            strides = tuple(s // arr.itemsize for s in arr.strides)
-    storage = UntypedStorage(flat, dev, backend)
-    return Tensor._make(storage, shape, strides, 0, dtype)
+        flat = arr.transpose(perm).reshape(-1)
+        strides = tuple(s // arr.itemsize for s in arr.strides)
+    return Tensor._make(UntypedStorage(flat, dev, backend), shape, strides, 0, dtype)
 
 
 def _dense_permutation(arr: Any) -> tuple[int, ...] | None:
