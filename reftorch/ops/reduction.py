@@ -9,7 +9,11 @@ Mirrors torch 2.13 on the CPU (aten/src/ATen/native/ReduceOps.cpp, TensorCompare
 - results are fresh contiguous tensors; integer and bool sums/products/cumulative ops give int64;
   float16 sums, means and cumulative ops accumulate in float32, as torch's accumulate type;
 - ops with indices (``max(dim)``, ``aminmax``, ``median(dim)``) return named tuples of
-  :data:`return_types`, whose repr matches torch's ``torch.return_types.max(\\nvalues=...)``.
+  :data:`return_types`, whose repr matches torch's ``torch.return_types.max(\\nvalues=...)``;
+- under autograd each differentiable op records torch's node (``SumBackward0``/``SumBackward1``,
+  ``VarBackward0``, ``MaxBackward0``/``MaxBackward1``, ``LinalgVectorNormBackward0``...; formulas in
+  autograd/reduction_grads.py); an integer ``dtype=`` result of an input that requires grad raises
+  torch's "Autograd not support dtype"; index outputs never require grad.
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ from .._promotion import promote_types
 from .._storage import UntypedStorage
 from .._strides import contiguous_strides
 from .._tensor import Tensor
+from ..autograd import reduction_grads as G
+from ..autograd.grad_mode import STATE
+from ..autograd.inplace import apply_inplace
 from . import elementwise as E
 from ._util import array_dtype, cast_array, check_int, from_array, same_device, wrap_dim, wrap_dims
 
@@ -119,11 +126,12 @@ def numpy_names(fn: Callable) -> Callable:
     """Accept ``axis=`` for ``dim=`` and ``keepdims=`` for ``keepdim=`` (torch's NumPy aliases)."""
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        for alias, name in (("axis", "dim"), ("keepdims", "keepdim")):
-            if alias in kwargs:
-                if name in kwargs:
-                    raise TypeError(f"{fn.__name__}() got multiple values for argument '{name}'")
-                kwargs[name] = kwargs.pop(alias)
+        if kwargs and ("axis" in kwargs or "keepdims" in kwargs):
+            for alias, name in (("axis", "dim"), ("keepdims", "keepdim")):
+                if alias in kwargs:
+                    if name in kwargs:
+                        raise TypeError(f"{fn.__name__}() got multiple values for argument '{name}'")
+                    kwargs[name] = kwargs.pop(alias)
         return fn(*args, **kwargs)
 
     return wrapper
@@ -161,14 +169,25 @@ def _axes(input: Tensor, dims: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def wrap_result(arr: Any, dtype: D.dtype, like: Tensor, shape: tuple[int, ...] | None = None) -> Tensor:
-    """A fresh contiguous tensor of ``dtype`` on ``like``'s device holding ``arr`` (reshaped to ``shape``)."""
-    xp = like._backend.xp
+    """A fresh contiguous tensor of ``dtype`` on ``like``'s device holding ``arr`` (reshaped to ``shape``).
+    ``arr`` must be a freshly computed array (it is wrapped, not copied, when it already fits)."""
+    backend = like._backend
+    xp = backend.xp
     arr = xp.asarray(arr)
     if shape is not None:
         arr = arr.reshape(shape)
-    with xp.errstate(all="ignore"):  # narrowing (e.g. to float16) overflows to inf silently, as in torch
-        arr = xp.asarray(arr, dtype=array_dtype(like._backend, dtype), order="C")
-    return from_array(arr, dtype, like.device, like._backend)
+    want = array_dtype(backend, dtype)
+    if arr.dtype != want:
+        with backend.quiet():  # narrowing (e.g. to float16) overflows to inf silently, as in torch
+            arr = arr.astype(want)
+    if not arr.flags.c_contiguous:
+        arr = xp.ascontiguousarray(arr)
+    return from_array(arr, dtype, like.device, backend)
+
+
+def _scalar_result(value: Any, dtype: D.dtype, like: Tensor) -> Tensor:
+    """A zero-dim tensor holding ``value`` (a backend scalar or 0-d array already of ``dtype``)."""
+    return Tensor._make(UntypedStorage(value.reshape(1), like.device, like._backend), (), (), 0, dtype)
 
 
 def tensor_with_strides(values: Any, shape: tuple[int, ...], strides: tuple[int, ...], dtype: D.dtype,
@@ -177,7 +196,7 @@ def tensor_with_strides(values: Any, shape: tuple[int, ...], strides: tuple[int,
     backend = like._backend
     flat = backend.xp.empty(math.prod(shape), dtype=array_dtype(backend, dtype))
     if flat.size:
-        with backend.xp.errstate(all="ignore"):
+        with backend.quiet():
             backend.strided_view(flat, 0, shape, strides)[...] = values
     return Tensor._make(UntypedStorage(flat, like.device, backend), shape, strides, 0, dtype)
 
@@ -216,6 +235,7 @@ class _Accumulation:
     int_dim: bool = False
     nan_aware: bool = False
     widen_half: bool = True
+    nodes: tuple[str, str] = ("", "")  # autograd node names without / with a ``dim`` argument
 
 
 def _count(arr: Any, axes: tuple[int, ...]) -> int:
@@ -224,8 +244,8 @@ def _count(arr: Any, axes: tuple[int, ...]) -> int:
 
 def _sum(xp, arr, axes):
     if arr.dtype.kind == "b":
-        return xp.any(arr, axis=axes, keepdims=True)
-    return xp.sum(arr, axis=axes, keepdims=True)
+        return arr.any(axis=axes, keepdims=True)
+    return arr.sum(axis=axes, keepdims=True)
 
 
 def _prod(xp, arr, axes):
@@ -249,7 +269,7 @@ def _nansum(xp, arr, axes):
 
 
 def _mean(xp, arr, axes):
-    return xp.sum(arr, axis=axes, keepdims=True) / arr.dtype.type(_count(arr, axes))
+    return arr.sum(axis=axes, keepdims=True) / arr.dtype.type(_count(arr, axes))
 
 
 def _nanmean(xp, arr, axes):
@@ -258,10 +278,10 @@ def _nanmean(xp, arr, axes):
 
 _ACCUMULATIONS = {
     spec.name: spec for spec in (
-        _Accumulation("sum", _sum),
+        _Accumulation("sum", _sum, nodes=("SumBackward0", "SumBackward1")),
         _Accumulation("nansum", _nansum, nan_aware=True),
         _Accumulation("prod", _prod, int_dim=True, widen_half=False),
-        _Accumulation("mean", _mean, floating=True),
+        _Accumulation("mean", _mean, floating=True, nodes=("MeanBackward0", "MeanBackward1")),
         _Accumulation("nanmean", _nanmean, floating=True, nan_aware=True),
     )
 }
@@ -291,24 +311,47 @@ def _accumulation_dtype(spec: _Accumulation, input: Tensor, dtype: D.dtype | Non
 def _accumulate(spec: _Accumulation, input: Tensor, dim: Any, keepdim: Any, dtype: Any) -> Tensor:
     _check_input(input, spec.name)
     dtype = check_dtype(dtype, spec.name)
-    if dim is UNSET:
+    given = dim is not UNSET
+    if not given:
+        if keepdim is not UNSET and not spec.nan_aware:  # sum(input, *, dtype) takes no keepdim
+            raise invalid_arguments(spec.name, input, keepdim=keepdim)
         dim = None
     elif spec.int_dim and (isinstance(dim, bool) or not hasattr(dim, "__index__")):
         raise invalid_arguments(spec.name, input, dim)
-    check_bool(keepdim, spec.name, "keepdim", 3)
+    keepdim = False if keepdim is UNSET else check_bool(keepdim, spec.name, "keepdim", 3)
     dims = reduce_dims(dim, input.dim(), spec.name)
     result_dtype = _accumulation_dtype(spec, input, dtype)
+    grad = STATE.enabled and input._requires_grad
+    if grad:
+        G.check_differentiable(result_dtype)
+        if spec.name == "nanmean":
+            return _nanmean_graph(input, dim, keepdim, dtype)
     arr = _compute_array(input, result_dtype, spec.widen_half)
-    xp = input._backend.xp
-    with xp.errstate(all="ignore"):
-        values = spec.compute(xp, arr, _axes(input, dims))
-    return wrap_result(values, result_dtype, input, reduced_shape(input._shape, dims, keepdim))
+    backend = input._backend
+    with backend.quiet():
+        values = spec.compute(backend.xp, arr, _axes(input, dims))
+    out = wrap_result(values, result_dtype, input, reduced_shape(input._shape, dims, keepdim))
+    if grad:
+        named = dims if dim is not None and not (isinstance(dim, (tuple, list)) and not dim) else ()
+        if spec.name == "nansum":
+            G.record_nansum(out, input, named, keepdim)
+        elif spec.name == "prod":
+            G.record_prod(out, input, dims[0] if given else None, keepdim)
+        else:
+            G.record_sum(spec.nodes[given], out, input, named, keepdim)
+    return out
+
+
+def _nanmean_graph(input: Tensor, dim: Any, keepdim: bool, dtype: D.dtype | None) -> Tensor:
+    """``nanmean`` under autograd, as torch composes it: ``nansum`` divided by the number of non-NaN
+    elements (NansumBackward0 under a DivBackward0)."""
+    count = input.isnan().logical_not().sum(dim, keepdim)
+    return nansum(input, dim, keepdim, dtype=dtype) / count
 
 
 def _make_accumulation(spec: _Accumulation):
     @numpy_names
-    def op(input: Tensor, dim: Any = UNSET, keepdim: bool = False, *,
-           dtype: D.dtype | None = None) -> Tensor:
+    def op(input: Tensor, dim: Any = UNSET, keepdim: Any = UNSET, *, dtype: D.dtype | None = None) -> Tensor:
         return _accumulate(spec, input, dim, keepdim, dtype)
 
     op.__name__ = op.__qualname__ = spec.name
@@ -317,9 +360,44 @@ def _make_accumulation(spec: _Accumulation):
     return op
 
 
+nansum, prod, nanmean = (_make_accumulation(_ACCUMULATIONS[name]) for name in ("nansum", "prod", "nanmean"))
+
+# float sums of every element are the hot path of ``loss.sum().backward()``: one NumPy call, no checks
+_OWN_ACCUMULATOR = frozenset((D.float32, D.float64, D.complex64, D.complex128))
+
+
+def _whole(input: Any, dim: Any, keepdim: Any, dtype: Any) -> bool:
+    return (dim is UNSET and keepdim is UNSET and dtype is None and isinstance(input, Tensor)
+            and input._dtype in _OWN_ACCUMULATOR)
+
+
 # Builtin-shadowing torch names (sum, max, min, all, any) are bound as ``<name>_op`` in this module.
-sum_op, nansum, prod, mean, nanmean = (
-    _make_accumulation(_ACCUMULATIONS[name]) for name in ("sum", "nansum", "prod", "mean", "nanmean"))
+@numpy_names
+def sum_op(input: Tensor, dim: Any = UNSET, keepdim: Any = UNSET, *, dtype: D.dtype | None = None) -> Tensor:
+    """``torch.sum(input, *, dtype=None)`` / ``torch.sum(input, dim, keepdim=False, *, dtype=None)``: the
+    input is cast to ``dtype`` first; integer and bool inputs give int64 unless ``dtype`` says
+    otherwise; float16 accumulates in float32. Records SumBackward0 (no dim) / SumBackward1."""
+    if not _whole(input, dim, keepdim, dtype):
+        return _accumulate(_ACCUMULATIONS["sum"], input, dim, keepdim, dtype)
+    with input._backend.quiet():
+        out = _scalar_result(input._array.sum(), input._dtype, input)
+    if input._requires_grad and STATE.enabled:
+        G.record_sum("SumBackward0", out, input, (), False)
+    return out
+
+
+@numpy_names
+def mean(input: Tensor, dim: Any = UNSET, keepdim: Any = UNSET, *, dtype: D.dtype | None = None) -> Tensor:
+    """``torch.mean`` (same overloads as ``sum``): needs a floating or complex input or ``dtype``; the
+    mean of no elements is NaN. Records MeanBackward0 (no dim) / MeanBackward1."""
+    if not _whole(input, dim, keepdim, dtype):
+        return _accumulate(_ACCUMULATIONS["mean"], input, dim, keepdim, dtype)
+    arr = input._array
+    with input._backend.quiet():
+        out = _scalar_result(arr.sum() / arr.size, input._dtype, input)  # NEP 50: stays in arr's dtype
+    if input._requires_grad and STATE.enabled:
+        G.record_sum("MeanBackward0", out, input, (), False)
+    return out
 
 
 # ----------------------------------------------------------------------------- var / std
@@ -347,17 +425,13 @@ def _correction(fn: str, input: Tensor, dim: Any, unbiased: Any, keepdim: Any, c
     return dim, keepdim, float(correction)
 
 
-def _moments(fn: str, input: Tensor, dim: Any, unbiased: Any, keepdim: Any, correction: Any,
-             ) -> tuple[Any, Any, D.dtype, tuple[int, ...]]:
-    """(variance array, mean array, real result dtype, result shape), computed in double precision
-    as torch's CPU kernels accumulate; warns as torch when the degrees of freedom are <= 0."""
-    _check_input(input, fn)
-    dim, keepdim, corr = _correction(fn, input, dim, unbiased, keepdim, correction)
+def _moments(fn: str, input: Tensor, dims: tuple[int, ...], corr: float, shape: tuple[int, ...],
+             ) -> tuple[Any, Any]:
+    """(variance array, mean array), computed in double precision as torch's CPU kernels accumulate;
+    warns as torch when the degrees of freedom are <= 0."""
     if input._dtype.category not in (D.FLOATING, D.COMPLEX):
         what = fn if fn.endswith("_mean") else "std and var"
         raise RuntimeError(f"{what} only support floating point and complex dtypes")
-    dims = reduce_dims(dim, input.dim(), fn)
-    shape = reduced_shape(input._shape, dims, keepdim)
     out_numel = math.prod(shape)
     if input.numel() // max(out_numel, 1) - corr <= 0:
         # complex inputs reduce the real and imaginary parts separately, so torch warns twice
@@ -369,13 +443,17 @@ def _moments(fn: str, input: Tensor, dim: Any, unbiased: Any, keepdim: Any, corr
     wide = "complex128" if input._dtype.is_complex else "float64"
     arr = input._array.astype(wide)
     axes = _axes(input, dims)
-    with xp.errstate(all="ignore"):
+    with input._backend.quiet():
         n = _count(arr, axes)
         mean_arr = xp.sum(arr, axis=axes, keepdims=True) / n
         deviation = arr - mean_arr
         squares = (deviation.real ** 2 + deviation.imag ** 2) if input._dtype.is_complex else deviation ** 2
         var_arr = xp.sum(squares, axis=axes, keepdims=True) / max(0.0, n - corr)
-    return var_arr, mean_arr, input._dtype.to_real(), shape
+    return var_arr, mean_arr
+
+
+_MOMENT_NODES = {"var": "VarBackward0", "std": "StdBackward0", "var_mean": "VarMeanBackward0",
+                 "std_mean": "StdMeanBackward0"}
 
 
 def _make_moment(name: str, root: bool, with_mean: bool):
@@ -384,20 +462,27 @@ def _make_moment(name: str, root: bool, with_mean: bool):
            correction: Any = UNSET) -> Any:
         if extra:
             raise invalid_arguments(name, input, dim, unbiased, keepdim, *extra)
-        var_arr, mean_arr, real, shape = _moments(name, input, dim, unbiased, keepdim, correction)
-        xp = input._backend.xp
+        _check_input(input, name)
+        dim, keepdim, corr = _correction(name, input, dim, unbiased, keepdim, correction)
+        dims = reduce_dims(dim, input.dim(), name)
+        shape = reduced_shape(input._shape, dims, keepdim)
+        var_arr, mean_arr = _moments(name, input, dims, corr, shape)
         if root:
-            with xp.errstate(all="ignore"):
-                var_arr = xp.sqrt(var_arr)
-        spread = wrap_result(var_arr, real, input, shape)
-        if not with_mean:
-            return spread
-        return spread, wrap_result(mean_arr, input._dtype, input, shape)
+            with input._backend.quiet():
+                var_arr = input._backend.xp.sqrt(var_arr)
+        spread = wrap_result(var_arr, input._dtype.to_real(), input, shape)
+        outputs = (spread, wrap_result(mean_arr, input._dtype, input, shape)) if with_mean else spread
+        if STATE.enabled and input._requires_grad:
+            named = None if dim is None else () if isinstance(dim, (tuple, list)) and not dim else dims
+            G.record_moment(_MOMENT_NODES[name], outputs, input, named, corr, keepdim)
+        return outputs
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"``torch.{name}``: accepts ``(dim, unbiased, keepdim)``, ``(unbiased)`` and "
                   "``(dim, *, correction, keepdim)``; divides by ``max(0, N - correction)`` (inf or nan, "
-                  "with torch's UserWarning, when that is <= 0); complex inputs give real results.")
+                  "with torch's UserWarning, when that is <= 0); complex inputs give real results. Records "
+                  f"{_MOMENT_NODES[name]} (a dim list that is empty counts one element per reduction in the "
+                  "gradient, as torch's formula does).")
     return op
 
 
@@ -440,11 +525,16 @@ def _make_amax(name: str, largest: bool):
             _check_nonempty_dims(name, input, dims, raw)
         xp = input._backend.xp
         values = _extreme(xp, input._array, _axes(input, dims), largest)
-        return wrap_result(values, input._dtype, input, reduced_shape(input._shape, dims, keepdim))
+        out = wrap_result(values, input._dtype, input, reduced_shape(input._shape, dims, keepdim))
+        if STATE.enabled and input._requires_grad:
+            G.record_amax(node, out, input, dims, keepdim)
+        return out
 
+    node = "AmaxBackward0" if largest else "AminBackward0"
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"``torch.{name}(input, dim=(), keepdim=False)``: NaN propagates; an empty reduction "
-                  "raises (the op has no identity); complex inputs are not supported.")
+                  f"raises (the op has no identity); complex inputs are not supported. Records {node} "
+                  "(ties share the gradient equally).")
     return op
 
 
@@ -463,16 +553,20 @@ def _values_indices(name: str, input: Tensor, dim: Any, keepdim: Any, largest: b
     _check_nonempty_dims(name, input, (d,))
     xp = input._backend.xp
     shape = reduced_shape(input._shape, (d,), keepdim)
-    if not input._shape:
-        return result((wrap_result(input._array, input._dtype, input), wrap_result(0, D.int64, input)))
     arr = input._array
-    values = _extreme(xp, arr, (d,), largest)
-    if arr.size == 0:
-        indices = xp.zeros(values.shape, dtype="int64")
+    if not input._shape:
+        values, indices = arr.copy(), xp.zeros((), dtype="int64")
     else:
-        indices = (xp.argmax if largest else xp.argmin)(arr, axis=d, keepdims=True)
-    return result((wrap_result(values, input._dtype, input, shape),
-                   wrap_result(indices, D.int64, input, shape)))
+        values = _extreme(xp, arr, (d,), largest)
+        if arr.size == 0:
+            indices = xp.zeros(values.shape, dtype="int64")
+        else:
+            indices = (xp.argmax if largest else xp.argmin)(arr, axis=d, keepdims=True)
+    outputs = result((wrap_result(values, input._dtype, input, shape),
+                      wrap_result(indices, D.int64, input, shape)))
+    if STATE.enabled and input._requires_grad:
+        G.record_selecting(f"{name.capitalize()}Backward0", outputs, input, d, keepdim)
+    return outputs
 
 
 def _make_max(name: str, largest: bool, result: type):
@@ -495,14 +589,18 @@ def _make_max(name: str, largest: bool, result: type):
             if input.numel() == 0:
                 raise _empty_all_error(name)
             values = _extreme(input._backend.xp, input._array, None, largest)
-            return wrap_result(values, input._dtype, input, ())
+            out = wrap_result(values, input._dtype, input, ())
+            if STATE.enabled and input._requires_grad:
+                G.record_evenly(f"{name.capitalize()}Backward1", out, input)
+            return out
         return _values_indices(name, input, dim, False if keepdim is UNSET else keepdim, largest, result)
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"``torch.{name}``: ``{name}(input)`` is a zero-dim tensor; ``{name}(input, dim, "
                   f"keepdim=False)`` returns ``torch.return_types.{name}(values, indices)`` with the first "
                   f"index of the extreme (NaN counts as the extreme); ``{name}(input, other)`` is "
-                  f"``{binary.name}``.")
+                  f"``{binary.name}``. Records {name.capitalize()}Backward1 (ties share the gradient) / "
+                  f"{name.capitalize()}Backward0 (the gradient goes to the index).")
     return op
 
 
@@ -546,7 +644,8 @@ argmax, argmin = _make_argmax("argmax", True), _make_argmax("argmin", False)
 
 
 def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> Any:
-    """``torch.aminmax(input, *, dim=None, keepdim=False)`` -> ``torch.return_types.aminmax(min, max)``."""
+    """``torch.aminmax(input, *, dim=None, keepdim=False)`` -> ``torch.return_types.aminmax(min, max)``.
+    Records AminmaxBackward0 (each extreme's gradient shared by its ties)."""
     _check_input(input, "aminmax")
     check_bool(keepdim, "aminmax", "keepdim", 3)
     if input._dtype.is_complex:
@@ -562,8 +661,11 @@ def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> 
         _check_nonempty_dims("aminmax", input, dims, sep=":")
     shape = reduced_shape(input._shape, dims, keepdim)
     axes = _axes(input, dims)
-    return _AMINMAX((wrap_result(_extreme(xp, input._array, axes, False), input._dtype, input, shape),
-                     wrap_result(_extreme(xp, input._array, axes, True), input._dtype, input, shape)))
+    outputs = _AMINMAX((wrap_result(_extreme(xp, input._array, axes, False), input._dtype, input, shape),
+                        wrap_result(_extreme(xp, input._array, axes, True), input._dtype, input, shape)))
+    if STATE.enabled and input._requires_grad:
+        G.record_aminmax(outputs, input, dims, keepdim)
+    return outputs
 
 
 # ----------------------------------------------------------------------------- median
@@ -621,15 +723,25 @@ def _make_median(name: str, skip_nan: bool, result: type):
         _check_input(input, name)
         if input._dtype.category in (D.BOOL, D.COMPLEX):
             raise unsupported_dtype("median_cpu" if dim is UNSET else "median_out", input._dtype)
+        grad = STATE.enabled and input._requires_grad
         if dim is UNSET:
-            return _median_all(input, skip_nan)
-        return _median_dim(name, input, dim, keepdim, skip_nan, result)
+            out = _median_all(input, skip_nan)
+            if grad:
+                G.record_evenly(f"{node}0", out, input)
+            return out
+        outputs = _median_dim(name, input, dim, keepdim, skip_nan, result)
+        if grad:
+            G.record_selecting(f"{node}1", outputs, input, wrap_dim(dim, input.dim()), keepdim)
+        return outputs
 
+    node = f"{name.capitalize()}Backward"
     op.__name__ = op.__qualname__ = name
     what = "non-NaN values (NaN if all are NaN)" if skip_nan else "values (NaN if any is NaN)"
     op.__doc__ = (f"``torch.{name}``: the lower median of the {what}; with ``dim`` returns "
                   f"``torch.return_types.{name}(values, indices)``, the index being the one at rank "
-                  "``(n - 1) // 2`` when equal values are ordered by position, as torch's CPU kernel.")
+                  "``(n - 1) // 2`` when equal values are ordered by position, as torch's CPU kernel. "
+                  f"Records {node}0 (the gradient shared by the elements equal to the median) / {node}1 (the "
+                  "gradient goes to the index).")
     return numpy_names(op)
 
 
@@ -673,7 +785,8 @@ def count_nonzero(input: Tensor, dim: Any = None, *extra: Any) -> Tensor:
 @numpy_names
 def logsumexp(input: Tensor, dim: Any = UNSET, keepdim: bool = False) -> Tensor:
     """``torch.logsumexp(input, dim, keepdim=False)``: ``log(sum(exp(x - m))) + m`` with ``m`` the max of
-    the real part (infinite maxima shift by 0); integer inputs give the default float dtype."""
+    the real part (infinite maxima shift by 0); integer inputs give the default float dtype. Records
+    LogsumexpBackward0."""
     _check_input(input, "logsumexp")
     dim = _required_dim("logsumexp", dim)
     if dim is None:
@@ -690,7 +803,7 @@ def logsumexp(input: Tensor, dim: Any = UNSET, keepdim: bool = False) -> Tensor:
     acc = _accumulate_dtype(result_dtype).array_name
     xp = input._backend.xp
     axes = _axes(input, dims)
-    with xp.errstate(all="ignore"):
+    with input._backend.quiet():
         if arr.size:
             shift = xp.max(arr.real, axis=axes, keepdims=True)
             shift = xp.where(xp.isinf(shift), 0, shift).astype(arr.real.dtype)
@@ -699,41 +812,53 @@ def logsumexp(input: Tensor, dim: Any = UNSET, keepdim: bool = False) -> Tensor:
             shift, terms = 0, xp.exp(arr)
         total = xp.sum(terms.astype(acc), axis=axes, keepdims=True).astype(arr.dtype)
         values = xp.log(total) + shift
-    return wrap_result(values, result_dtype, input, reduced_shape(input._shape, dims, keepdim))
+    out = wrap_result(values, result_dtype, input, reduced_shape(input._shape, dims, keepdim))
+    if STATE.enabled and input._requires_grad:
+        G.record_logsumexp(out, input, dims, keepdim)
+    return out
 
 
 # ----------------------------------------------------------------------------- cumsum / cumprod
-def _cumulative(name: str, input: Tensor, dim: Any, dtype: Any) -> tuple[Any, D.dtype]:
+def _cumulative(name: str, input: Tensor, dim: Any, dtype: Any) -> tuple[Any, D.dtype, int]:
     d = wrap_dim(check_int(dim, name, "dim", 2), input.dim())
     dtype = check_dtype(dtype, name)
     result_dtype = dtype or (D.int64 if input._dtype.category <= D.INTEGER else input._dtype)
     if result_dtype is D.bool:
         raise unsupported_dtype(f"{name}_out_cpu", D.bool)
     arr = _compute_array(input, result_dtype)
-    xp = input._backend.xp
-    with xp.errstate(all="ignore"):
-        values = getattr(xp, name)(arr, axis=d) if input._shape else arr.copy()
-    return values, result_dtype
+    with input._backend.quiet():
+        values = getattr(input._backend.xp, name)(arr, axis=d) if input._shape else arr.copy()
+    return values, result_dtype, d
 
 
 def _make_cumulative(name: str):
     def op(input: Tensor, dim: Any = UNSET, *, dtype: D.dtype | None = None) -> Tensor:
         _check_input(input, name)
-        values, result_dtype = _cumulative(name, input, _required_dim(name, dim), dtype)
-        return wrap_result(values, result_dtype, input)
+        values, result_dtype, d = _cumulative(name, input, _required_dim(name, dim), dtype)
+        grad = STATE.enabled and input._requires_grad
+        if grad:
+            G.check_differentiable(result_dtype)
+        out = wrap_result(values, result_dtype, input)
+        if grad:
+            G.record_cumulative(node, out, input, d)
+        return out
 
     def op_(self: Tensor, dim: Any = UNSET, *, dtype: D.dtype | None = None) -> Tensor:
         dtype = check_dtype(dtype, name)
         if dtype is not None and dtype is not self._dtype:
             raise RuntimeError(f"Bad in-place call: input tensor dtype {_CPP_NAMES[self._dtype]} and output "
                                f"tensor dtype {_CPP_NAMES[dtype]} should match")
-        values, _ = _cumulative(name, self, _required_dim(name, dim), self._dtype)
+        dim = _required_dim(name, dim)
+        if STATE.enabled and self._requires_grad:
+            return apply_inplace(self, lambda snapshot: op(snapshot, dim))
+        values, _, _ = _cumulative(name, self, dim, self._dtype)
         return E.write_result(self, values, self._dtype, self._shape)
 
+    node = f"{name.capitalize()}Backward0"
     op.__name__ = op.__qualname__ = name
     op_.__name__ = op_.__qualname__ = name + "_"
     op.__doc__ = (f"``torch.{name}(input, dim, *, dtype=None)``: integer and bool inputs give int64; float16 "
-                  "accumulates in float32; the result is contiguous.")
+                  f"accumulates in float32; the result is contiguous. Records {node}.")
     op_.__doc__ = f"In-place ``{name}``: keeps this tensor's dtype (``dtype`` must equal it)."
     return numpy_names(op), numpy_names(op_)
 
@@ -782,7 +907,8 @@ def _check_norm_input(fn: str, input: Tensor, dtype: D.dtype | None) -> D.dtype:
 def vector_norm(input: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,
                 dtype: D.dtype | None = None) -> Tensor:
     """``torch.linalg.vector_norm``: ``sum(|x|^p)^(1/p)``; ``p=0`` counts non-zeros, ``inf``/``-inf`` take
-    the max/min of ``|x|``; empty reductions with ``p < 0`` or ``p = inf`` raise (no identity)."""
+    the max/min of ``|x|``; empty reductions with ``p < 0`` or ``p = inf`` raise (no identity).
+    Records LinalgVectorNormBackward0 (``p = 0`` gives no gradient)."""
     fn = "linalg.vector_norm"
     dtype = check_dtype(dtype, "linalg_vector_norm")
     compute = _check_norm_input(fn, input, dtype)
@@ -804,7 +930,7 @@ def vector_norm(input: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = Fa
     xp = input._backend.xp
     arr = xp.abs(_compute_array(input, compute)).astype(_accumulate_dtype(real).array_name)
     axes = _axes(input, dims)
-    with xp.errstate(all="ignore"):
+    with input._backend.quiet():
         if p == 0:
             values = xp.sum(arr != 0, axis=axes, keepdims=True).astype(arr.dtype)
         elif math.isinf(p):
@@ -815,12 +941,17 @@ def vector_norm(input: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = Fa
             values = xp.sqrt(xp.sum(arr * arr, axis=axes, keepdims=True))
         else:
             values = xp.sum(arr ** p, axis=axes, keepdims=True) ** (1.0 / p)
-    return wrap_result(values, real, input, reduced_shape(input._shape, dims, keepdim))
+    out = wrap_result(values, real, input, reduced_shape(input._shape, dims, keepdim))
+    if STATE.enabled and input._requires_grad:
+        named = () if dim is None or (isinstance(dim, (tuple, list)) and not dim) else dims
+        G.record_vector_norm(out, input, p, named, keepdim)
+    return out
 
 
 def _matrix_norm(input: Tensor, ord: str, dim: Any, keepdim: bool, dtype: D.dtype | None) -> Tensor:
     """``linalg.matrix_norm`` as ``torch.norm`` reaches it: only ``'nuc'`` (the sum of singular values)
-    over exactly two dims; every other string order raises torch's error."""
+    over exactly two dims; every other string order raises torch's error. Under autograd it records
+    torch's composition (see :func:`_nuclear_norm_graph`)."""
     fn = "linalg.matrix_norm"
     if ord not in ("fro", "nuc"):
         raise RuntimeError(f"{fn}: Order {ord} not supported.")
@@ -840,7 +971,10 @@ def _matrix_norm(input: Tensor, ord: str, dim: Any, keepdim: bool, dtype: D.dtyp
     compute = _check_norm_input(fn, input, check_dtype(dtype, "linalg_matrix_norm"))
     xp = input._backend.xp
     rest = [d for d in range(input.dim()) if d not in (d0, d1)]
-    matrices = _compute_array(input, compute).transpose(rest + [d0, d1])
+    order = rest + [d0, d1]
+    if STATE.enabled and input._requires_grad:
+        return _nuclear_norm_graph(input, order, keepdim, compute)
+    matrices = _compute_array(input, compute).transpose(order)
     if matrices.size:
         singular = xp.linalg.svd(matrices, compute_uv=False)
     else:
@@ -849,13 +983,40 @@ def _matrix_norm(input: Tensor, ord: str, dim: Any, keepdim: bool, dtype: D.dtyp
     if not keepdim:
         return wrap_result(values, compute.to_real(), input)
     # torch computes batch + (1, 1) contiguously, then permutes the two dims back into place
-    order = rest + [d0, d1]
     buffer_shape = values.shape + (1, 1)
     buffer_strides = contiguous_strides(buffer_shape)
     shape = tuple(buffer_shape[order.index(d)] for d in range(input.dim()))
     strides = tuple(buffer_strides[order.index(d)] for d in range(input.dim()))
     return tensor_with_strides(values.reshape(buffer_shape).transpose(
         [order.index(d) for d in range(input.dim())]), shape, strides, compute.to_real(), input)
+
+
+def _nuclear_norm_graph(input: Tensor, order: list[int], keepdim: bool, compute: D.dtype) -> Tensor:
+    """The nuclear norm as torch composes it under autograd: ``svdvals(A.permute(order)).sum(-1)``
+    (LinalgSvdBackward0 under SumBackward1), then ``unsqueeze(-1).permute(inverse)`` with keepdim."""
+    source = input if compute is input._dtype else input.to(compute)
+    result = sum_op(_svdvals(source.permute(order)), -1, keepdim)
+    if keepdim:
+        result = result.unsqueeze(-1).permute([order.index(d) for d in range(input.dim())])
+    return result
+
+
+def _svdvals(matrices: Tensor) -> Tensor:
+    """Singular values of a batch of matrices from their reduced SVD, recording LinalgSvdBackward0
+    (whose outputs U, S, Vh its gradient formula uses)."""
+    xp = matrices._backend.xp
+    *batch, m, n = matrices._shape
+    real = matrices._dtype.to_real()
+    if matrices.numel():
+        u, s, vh = xp.linalg.svd(matrices._array, full_matrices=False)
+    else:
+        k, kind = min(m, n), matrices._dtype.array_name
+        u, vh = xp.zeros((*batch, m, k), dtype=kind), xp.zeros((*batch, k, n), dtype=kind)
+        s = xp.zeros((*batch, k), dtype=real.array_name)
+    outputs = (wrap_result(u, matrices._dtype, matrices), wrap_result(s, real, matrices),
+               wrap_result(vh, matrices._dtype, matrices))
+    G.record_svd(outputs, matrices)
+    return outputs[1]
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: D.dtype | None = None,
@@ -907,7 +1068,7 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
     shape = E.broadcast_shapes(input._shape, other._shape)
     xp = input._backend.xp
     a, b = input._array, other._array
-    with xp.errstate(all="ignore"):
+    with input._backend.quiet():
         close = a == b
         if equal_nan and input._dtype.category >= D.FLOATING:
             close = close | (xp.isnan(a) & xp.isnan(b))

@@ -9,7 +9,10 @@ Mirrors torch 2.13 on the CPU (aten/src/ATen/native/Sorting.cpp, TensorCompare.c
   ``topk`` use ``std::sort``/``std::nth_element``, whose order among *equal* elements is
   unspecified; reftorch returns the stable order there (values always agree);
 - ``kthvalue`` ports ATen's quickselect, so even the index picked among equal values is torch's;
-- ``unique`` always sorts on the CPU (``sorted=False`` too), as torch does.
+- ``unique`` always sorts on the CPU (``sorted=False`` too), as torch does;
+- under autograd ``sort``/``msort``/``topk``/``kthvalue`` send the values' gradient back to the
+  positions their indices name (``SortBackward0``...); ``unique`` records torch's node, whose
+  backward raises torch's NotImplementedError.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import Any
 from .. import _dtype as D
 from .._strides import contiguous_strides
 from .._tensor import Tensor
+from ..autograd import reduction_grads as G
+from ..autograd.grad_mode import STATE
 from ._util import check_int, wrap_dim
 from .reduction import (
     UNSET,
@@ -141,12 +146,22 @@ def _sort_arrays(input: Tensor, d: int, descending: bool) -> tuple[Any, Any]:
 @numpy_names
 def sort(input: Tensor, *args: Any, dim: Any = UNSET, descending: Any = UNSET, stable: Any = UNSET) -> Any:
     """``torch.sort(input, dim=-1, descending=False)`` or ``torch.sort(input, *, stable, dim=-1,
-    descending=False)`` -> ``torch.return_types.sort(values, indices)`` (see the module notes on ties)."""
+    descending=False)`` -> ``torch.return_types.sort(values, indices)`` (see the module notes on ties).
+    Records SortBackward0 (SortBackward1 when ``stable`` is given): the values' gradient goes back to
+    the positions the indices name."""
     d, descending = _sort_options("sort", input, args, dim, descending, stable, True)
+    node = "SortBackward0" if stable is UNSET else "SortBackward1"  # torch's sort / sort.stable overloads
+    return _sorted(input, d, descending, node)
+
+
+def _sorted(input: Tensor, d: int, descending: bool, node: str) -> Any:
     values, order = _sort_arrays(input, d, descending)
     strides = _strides_like(input)
-    return _SORT((tensor_with_strides(values, input._shape, strides, input._dtype, input),
-                  tensor_with_strides(order, input._shape, strides, D.int64, input)))
+    outputs = _SORT((tensor_with_strides(values, input._shape, strides, input._dtype, input),
+                     tensor_with_strides(order, input._shape, strides, D.int64, input)))
+    if STATE.enabled and input._requires_grad:
+        G.record_selecting(node, outputs, input, d, True)
+    return outputs
 
 
 @numpy_names
@@ -159,16 +174,16 @@ def argsort(input: Tensor, *args: Any, dim: Any = UNSET, descending: Any = UNSET
 
 
 def msort(input: Tensor) -> Tensor:
-    """``torch.msort``: ``sort(input, dim=0).values``."""
-    values, _ = _sort_arrays(input, wrap_dim(0, input.dim()), False)
-    return tensor_with_strides(values, input._shape, _strides_like(input), input._dtype, input)
+    """``torch.msort``: ``sort(input, dim=0).values`` (records SortBackward0)."""
+    return _sorted(input, wrap_dim(0, input.dim()), False, "SortBackward0").values
 
 
 # ----------------------------------------------------------------------------- topk
 @numpy_names
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:  # noqa: A002
     """``torch.topk`` -> ``torch.return_types.topk(values, indices)``: the ``k`` largest (or smallest)
-    along ``dim``, NaN largest. reftorch always returns them sorted, equal values in input order."""
+    along ``dim``, NaN largest. reftorch always returns them sorted, equal values in input order.
+    Records TopkBackward0."""
     k = check_int(k, "topk", "k", 2)
     d = wrap_dim(check_int(dim, "topk", "dim", 3), input.dim())
     check_bool(largest, "topk", "largest", 4)
@@ -181,11 +196,14 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
         raise RuntimeError("topk does not support bool dtypes on CPU")
     xp = input._backend.xp
     if not input._shape:
-        return _TOPK((wrap_result(input._array, input._dtype, input), wrap_result(0, D.int64, input)))
-    order = stable_order(xp, input._array, d, largest)
-    order = xp.take(order, xp.arange(k), axis=d)
-    values = xp.take_along_axis(input._array, order, axis=d)
-    return _TOPK((wrap_result(values, input._dtype, input), wrap_result(order, D.int64, input)))
+        values, order = input._array.copy(), xp.zeros((), dtype="int64")
+    else:
+        order = xp.take(stable_order(xp, input._array, d, largest), xp.arange(k), axis=d)
+        values = xp.take_along_axis(input._array, order, axis=d)
+    outputs = _TOPK((wrap_result(values, input._dtype, input), wrap_result(order, D.int64, input)))
+    if STATE.enabled and input._requires_grad:
+        G.record_selecting("TopkBackward0", outputs, input, d, True)
+    return outputs
 
 
 # ----------------------------------------------------------------------------- kthvalue
@@ -236,7 +254,8 @@ def _quickselect(values: list, indices: list, k: int) -> None:
 @numpy_names
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any:
     """``torch.kthvalue`` -> ``torch.return_types.kthvalue(values, indices)``: the ``k``-th smallest
-    along ``dim`` (NaN largest), with the index ATen's quickselect picks among equal values."""
+    along ``dim`` (NaN largest), with the index ATen's quickselect picks among equal values. Records
+    KthvalueBackward0."""
     k = check_int(k, "kthvalue", "k", 2)
     d = wrap_dim(check_int(dim, "kthvalue", "dim", 3), input.dim())
     check_bool(keepdim, "kthvalue", "keepdim", 4)
@@ -262,8 +281,11 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> Any
     values = xp.asarray(picked_values, dtype=arr.dtype).reshape(rest)
     indices = xp.asarray(picked_indices, dtype="int64").reshape(rest)
     shape = _kept_shape(input._shape, d, keepdim)
-    return _KTHVALUE((wrap_result(values, input._dtype, input, shape),
-                      wrap_result(indices, D.int64, input, shape)))
+    outputs = _KTHVALUE((wrap_result(values, input._dtype, input, shape),
+                         wrap_result(indices, D.int64, input, shape)))
+    if STATE.enabled and input._requires_grad:
+        G.record_selecting("KthvalueBackward0", outputs, input, d, keepdim)
+    return outputs
 
 
 def _kept_shape(shape: tuple[int, ...], d: int, keepdim: bool) -> tuple[int, ...]:
@@ -327,7 +349,7 @@ def _dim_unique(input: Tensor, dim: Any, consecutive: bool) -> tuple[Any, Any, A
             raise RuntimeError(
                 "Number of zero sized dimensions is more than one, so unique cannot be applied ")
         empty_index = xp.zeros(0, dtype="int64")
-        return wrap_result(input._array, input._dtype, input), empty_index, empty_index
+        return wrap_result(input._array.copy(), input._dtype, input), empty_index, empty_index
     moved = xp.moveaxis(input._array, d, 0)
     rows = moved.reshape(moved.shape[0], -1)
     if consecutive:
@@ -355,9 +377,19 @@ def _flat_path(input: Tensor, consecutive: bool, dim: Any) -> bool:
 
 
 def _unique_parts(input: Tensor, consecutive: bool, dim: Any) -> tuple[Any, Any, Any]:
-    if _flat_path(input, consecutive, dim):
-        return _flat_unique(input, consecutive)
-    return _dim_unique(input, dim, consecutive)
+    """(values, inverse, counts). Under autograd the values get torch's node, whose backward raises
+    (torch implements no derivative for unique)."""
+    flat = _flat_path(input, consecutive, dim)
+    if flat:
+        values, inverse, counts = _flat_unique(input, consecutive)
+    else:
+        values, inverse, counts = _dim_unique(input, dim, consecutive)
+    if STATE.enabled and input._requires_grad:
+        values = values if isinstance(values, Tensor) else wrap_result(values, input._dtype, input)
+        node, aten = (("UniqueConsecutiveBackward0", "unique_consecutive") if consecutive
+                      else ("Unique2Backward0", "_unique2") if flat else ("UniqueDimBackward0", "unique_dim"))
+        G.record_not_implemented(node, values, input, aten)
+    return values, inverse, counts
 
 
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,  # noqa: A002
