@@ -77,17 +77,17 @@ def _sum_ignores_keepdim(m: types.ModuleType) -> None:
     _patch(m, "sum", _drop_keepdim)
 
 
-def _mse_loss_sums(m: types.ModuleType) -> None:
-    functional = m.nn.functional
+def _grad_overwrites(m: types.ModuleType) -> None:
+    """Leaves' ``.grad`` is replaced by each backward instead of accumulating (the bug the documents warn
+    about when they say gradients must be zeroed between iterations)."""
+    from reftorch.autograd import engine
 
-    def make(mse_loss):
-        def mutant(input, target, *args, reduction="mean", **kwargs):
-            reduction = "sum" if reduction == "mean" else reduction
-            return mse_loss(input, target, *args, reduction=reduction, **kwargs)
+    def make(accumulate_into):
+        def mutant(variable, grad, create_graph):
+            variable._grad = None
+            return accumulate_into(variable, grad, create_graph)
         return mutant
-    _patch(functional, "mse_loss", make)
-    _patch(m.nn.MSELoss, "forward", lambda _: lambda self, input, target: functional.mse_loss(
-        input, target, reduction=self.reduction))
+    _patch(engine, "accumulate_into", make)
 
 
 # ``keywords`` select tests by the claim ids they check (the plugin adds claim ids to pytest's -k keywords).
@@ -102,7 +102,8 @@ MUTANTS: dict[str, Mutant] = {
     "transpose_copies": Mutant("transpose returns a contiguous copy", "views", "views.transpose-",
                                _transpose_copies),
     "sum_ignores_keepdim": Mutant("sum drops keepdim=True", "math", "math.sum-", _sum_ignores_keepdim),
-    "mse_loss_sums": Mutant("MSE loss with reduction='mean' sums", "losses", "losses.mse-", _mse_loss_sums),
+    "grad_overwrites": Mutant("backward overwrites .grad instead of accumulating", "autograd",
+                              "autograd.gradients-accumulate", _grad_overwrites),
 }
 _SKIP = {"__name__", "__spec__", "__loader__", "__path__", "__file__", "__package__", "__doc__", "__cached__"}
 

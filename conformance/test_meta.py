@@ -554,9 +554,7 @@ def reftorch_outcomes() -> dict[str, str]:
     return _outcomes("reftorch", chapters, " or ".join(f"({m.keywords})" for m in MUTANTS.values()))
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=[pytest.mark.xfail(strict=True, reason="losses not built yet")])
-    if MUTANTS[name].chapter == "losses" else name for name in MUTANTS])
+@pytest.mark.parametrize("name", list(MUTANTS))
 def test_planted_bug_is_caught(name, reftorch_outcomes):
     mutant = MUTANTS[name]
     outcomes = _outcomes(f"conformance.mutants.{name}", {mutant.chapter}, mutant.keywords)
