@@ -122,14 +122,13 @@ def _add_in_place(target: Tensor, grad: Tensor) -> None:
 def _like_layout(grad: Tensor, variable: Tensor) -> Tensor:
     """A fresh copy of ``grad`` obeying torch's gradient layout contract: the variable's strides when
     the variable is dense and non-overlapping, row-major otherwise."""
-    from .._strides import contiguous_strides, has_internal_overlap, numel
+    from .._strides import contiguous_strides, is_non_overlapping_and_dense
     from ..ops._util import empty_strided
 
-    stride = variable._stride
-    dense = not has_internal_overlap(variable._shape, stride) and (
-        1 + sum((n - 1) * s for n, s in zip(variable._shape, stride)) == numel(variable._shape))
-    result = empty_strided(variable._shape, stride if dense else contiguous_strides(variable._shape), grad._dtype,
-                           grad.device)
+    shape, stride = variable._shape, variable._stride
+    if not is_non_overlapping_and_dense(shape, stride):
+        stride = contiguous_strides(shape)
+    result = empty_strided(shape, stride, grad._dtype, grad.device)
     result._backend.xp.copyto(result._array, grad._array)
     return result
 

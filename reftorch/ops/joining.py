@@ -28,6 +28,7 @@ from typing import Any
 from .. import _dtype as D
 from .._promotion import promote_types
 from .._storage import UntypedStorage
+from .._strides import infer_dense_strides, is_non_overlapping_and_dense
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import needs_grad
@@ -340,60 +341,13 @@ def _as_column(t: Tensor) -> Tensor:
 
 
 # ----------------------------------------------------------------------------- flip / roll / repeat / tile
-def _non_overlapping_and_dense(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
-    """c10's ``compute_non_overlapping_and_dense``."""
-    if len(shape) == 1:
-        return shape[0] < 2 or strides[0] == 1
-    order = sorted(range(len(shape)), key=lambda d: (shape[d] < 2, strides[d] if shape[d] >= 2 else 0))
-    required = 1
-    for d in order:
-        if shape[d] < 2:
-            return True
-        if strides[d] != required:
-            return False
-        required *= shape[d]
-    return True
-
-
-def _infer_dense_strides(shape: tuple[int, ...], strides: tuple[int, ...]) -> tuple[int, ...]:
-    """ATen's ``infer_dense_strides``: dense strides keeping the input's dim order (TensorIterator's
-    insertion sort; stride-0 dims are ambiguous and do not move)."""
-    ndim = len(shape)
-    perm = list(range(ndim - 1, -1, -1))
-
-    def should_swap(d0: int, d1: int) -> int:
-        s0, s1 = strides[d0], strides[d1]
-        if s0 == 0 or s1 == 0:
-            return 0
-        if s0 != s1:
-            return -1 if s0 < s1 else 1
-        return 1 if shape[d0] > shape[d1] else 0
-
-    for i in range(1, ndim):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            comparison = should_swap(perm[d0], perm[d1])
-            if comparison > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif comparison < 0:
-                break
-    result = [0] * ndim
-    current = 1
-    for d in perm:
-        result[d] = current
-        if shape[d] > 1:
-            current *= shape[d]
-    return tuple(result)
-
-
 def _like_preserving(t: Tensor, values: Any) -> Tensor:
     """``empty_like(t, memory_format=preserve)`` filled with ``values``: dense inputs keep their strides,
     others get dense strides in the same dim order."""
-    if _non_overlapping_and_dense(t._shape, t._stride) or not t._shape:
+    if is_non_overlapping_and_dense(t._shape, t._stride) or not t._shape:
         strides = t._stride
     else:
-        strides = _infer_dense_strides(t._shape, t._stride)
+        strides = infer_dense_strides(t._shape, t._stride)
     backend = t._backend
     size = 1 + sum((n - 1) * s for n, s in zip(t._shape, strides)) if t.numel() else 0
     flat = backend.xp.zeros(size, dtype=array_dtype(backend, t._dtype))

@@ -22,7 +22,7 @@ import operator
 from typing import Any
 
 from .. import _dtype as D
-from .._strides import contiguous_strides
+from .._strides import contiguous_strides, infer_dense_strides, is_non_overlapping_and_dense
 from .._tensor import Tensor
 from ..autograd import reduction_grads as G
 from ..autograd.grad_mode import STATE
@@ -43,61 +43,12 @@ _SORT, _TOPK, _KTHVALUE = return_type("sort"), return_type("topk"), return_type(
 
 
 # ----------------------------------------------------------------------------- layout helpers
-def _non_overlapping_and_dense(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
-    """c10's ``compute_non_overlapping_and_dense`` (an empty tensor counts as dense)."""
-    if 0 in shape:
-        return True
-    if len(shape) == 1:
-        return shape[0] < 2 or strides[0] == 1
-    order = sorted(range(len(shape)), key=lambda d: (shape[d] < 2, strides[d] if shape[d] >= 2 else 0))
-    required = 1
-    for d in order:
-        if shape[d] < 2:
-            return True
-        if strides[d] != required:
-            return False
-        required *= shape[d]
-    return True
-
-
-def _infer_dense_strides(shape: tuple[int, ...], strides: tuple[int, ...]) -> tuple[int, ...]:
-    """ATen's ``infer_dense_strides``: dense strides keeping the input's dim order (TensorIterator's
-    stable insertion sort by stride; stride-0 dims do not move)."""
-    ndim = len(shape)
-    perm = list(range(ndim - 1, -1, -1))  # innermost first
-
-    def should_swap(d0: int, d1: int) -> int:
-        s0, s1 = strides[d0], strides[d1]
-        if s0 == 0 or s1 == 0:
-            return 0
-        if s0 != s1:
-            return -1 if s0 < s1 else 1
-        return 1 if shape[d0] > shape[d1] else 0
-
-    for i in range(1, ndim):
-        dim1 = i
-        for dim0 in range(i - 1, -1, -1):
-            comparison = should_swap(perm[dim0], perm[dim1])
-            if comparison > 0:
-                perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
-                dim1 = dim0
-            elif comparison < 0:
-                break
-    result = [0] * ndim
-    current = 1
-    for d in perm:
-        result[d] = current
-        if shape[d] > 1:
-            current *= shape[d]
-    return tuple(result)
-
-
 def _strides_like(t: Tensor) -> tuple[int, ...]:
     """The strides torch's sort gives its outputs: the input's own when it is non-overlapping and
     dense, else dense strides in the input's dim order."""
-    if _non_overlapping_and_dense(t._shape, t._stride):
+    if is_non_overlapping_and_dense(t._shape, t._stride):
         return t._stride
-    return _infer_dense_strides(t._shape, t._stride)
+    return infer_dense_strides(t._shape, t._stride)
 
 
 # ----------------------------------------------------------------------------- sort
