@@ -350,3 +350,8 @@ def test_leaf_grad_layout_follows_the_leaf():
 
     check(program)
     assert_same(*[program(T)[1] for T in (reftorch, torch)])
+
+
+def test_ops_without_a_derivative_fail_in_backward():
+    check(lambda T: (T.tensor([1.5, 2.5], requires_grad=True) // 2).sum().backward())
+    check(lambda T: T.unique(T.tensor([1.5, 2.5, 1.5], requires_grad=True)).sum().backward())

@@ -128,7 +128,7 @@ NOT_IMPLEMENTED = {"floor_divide"}
 
 def not_implemented_backward(name: str) -> Callable:
     def backward(node: Any, *grads: Any) -> tuple:
-        raise RuntimeError(f"the derivative for '{name}' is not implemented.")
+        raise RuntimeError(f"derivative for aten::{name} is not implemented")
 
     return backward
 

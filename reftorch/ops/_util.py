@@ -28,6 +28,12 @@ def wrap_dim(dim: int, ndim: int) -> int:
     return dim + span if dim < 0 else dim
 
 
+def unsupported_dtype(kernel: str, dtype: D.dtype) -> NotImplementedError:
+    """torch's dispatch error for a dtype a kernel does not cover. torch raises NotImplementedError
+    here (it is bad input, not a missing feature), so reftorch does too."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.scalar_name}'")
+
+
 def check_int(value: Any, fn: str, arg: str, position: int) -> int:
     """Argument parsing as torch's: ints (and integer-like objects, not bools-as-floats) only."""
     if isinstance(value, (bool, float)) or not hasattr(value, "__index__"):

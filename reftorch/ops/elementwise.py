@@ -27,7 +27,7 @@ from .._tensor import Tensor
 from ..autograd.elementwise_grads import BINARY_GRADS, NOT_IMPLEMENTED, UNARY_GRADS, record_binary, record_unary
 from ..autograd.grad_mode import STATE
 from ..autograd.inplace import apply_inplace
-from ._util import array_dtype, from_array, same_device
+from ._util import array_dtype, from_array, same_device, unsupported_dtype
 
 DEFAULT, INT_TO_FLOAT, COMPLEX_TO_FLOAT, ALWAYS_BOOL, BOOL_TO_LONG = (
     "default", "int_to_float", "complex_to_float", "bool", "bool_to_long")
@@ -55,12 +55,6 @@ def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
     for shape in shapes:
         result = _infer_size(result, tuple(shape))
     return result
-
-
-def _unsupported(kernel: str, dtype: D.dtype) -> NotImplementedError:
-    """torch's dispatch error for a dtype a kernel does not cover. torch raises NotImplementedError
-    here (it is bad input, not a missing feature), so reftorch does too."""
-    return NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.scalar_name}'")
 
 
 def _result_dtype(kind: str, promoted: D.dtype) -> D.dtype:
@@ -132,7 +126,7 @@ def _reject(categories: set[int], op: str | None = None, message: str | None = N
         if dtype.category in categories:
             if message is not None:
                 raise exc(message)
-            raise _unsupported(op, dtype)
+            raise unsupported_dtype(op, dtype)
 
     return check
 

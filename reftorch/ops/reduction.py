@@ -37,7 +37,16 @@ from ..autograd import reduction_grads as G
 from ..autograd.grad_mode import STATE
 from ..autograd.inplace import apply_inplace
 from . import elementwise as E
-from ._util import array_dtype, cast_array, check_int, from_array, same_device, wrap_dim, wrap_dims
+from ._util import (
+    array_dtype,
+    cast_array,
+    check_int,
+    from_array,
+    same_device,
+    unsupported_dtype,
+    wrap_dim,
+    wrap_dims,
+)
 
 # ----------------------------------------------------------------------------- return types
 return_types = types.ModuleType(
@@ -199,11 +208,6 @@ def tensor_with_strides(values: Any, shape: tuple[int, ...], strides: tuple[int,
         with backend.quiet():
             backend.strided_view(flat, 0, shape, strides)[...] = values
     return Tensor._make(UntypedStorage(flat, like.device, backend), shape, strides, 0, dtype)
-
-
-def unsupported_dtype(kernel: str, dtype: D.dtype) -> NotImplementedError:
-    """torch's dispatch error for a dtype a CPU kernel has no case for (torch raises NotImplementedError)."""
-    return NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.scalar_name}'")
 
 
 def _check_input(input: Any, fn: str) -> None:
