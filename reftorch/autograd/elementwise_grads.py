@@ -14,14 +14,18 @@ from collections.abc import Callable
 from typing import Any
 
 from .._tensor import Tensor
-from .graph import Saved, adopt_outputs, gradient_edge, node_class, record
+from .graph import Saved, adopt_outputs, array_twin, gradient_edge, node_class, record, saved_arrays
 
 
 def conj(t: Any) -> Any:
-    """Complex conjugate for formulas (tensors or Python scalars); real values pass through."""
+    """Complex conjugate for formulas (tensors, backend arrays or Python scalars); real values pass
+    through."""
     if isinstance(t, Tensor):
         return t.conj_physical() if t._dtype.is_complex else t
-    return t.conjugate() if isinstance(t, complex) else t
+    if isinstance(t, complex):
+        return t.conjugate()
+    kind = getattr(getattr(t, "dtype", None), "kind", None)
+    return t.conj() if kind == "c" else t
 
 
 def sum_to(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -140,6 +144,25 @@ def _unary_backward(node: Any, g: Tensor) -> tuple:
     return (formula(g, saved[0] if saved else None),)
 
 
+# Formulas made only of arithmetic operators and comparisons, which NumPy/CuPy arrays also support
+# with the same dtype results (Python numbers are weakly typed), so they run on arrays unchanged.
+_ARRAY_SAFE_UNARY = {UNARY_GRADS[name][2] for name in (
+    "neg", "exp", "expm1", "log", "log1p", "sqrt", "rsqrt", "tanh", "sigmoid", "reciprocal", "relu", "frac",
+    "square", "atan", "tan")}
+_ARRAY_SAFE_BINARY = {BINARY_GRADS[name][2] for name in ("add", "sub", "rsub", "rsub_scalar", "mul", "true_divide")}
+
+
+@array_twin(_unary_backward)
+def _unary_array_backward(node: Any, g: Any) -> tuple | None:
+    formula = node._ctx
+    if formula not in _ARRAY_SAFE_UNARY:
+        return None
+    saved = saved_arrays(node)
+    value = saved[0] if saved else None
+    if value is not None and value.dtype != g.dtype:
+        return None
+    return (formula(g, value),)
+
 def record_unary(name: str, result: Tensor, a: Tensor) -> None:
     """Record the node of unary op ``name`` (``result = op(a)``)."""
     if name in NOT_IMPLEMENTED:
@@ -158,6 +181,20 @@ def _binary_backward(node: Any, g: Tensor) -> tuple:
     ga, gb = formula(g, a, b, r, alpha)
     return (sum_to(ga, shape_a) if need_a and ga is not None else None,
             sum_to(gb, shape_b) if need_b and gb is not None else None)
+
+
+@array_twin(_binary_backward)
+def _binary_array_backward(node: Any, g: Any) -> tuple | None:
+    formula, alpha, shape_a, shape_b, scalar_a, scalar_b, need_a, need_b = node._ctx
+    if formula not in _ARRAY_SAFE_BINARY or (need_a and shape_a != g.shape) or (need_b and shape_b != g.shape):
+        return None
+    a, b, r = saved_arrays(node)
+    if any(v is not None and v.dtype != g.dtype for v in (a, b, r)):
+        return None
+    a = scalar_a if a is None else a
+    b = scalar_b if b is None else b
+    ga, gb = formula(g, a, b, r, alpha)
+    return (ga if need_a else None, gb if need_b else None)
 
 
 def record_binary(name: str, result: Tensor, a: Any, b: Any, alpha: Any = 1) -> None:

@@ -13,18 +13,20 @@ from typing import Any
 
 from .._tensor import Tensor
 from .grad_mode import STATE
-from .graph import AccumulateGrad, Node, gradient_edge
+from .graph import ARRAY_BACKWARDS, FREED_MESSAGE, AccumulateGrad, Node, gradient_edge
 
 
-def _ones_like(t: Tensor) -> Tensor:
+def _ones_like(t: Tensor, as_array: bool) -> Any:
+    """The implicit gradient of a scalar root: ones, as a backend array or a tensor."""
     from ..ops._util import array_dtype, from_array
 
     backend = t._storage.backend
-    return from_array(backend.xp.ones(t._shape, dtype=array_dtype(backend, t._dtype)), t._dtype,
-                      t._storage.device, backend)
+    ones = backend.xp.ones(t._shape, dtype=array_dtype(backend, t._dtype))
+    return ones if as_array else from_array(ones, t._dtype, t._storage.device, backend)
 
 
-def _root_gradients(roots: Sequence[Tensor], grads: Sequence[Any]) -> list[Tensor]:
+def _root_gradients(roots: Sequence[Tensor], grads: Sequence[Any], as_arrays: bool) -> list[Any]:
+    """Checked root gradients (``ones`` for scalar roots), as arrays on the fast lane."""
     result = []
     for i, (root, grad) in enumerate(zip(roots, grads)):
         if not root._requires_grad:
@@ -35,14 +37,15 @@ def _root_gradients(roots: Sequence[Tensor], grads: Sequence[Any]) -> list[Tenso
             if not root._dtype.is_floating_point:
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got {root._dtype}")
-            grad = _ones_like(root)
+            result.append(_ones_like(root, as_arrays))
+            continue
         elif not isinstance(grad, Tensor):
             raise TypeError(f"gradient must be a Tensor or None, not {type(grad).__name__}")
         elif grad._shape != root._shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {grad.shape} and output[{i}] has a shape "
                 f"of {root.shape}.")
-        result.append(grad)
+        result.append(grad._array if as_arrays else grad)
     return result
 
 
@@ -80,16 +83,56 @@ def _needed(deps: dict[Node, int], targets: set[Node]) -> set[Node]:
     return needed
 
 
-def _add(existing: Any, grad: Any) -> Any:
-    """Sum two gradients for one slot (a plain array add unless a graph is being built)."""
-    if existing is None:
-        return grad
-    if STATE.enabled or existing._shape != grad._shape or existing._dtype is not grad._dtype:
-        return existing + grad
-    from ..ops._util import from_array
+class _Lane:
+    """How gradients travel: as backend arrays (no graph being built: the fast lane) or as tensors.
+    Array values are turned into tensors wherever a tensor is needed (a node without an array twin,
+    capture, retain_grad)."""
 
-    backend = existing._storage.backend
-    return from_array(backend.xp.add(existing._array, grad._array), existing._dtype, existing.device, backend)
+    __slots__ = ("arrays", "device", "backend")
+
+    def __init__(self, arrays: bool, root: Tensor):
+        self.arrays = arrays
+        self.device = root._storage.device
+        self.backend = root._storage.backend
+
+    def tensor(self, value: Any) -> Any:
+        if value is None or isinstance(value, Tensor):
+            return value
+        from .._dtype import from_array_dtype
+        from ..ops._util import from_array
+
+        if not value.flags.writeable:
+            value = value.copy()
+        return from_array(value, from_array_dtype(value.dtype), self.device, self.backend)
+
+    def add(self, existing: Any, grad: Any) -> Any:
+        """Sum two gradients for one slot."""
+        if existing is None:
+            return grad
+        if self.arrays:
+            if not isinstance(existing, Tensor) and not isinstance(grad, Tensor) and \
+                    existing.shape == grad.shape and existing.dtype == grad.dtype:
+                return self.backend.xp.add(existing, grad)
+            return self.tensor(existing) + self.tensor(grad)
+        return existing + grad
+
+
+def _accumulate_array(variable: Tensor, grad: Any, lane: _Lane) -> None:
+    """AccumulateGrad for an array gradient: copied into a tensor with the variable's layout, or
+    added in place into the existing ``.grad``."""
+    target = variable._grad
+    if target is None:
+        if grad.shape == variable._shape and grad.dtype.name == variable._dtype.array_name:
+            stored = _like_layout(variable, variable, grad)
+            variable._grad = stored
+            return
+        accumulate_into(variable, lane.tensor(grad), False)
+        return
+    if target._shape == grad.shape and target._array.dtype == grad.dtype and target._storage.device == lane.device:
+        lane.backend.xp.add(target._array, grad, out=target._array)
+        target._version_counter.bump()
+    else:
+        target.add_(lane.tensor(grad))
 
 
 def accumulate_into(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
@@ -101,7 +144,7 @@ def accumulate_into(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
             return
         stored = grad.detach()
         if stored._stride != variable._stride or stored._base is not None or stored._offset:
-            stored = _like_layout(stored, variable)
+            stored = _like_layout(stored, variable, stored._array)
         variable._grad = stored
     elif create_graph:
         variable._grad = variable._grad + grad
@@ -119,9 +162,9 @@ def _add_in_place(target: Tensor, grad: Tensor) -> None:
         target.add_(grad.detach())
 
 
-def _like_layout(grad: Tensor, variable: Tensor) -> Tensor:
-    """A fresh copy of ``grad`` obeying torch's gradient layout contract: the variable's strides when
-    the variable is dense and non-overlapping, row-major otherwise."""
+def _like_layout(grad: Tensor, variable: Tensor, values: Any) -> Tensor:
+    """A fresh tensor holding ``values`` (``grad``'s dtype) that obeys torch's gradient layout contract:
+    the variable's strides when the variable is dense and non-overlapping, row-major otherwise."""
     from .._strides import contiguous_strides, is_non_overlapping_and_dense
     from ..ops._util import empty_strided
 
@@ -129,7 +172,7 @@ def _like_layout(grad: Tensor, variable: Tensor) -> Tensor:
     if not is_non_overlapping_and_dense(shape, stride):
         stride = contiguous_strides(shape)
     result = empty_strided(shape, stride, grad._dtype, grad.device)
-    result._backend.xp.copyto(result._array, grad._array)
+    result._backend.xp.copyto(result._array, values)
     return result
 
 
@@ -137,12 +180,15 @@ def run_backward(roots: Sequence[Tensor], grad_outputs: Sequence[Any], retain_gr
                  inputs: Sequence[Tensor] | None = None, capture: bool = False) -> list[Any] | None:
     """Propagate ``grad_outputs`` from ``roots``. With ``capture``, return the gradients reaching
     ``inputs`` (``autograd.grad``); otherwise accumulate into leaves (only ``inputs`` if given)."""
-    grads = _root_gradients(roots, grad_outputs)
-    edges = [gradient_edge(r) for r in roots]
+    if not roots:
+        return [None] * len(inputs or ()) if capture else None
+    lane = _Lane(not create_graph, roots[0])
+    grads = _root_gradients(roots, grad_outputs, lane.arrays)
     buffers: dict[Node, list[Any]] = {}
-    for (node, nr), grad in zip(edges, grads):
+    for root, grad in zip(roots, grads):
+        node, nr = gradient_edge(root)
         slot = buffers.setdefault(node, [None] * node._num_outputs)
-        slot[nr] = _add(slot[nr], grad)
+        slot[nr] = lane.add(slot[nr], grad)
     deps = _reachable(list(buffers))
     targets: dict[tuple[Node, int], int] = {}
     if inputs is not None:
@@ -159,61 +205,85 @@ def run_backward(roots: Sequence[Tensor], grad_outputs: Sequence[Any], retain_gr
     STATE.enabled = create_graph
     heappush, heappop = heapq.heappush, heapq.heappop
     try:
-        ready = [(-node._sequence_nr, id(node), node) for node in buffers if deps[node] == 0]
-        heapq.heapify(ready)
-        while ready:
-            node = heappop(ready)[2]
-            node_grads = buffers.pop(node, None) or [None] * node._num_outputs
-            if targets:
-                _capture(node, node_grads, targets, captured, inputs, capture, create_graph)
-            if node._retained is not None:
-                _store_retained(node, node_grads, create_graph)
-            if type(node) is AccumulateGrad:
-                variable = node.variable
-                if variable is not None and not capture and node_grads[0] is not None and (
-                        needed is None or (node, 0) in targets):
-                    accumulate_into(variable, node_grads[0], create_graph)
-                continue
-            if needed is not None and node not in needed:
-                results = (None,) * len(node.next_functions)  # nothing to compute; still release counts
-            else:
-                results = node.apply(node_grads)
-                if not retain_graph:
-                    node.release()
-            for (nxt, nr), grad in zip(node.next_functions, results):
-                if nxt is None:
+        with lane.backend.quiet():
+            ready = [(-node._sequence_nr, id(node), node) for node in buffers if deps[node] == 0]
+            heapq.heapify(ready)
+            while ready:
+                node = heappop(ready)[2]
+                node_grads = buffers.pop(node, None) or [None] * node._num_outputs
+                if targets:
+                    _capture(node, node_grads, targets, captured, inputs, capture, create_graph, lane)
+                if node._retained is not None:
+                    _store_retained(node, node_grads, create_graph, lane)
+                if type(node) is AccumulateGrad:
+                    _sink(node, node_grads[0], capture, needed, targets, create_graph, lane)
                     continue
-                slot = buffers.get(nxt)
-                if slot is None:
-                    slot = buffers[nxt] = [None] * nxt._num_outputs
-                if grad is not None:
-                    slot[nr] = grad if slot[nr] is None else _add(slot[nr], grad)
-                remaining = deps[nxt] - 1
-                deps[nxt] = remaining
-                if not remaining:
-                    heappush(ready, (-nxt._sequence_nr, id(nxt), nxt))
+                if needed is not None and node not in needed:
+                    results = (None,) * len(node.next_functions)  # nothing to compute; still release counts
+                else:
+                    results = _apply(node, node_grads, lane)
+                    if not retain_graph:
+                        node.release()
+                for (nxt, nr), grad in zip(node.next_functions, results):
+                    if nxt is None:
+                        continue
+                    slot = buffers.get(nxt)
+                    if slot is None:
+                        slot = buffers[nxt] = [None] * nxt._num_outputs
+                    if grad is not None:
+                        slot[nr] = grad if slot[nr] is None else lane.add(slot[nr], grad)
+                    remaining = deps[nxt] - 1
+                    deps[nxt] = remaining
+                    if not remaining:
+                        heappush(ready, (-nxt._sequence_nr, id(nxt), nxt))
     finally:
         STATE.enabled = previous
-    return captured if capture else None
+    return [lane.tensor(g) for g in captured] if capture else None
+
+
+def _apply(node: Node, grads: list[Any], lane: _Lane) -> Any:
+    """Run a node: its array twin when gradients travel as arrays and it has one that accepts the
+    case, else its tensor formula."""
+    if lane.arrays:
+        twin = ARRAY_BACKWARDS.get(node._backward)
+        if twin is not None and all(g is not None and not isinstance(g, Tensor) for g in grads):
+            if node._saved is None and node._had_saved:
+                raise RuntimeError(FREED_MESSAGE)
+            results = twin(node, *grads)
+            if results is not None:
+                return results
+        grads = [lane.tensor(g) for g in grads]
+    return node.apply(grads)
+
+
+def _sink(node: AccumulateGrad, grad: Any, capture: bool, needed: Any, targets: dict, create_graph: bool,
+          lane: _Lane) -> None:
+    variable = node.variable
+    if variable is None or capture or grad is None or (needed is not None and (node, 0) not in targets):
+        return
+    if isinstance(grad, Tensor):
+        accumulate_into(variable, grad, create_graph)
+    else:
+        _accumulate_array(variable, grad, lane)
 
 
 def _capture(node: Node, grads: list[Any], targets: dict, captured: list, inputs: Sequence[Tensor], capture: bool,
-             create_graph: bool) -> None:
+             create_graph: bool, lane: _Lane) -> None:
     """Record the gradients arriving at requested inputs (``autograd.grad`` / ``backward(inputs=)``)."""
     for nr, grad in enumerate(grads):
         index = targets.get((node, nr))
         if index is not None:
             captured[index] = grad
-            if not capture and type(node) is not AccumulateGrad:
-                _retain_into(inputs[index], grad, create_graph)
+            if not capture and type(node) is not AccumulateGrad and grad is not None:
+                _retain_into(inputs[index], lane.tensor(grad), create_graph)
 
 
-def _store_retained(node: Node, grads: list[Any], create_graph: bool) -> None:
+def _store_retained(node: Node, grads: list[Any], create_graph: bool, lane: _Lane) -> None:
     """Non-leaf tensors that called ``retain_grad()`` get the gradient of their output slot."""
     for nr, ref in node._retained.items():
         tensor = ref()
         if tensor is not None and grads[nr] is not None:
-            _retain_into(tensor, grads[nr], create_graph)
+            _retain_into(tensor, lane.tensor(grads[nr]), create_graph)
 
 
 def _retain_into(tensor: Tensor, grad: Tensor, create_graph: bool) -> None:

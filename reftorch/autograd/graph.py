@@ -207,3 +207,31 @@ def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any],
             if nr:
                 out._output_nr = nr
             out._requires_grad = True
+
+
+# ----------------------------------------------------------------------------- array fast lane
+# When no graph is being built (``create_graph=False``), a backward function may have an array
+# twin: it takes and returns backend arrays instead of tensors, which skips the op layer. A twin
+# returns None when it cannot handle the case (broadcasting, mixed dtypes...), and the engine then
+# runs the tensor formula. Twins are registered against the tensor backward function they mirror.
+ARRAY_BACKWARDS: dict[Callable, Callable] = {}
+
+
+def array_twin(tensor_backward: Callable) -> Callable[[Callable], Callable]:
+    """Register the decorated function as the array twin of ``tensor_backward``."""
+    def register(array_backward: Callable) -> Callable:
+        ARRAY_BACKWARDS[tensor_backward] = array_backward
+        return array_backward
+
+    return register
+
+
+def saved_arrays(node: Node) -> tuple:
+    """The saved values as backend arrays (tensors unpacked with the usual version checks)."""
+    if node._saved is None:
+        raise RuntimeError(FREED_MESSAGE)
+    values = []
+    for s in node._saved:
+        value = unpack(s, node)
+        values.append(value._array if isinstance(value, Tensor) else value)
+    return tuple(values)

@@ -20,7 +20,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from .elementwise_grads import conj
 from .grad_mode import STATE
-from .graph import record
+from .graph import array_twin, record
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -79,18 +79,38 @@ def _cat(tensors: list[Tensor], dim: int) -> Tensor:
 
 # ----------------------------------------------------------------------------- sum / mean / nansum
 def _sum_backward(node: Any, g: Tensor) -> tuple:
-    shape, dims, keepdim, dtype = node._ctx
+    shape, dims, keepdim, dtype = node._ctx[:4]
     if dims:
         g = _unsqueeze_dims(g, dims, len(shape), keepdim)
     return (_to_input(g, dtype).expand(shape),)
 
 
 def _mean_backward(node: Any, g: Tensor) -> tuple:
-    shape, dims, keepdim, dtype = node._ctx
+    shape, dims, keepdim, dtype = node._ctx[:4]
     count = math.prod(shape[d] for d in dims) if dims and shape else math.prod(shape)
     if dims:
         g = _unsqueeze_dims(g, dims, len(shape), keepdim)
     return (_to_input(g.expand(shape) / count, dtype),)
+
+
+def _expanded_array(node: Any, g: Any, scale: float) -> tuple | None:
+    """Array twin of sum/mean backward: ``g`` (scaled) broadcast back over the reduced dims."""
+    shape, dims, keepdim, dtype, xp, array_dtype = node._ctx
+    if g.dtype != array_dtype:
+        return None
+    kept = tuple(1 if not dims or i in dims else size for i, size in enumerate(shape))
+    return (xp.broadcast_to((g / scale if scale != 1 else g).reshape(kept), shape),)
+
+
+@array_twin(_sum_backward)
+def _sum_array_backward(node: Any, g: Any) -> tuple | None:
+    return _expanded_array(node, g, 1)
+
+
+@array_twin(_mean_backward)
+def _mean_array_backward(node: Any, g: Any) -> tuple | None:
+    shape, dims = node._ctx[0], node._ctx[1]
+    return _expanded_array(node, g, math.prod(shape[d] for d in dims) if dims and shape else math.prod(shape))
 
 
 def record_sum(name: str, out: Tensor, input: Tensor, dims: tuple[int, ...], keepdim: bool) -> None:
@@ -98,7 +118,8 @@ def record_sum(name: str, out: Tensor, input: Tensor, dims: tuple[int, ...], kee
     over the reduced dims (divided by their element count for mean). ``dims`` is empty when the
     call reduced everything without naming dims."""
     backward = _mean_backward if name.startswith("Mean") else _sum_backward
-    record(name, out, (input,), backward, (), (input._shape, dims, keepdim, input._dtype))
+    record(name, out, (input,), backward, (),
+           (input._shape, dims, keepdim, input._dtype, input._backend.xp, input._array.dtype))
 
 
 def _nansum_backward(node: Any, g: Tensor) -> tuple:
