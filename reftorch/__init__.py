@@ -30,6 +30,7 @@ from ._storage import TypedStorage, UntypedStorage
 from ._tensor import Tensor
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.grad_mode import is_inference_mode_enabled
 from .ops import FUNCTIONS as _FUNCTIONS
 from .random import (
     Generator,

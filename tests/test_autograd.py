@@ -355,3 +355,13 @@ def test_leaf_grad_layout_follows_the_leaf():
 def test_ops_without_a_derivative_fail_in_backward():
     check(lambda T: (T.tensor([1.5, 2.5], requires_grad=True) // 2).sum().backward())
     check(lambda T: T.unique(T.tensor([1.5, 2.5, 1.5], requires_grad=True)).sum().backward())
+
+
+def test_inference_mode_flag():
+    def program(T):
+        with T.inference_mode():
+            inside = T.is_inference_mode_enabled()
+            t = T.ones(2)
+        return inside, T.is_inference_mode_enabled(), t.is_inference(), T.ones(2).is_inference()
+
+    check(program)
