@@ -21,14 +21,13 @@ from __future__ import annotations
 import functools
 import math
 import operator
-import sys
-import types
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .. import _dtype as D
+from .. import return_types
 from .._promotion import promote_types
 from .._storage import UntypedStorage
 from .._strides import contiguous_strides
@@ -36,6 +35,7 @@ from .._tensor import Tensor
 from ..autograd import reduction_grads as G
 from ..autograd.grad_mode import STATE
 from ..autograd.inplace import apply_inplace
+from ..return_types import return_type
 from . import elementwise as E
 from ._util import (
     array_dtype,
@@ -47,51 +47,6 @@ from ._util import (
     wrap_dim,
     wrap_dims,
 )
-
-# ----------------------------------------------------------------------------- return types
-return_types = types.ModuleType(
-    "reftorch.return_types", "Named tuples returned by ops with several results (``torch.return_types``).")
-sys.modules.setdefault("reftorch.return_types", return_types)
-
-
-class _StructSeq(tuple):
-    """A ``torch.return_types`` structseq: a tuple with named fields, built from one sequence."""
-
-    __slots__ = ()
-    _fields: tuple[str, ...] = ()
-    n_unnamed_fields = 0
-
-    def __new__(cls, sequence: Any, dict: Any = None) -> _StructSeq:  # noqa: A002 - structseq's name
-        items = tuple(sequence)
-        if len(items) != len(cls._fields):
-            raise TypeError(f"torch.return_types.{cls.__name__}() takes a {len(cls._fields)}-sequence "
-                            f"({len(items)}-sequence given)")
-        return super().__new__(cls, items)
-
-    def __repr__(self) -> str:
-        body = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
-        return f"torch.return_types.{type(self).__name__}(\n{body})"
-
-    def __reduce__(self):
-        return (type(self), (tuple(self),))
-
-
-def return_type(name: str, fields: tuple[str, ...] = ("values", "indices")) -> type:
-    """The named-tuple class ``reftorch.return_types.<name>`` (created once, then reused)."""
-    existing = getattr(return_types, name, None)
-    if existing is not None:
-        return existing
-    namespace: dict[str, Any] = {
-        "__slots__": (), "_fields": fields, "n_fields": len(fields), "n_sequence_fields": len(fields),
-        "__module__": "reftorch.return_types", "__qualname__": name,
-        "__doc__": f"``torch.return_types.{name}``: a tuple ({', '.join(fields)}).",
-    }
-    for index, field in enumerate(fields):
-        namespace[field] = property(operator.itemgetter(index), doc=f"Field {index} ({field}).")
-    cls = type(name, (_StructSeq,), namespace)
-    setattr(return_types, name, cls)
-    return cls
-
 
 _MAX, _MIN = return_type("max"), return_type("min")
 _AMINMAX = return_type("aminmax", ("min", "max"))
