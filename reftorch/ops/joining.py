@@ -18,7 +18,6 @@ and ``cat`` they are made of; in-place ops rebase history through ``apply_inplac
 
 from __future__ import annotations
 
-import math
 import numbers
 import operator
 import warnings
@@ -34,6 +33,7 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.graph import needs_grad
 from ..autograd.inplace import apply_inplace, check_inplace
 from ..autograd.joining_grads import track
+from ._scalars import scalar_array
 from ._util import (
     array_dtype,
     cast_array,
@@ -122,88 +122,6 @@ def require_tensor(value: Any, fn: str, arg: str, position: int) -> Tensor:
         raise TypeError(
             f"{fn}(): argument '{arg}' (position {position}) must be Tensor, not {type(value).__name__}")
     return value
-
-
-# ----------------------------------------------------------------------------- Python scalars to dtypes
-_C_TYPE_NAMES = {
-    D.bool: "bool", D.uint8: "uint8_t", D.int8: "int8_t", D.int16: "int16_t", D.int32: "int",
-    D.int64: "int64_t", D.float16: "c10::Half", D.bfloat16: "c10::BFloat16", D.float32: "float",
-    D.float64: "double", D.complex64: "c10::complex<float>", D.complex128: "c10::complex<double>",
-}
-_FLOAT_MAX = {D.float16: 65504.0, D.bfloat16: 3.3895313892515355e38, D.float32: 3.4028234663852886e38,
-              D.float64: 1.7976931348623157e308}
-
-
-def _int_limits(dtype: D.dtype) -> tuple[int, int]:
-    bits = dtype.itemsize * 8
-    return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if dtype.is_signed else (0, (1 << bits) - 1)
-
-
-def _real_overflows(value: int | float, dtype: D.dtype, from_unsigned: bool) -> bool:
-    """c10's ``overflows<To, From>`` for a real ``value`` and a real target (``dtype``'s real part)."""
-    if dtype.category == D.INTEGER:
-        low, high = _int_limits(dtype)
-        if isinstance(value, float):
-            return math.isnan(value) or value < low or value > high
-        if not dtype.is_signed and not from_unsigned:
-            # negative values may wrap through two's complement (uint8: -255 .. 255 are accepted)
-            return value > high or (value < 0 and -value > high)
-        return value < low or value > high
-    if isinstance(value, float) and (math.isinf(value) or math.isnan(value)):
-        return False
-    limit = _FLOAT_MAX[dtype.to_real()]
-    return value < -limit or value > limit
-
-
-def checked_scalar(value: Any, dtype: D.dtype) -> bool | int | float | complex:
-    """A Python number converted to ``dtype`` as ATen's ``Scalar::to<T>`` (``checked_convert``) does:
-    "value cannot be converted to type uint8_t without overflow" when out of range (negative ints
-    wrap into unsigned types down to -max), floats truncate towards zero into integer types, any
-    value converts to bool; Python ints beyond 64 bits fail argument parsing (OverflowError)."""
-    if isinstance(value, Tensor):
-        value = value.item()
-    if not isinstance(value, numbers.Number):
-        raise TypeError(f"expected a number, but got {type(value).__name__}")
-    if isinstance(value, bool):
-        value = int(value)
-    from_unsigned = False
-    if isinstance(value, numbers.Integral):
-        value = int(value)
-        if value >= 1 << 64:
-            raise OverflowError("int too big to convert")
-        if value < -(1 << 63):
-            raise OverflowError("can't convert negative int to unsigned")
-        from_unsigned = value >= 1 << 63
-    elif isinstance(value, numbers.Real):
-        value = float(value)
-    else:
-        value = complex(value)
-    if dtype is D.bool:
-        return value != 0
-    if isinstance(value, complex):
-        parts = (value.real, value.imag)
-        overflow = (not dtype.is_complex and value.imag != 0) or any(
-            _real_overflows(part, dtype, False) for part in parts)
-    else:
-        overflow = _real_overflows(value, dtype, from_unsigned)
-    if overflow:
-        raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dtype]} without overflow")
-    if dtype.is_complex:
-        return complex(value)
-    if dtype.is_floating_point:
-        return value.real if isinstance(value, complex) else float(value)
-    real = value.real if isinstance(value, complex) else value
-    return int(real)
-
-
-def scalar_array(backend: Any, value: Any, dtype: D.dtype) -> Any:
-    """A zero-dim backend array holding ``checked_scalar(value, dtype)`` (integers wrap like C casts)."""
-    converted = checked_scalar(value, dtype)
-    xp = backend.xp
-    if dtype.category == D.INTEGER:
-        return xp.asarray(converted, dtype="int64" if converted < 1 << 63 else "uint64").astype(
-            array_dtype(backend, dtype))
-    return xp.asarray(converted, dtype=array_dtype(backend, dtype))
 
 
 # ----------------------------------------------------------------------------- cat / stack

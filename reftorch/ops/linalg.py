@@ -29,9 +29,10 @@ from ..autograd.graph import needs_grad
 from ..autograd.inplace import apply_inplace
 from ..autograd.linalg_grads import track_addmm, track_product, track_squeeze_, track_trace
 from ..autograd.view_grads import record_view
+from ._scalars import checked_scalar
 from ._util import same_device
 from .elementwise import BINARY_BY_NAME, apply_binary, broadcast_shapes
-from .joining import checked_scalar, fresh_tensor, require_tensor
+from .joining import fresh_tensor, require_tensor
 from .views import contiguous, diagonal, expand, movedim, mT, permute, reshape, squeeze, t, unsqueeze, view
 
 _CPP_TYPE_NAMES = {
