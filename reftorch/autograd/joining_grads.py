@@ -39,16 +39,14 @@ def as_input_dtype(g: Tensor, dtype: D.dtype) -> Tensor:
     return g if g._dtype is dtype else g.to(dtype)
 
 
-def _shape_str(shape: Sequence[int]) -> str:
-    return f"[{', '.join(map(str, shape))}]"
-
-
 def _check_shape(name: str, position: int, grad: Tensor, shape: tuple[int, ...]) -> Tensor:
     """torch's engine check of a gradient's shape (``validate_outputs``)."""
     if grad._shape != shape:
+        from ..ops._util import shape_str
+
         raise RuntimeError(
             f"Function {name} returned an invalid gradient at index {position} - got "
-            f"{_shape_str(grad._shape)} but expected shape compatible with {_shape_str(shape)}")
+            f"{shape_str(grad._shape)} but expected shape compatible with {shape_str(shape)}")
     return grad
 
 

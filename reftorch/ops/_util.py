@@ -19,6 +19,11 @@ from .._tensor import Tensor
 from .._warnings import warn_once
 
 
+def shape_str(shape: Any) -> str:
+    """A shape as torch prints it in messages: ``[2, 3]``."""
+    return f"[{', '.join(str(s) for s in shape)}]"
+
+
 def wrap_dim(dim: int, ndim: int) -> int:
     """Normalise a possibly negative dim; zero-dim tensors accept -1 and 0 (ATen ``maybe_wrap_dim``)."""
     span = max(ndim, 1)

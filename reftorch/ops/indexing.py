@@ -21,13 +21,9 @@ from .._tensor import Tensor
 from ..autograd.grad_mode import STATE
 from ..autograd.index_grads import record_index, record_index_put
 from ..autograd.inplace import apply_inplace
-from ._util import cast_array, from_array
+from ._util import cast_array, from_array, shape_str
 from .elementwise import broadcast_shapes, check_writable
 from .views import alias, expand, select, slice_dim, unsqueeze
-
-
-def _shape_str(shape: tuple[int, ...]) -> str:
-    return f"[{', '.join(str(s) for s in shape)}]"
 
 
 def _is_basic(item: Any) -> bool:
@@ -148,8 +144,8 @@ def _check_mask(mask: Tensor, t: Tensor, dim: int) -> None:
     for i, size in enumerate(mask._shape):
         if dim + i >= len(t._shape) or t._shape[dim + i] != size:
             raise IndexError(
-                f"The shape of the mask {_shape_str(mask._shape)} at index {i} does not match the shape of the "
-                f"indexed tensor {_shape_str(t._shape)} at index {dim + i}")
+                f"The shape of the mask {shape_str(mask._shape)} at index {i} does not match the shape of the "
+                f"indexed tensor {shape_str(t._shape)} at index {dim + i}")
 
 
 def _advanced_index(t: Tensor, items: tuple, positions: tuple[int, ...]) -> tuple:
@@ -243,8 +239,8 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
                 raise RuntimeError
         except RuntimeError:
             raise RuntimeError(
-                f"shape mismatch: value tensor of shape {_shape_str(value._shape)} cannot be broadcast to indexing "
-                f"result of shape {_shape_str(result_shape)}") from None
+                f"shape mismatch: value tensor of shape {shape_str(value._shape)} cannot be broadcast to indexing "
+                f"result of shape {shape_str(result_shape)}") from None
     else:
         source = cast_array(self._backend, xp.asarray(value), self._dtype)
     if STATE.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):

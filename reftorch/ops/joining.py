@@ -43,15 +43,12 @@ from ._util import (
     from_array,
     parse_shape,
     same_device,
+    shape_str,
     wrap_dim,
     wrap_dims,
 )
 from .elementwise import broadcast_shapes, check_writable
 from .views import diagonal, expand, reshape, unbind, unsqueeze, view
-
-
-def _shape_str(shape: Sequence[int]) -> str:
-    return f"[{', '.join(str(s) for s in shape)}]"
 
 
 def fresh_tensor(values: Any, dtype: D.dtype, like: Tensor) -> Tensor:
@@ -182,8 +179,8 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     for i, t in enumerate(tensors[1:], start=1):
         if t._shape != first:
             raise RuntimeError(
-                f"stack expects each tensor to be equal size, but got {_shape_str(first)} at entry 0 and "
-                f"{_shape_str(t._shape)} at entry {i}")
+                f"stack expects each tensor to be equal size, but got {shape_str(first)} at entry 0 and "
+                f"{shape_str(t._shape)} at entry {i}")
     with no_grad():
         out = cat([unsqueeze(t, d) for t in tensors], d)
     return track("StackBackward0", out, tensors, (d, [t._dtype for t in tensors]))
@@ -401,8 +398,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     for k in range(ndim):
         if k != d and _nonempty_size(index, k) > _nonempty_size(input, k):
             raise RuntimeError(
-                f"Size does not match at dimension {k} expected index {_shape_str(index._shape)} to be no "
-                f"larger than self {_shape_str(input._shape)} apart from dimension {d}")
+                f"Size does not match at dimension {k} expected index {shape_str(index._shape)} to be no "
+                f"larger than self {shape_str(input._shape)} apart from dimension {d}")
     idx = _nonempty_array(index).astype("int64")
     _check_bounds(idx, _nonempty_size(input, d), d)
     src = _nonempty_array(input)
@@ -422,13 +419,13 @@ def _scatter_shape_check(self: Tensor, d: int, index: Tensor, src: Tensor | None
     wrong = any(k != d and _nonempty_size(index, k) > _nonempty_size(self, k) for k in range(ndim))
     if not wrong and src is not None:
         wrong = any(_nonempty_size(index, k) > _nonempty_size(src, k) for k in range(ndim))
-    message = (f"Expected index {_shape_str(index._shape)} to be no larger than self "
-               f"{_shape_str(self._shape)} apart from dimension {d}")
+    message = (f"Expected index {shape_str(index._shape)} to be no larger than self "
+               f"{shape_str(self._shape)} apart from dimension {d}")
     if src is not None:
         if _nonempty_dim(src) != _nonempty_dim(index):
             raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
         if wrong:
-            raise RuntimeError(f"{message} and to be no larger size than src {_shape_str(src._shape)}")
+            raise RuntimeError(f"{message} and to be no larger size than src {shape_str(src._shape)}")
     elif wrong:
         raise RuntimeError(message)
 

@@ -16,11 +16,7 @@ from .._warnings import warn_once
 from ..autograd.grad_mode import STATE, no_grad
 from ..autograd.inplace import check_inplace
 from ..autograd.view_grads import record_split, record_view
-from ._util import check_int, from_array, parse_shape, wrap_dim, wrap_dims
-
-
-def _shape_str(shape: tuple[int, ...]) -> str:
-    return f"[{', '.join(str(s) for s in shape)}]"
+from ._util import check_int, from_array, parse_shape, shape_str, wrap_dim, wrap_dims
 
 
 def _track(name: str, out: Tensor, source: Tensor, ctx: Any) -> Tensor:
@@ -199,7 +195,7 @@ def expand(self: Tensor, *sizes: Any) -> Tensor:
     ndim = len(self._shape)
     if len(target) < ndim:
         raise RuntimeError(
-            f"expand({self._dtype.tensor_type}{{{_shape_str(self._shape)}}}, size={_shape_str(target)}): the "
+            f"expand({self._dtype.tensor_type}{{{shape_str(self._shape)}}}, size={shape_str(target)}): the "
             f"number of sizes provided ({len(target)}) must be greater or equal to the number of dimensions in "
             f"the tensor ({ndim})")
     lead = len(target) - ndim
@@ -223,8 +219,8 @@ def expand(self: Tensor, *sizes: Any) -> Tensor:
             if size != 1:
                 raise RuntimeError(
                     f"The expanded size of the tensor ({wanted}) must match the existing size ({size}) at "
-                    f"non-singleton dimension {i}.  Target sizes: {_shape_str(target)}.  Tensor sizes: "
-                    f"{_shape_str(self._shape)}")
+                    f"non-singleton dimension {i}.  Target sizes: {shape_str(target)}.  Tensor sizes: "
+                    f"{shape_str(self._shape)}")
             stride = 0
         shape[i], strides[i] = wanted, stride
     return _track("ExpandBackward0", self._view_of(tuple(shape), tuple(strides), self._offset), self, self._shape)
@@ -275,7 +271,7 @@ def select(self: Tensor, dim: int, index: int) -> Tensor:
     index = operator.index(index)
     if not -size <= index < size:
         raise IndexError(
-            f"select(): index {index} out of range for tensor of size {_shape_str(self._shape)} at dimension {d}")
+            f"select(): index {index} out of range for tensor of size {shape_str(self._shape)} at dimension {d}")
     if index < 0:
         index += size
     out = self._view_of(self._shape[:d] + self._shape[d + 1:], self._stride[:d] + self._stride[d + 1:],
@@ -308,7 +304,7 @@ def unflatten(self: Tensor, dim: int, sizes: Any) -> Tensor:
         inferred = infer_size(sizes, self._shape[d])
     except RuntimeError:
         raise RuntimeError(
-            f"unflatten: Provided sizes {_shape_str(sizes)} don't multiply up to the size of dim {dim} "
+            f"unflatten: Provided sizes {shape_str(sizes)} don't multiply up to the size of dim {dim} "
             f"({self._shape[d]}) in the input tensor") from None
     return view(self, self._shape[:d] + inferred + self._shape[d + 1:])
 
@@ -364,13 +360,13 @@ def as_strided(self: Tensor, size: Any, stride: Any, storage_offset: int | None 
     offset = self._offset if storage_offset is None else storage_offset
     if any(s < 0 for s in stride):
         raise RuntimeError("as_strided: Negative strides are not supported at the moment, got strides: "
-                           f"{_shape_str(stride)}")
+                           f"{shape_str(stride)}")
     itemsize = self._dtype.itemsize
     needed = 0 if any(s == 0 for s in size) else (offset + 1 + sum((n - 1) * st for n, st in zip(size, stride)))
     available = self._storage.nbytes()
     if needed * itemsize > available:
         raise RuntimeError(
-            f"setStorage: sizes {_shape_str(size)}, strides {_shape_str(stride)}, storage offset {offset}, and "
+            f"setStorage: sizes {shape_str(size)}, strides {shape_str(stride)}, storage offset {offset}, and "
             f"itemsize {itemsize} requiring a storage size of {needed * itemsize} are out of bounds for storage "
             f"of size {available}")
     out = self._view_of(size, stride, offset)
@@ -394,7 +390,7 @@ def split(self: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple[Tens
         if sum(sections) != size:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension "
-                f"{d}), but got split_sizes={_shape_str(tuple(sections))}")
+                f"{d}), but got split_sizes={shape_str(tuple(sections))}")
     name = "SplitBackward0" if isinstance(split_size_or_sections, int) else "SplitWithSizesBackward0"
     return _split_pieces(self, d, sections, name)
 
