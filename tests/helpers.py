@@ -82,5 +82,26 @@ def check(fn: Callable[[Any], Any], *, layout: bool = False, message: bool = Tru
     return ours, theirs
 
 
+def small_values(shape: tuple[int, ...], dtype_name: str, seed: int = 0) -> np.ndarray:
+    """Deterministic small integers (every dtype holds them exactly) as a NumPy array of ``dtype_name``."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(-3, 4, size=shape)
+    if dtype_name == "bool":
+        return values > 0
+    if dtype_name.startswith("complex"):
+        return (values + 1j * rng.integers(-3, 4, size=shape)).astype(dtype_name)
+    if dtype_name == "uint8":
+        values = np.abs(values)
+    return values.astype(dtype_name)
+
+
+def from_small_values(T: Any, shape: tuple[int, ...], dtype_name: str = "float32", seed: int = 0) -> Any:
+    return T.from_numpy(small_values(shape, dtype_name, seed))
+
+
+def arange_shaped(T: Any, *shape: int, dtype: Any = None) -> Any:
+    return T.arange(int(np.prod(shape)), dtype=dtype).reshape(shape)
+
+
 def shares_storage(a: Any, b: Any) -> bool:
     return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()

@@ -3,13 +3,12 @@ shapes, strides, storage sharing, in-place semantics and error types/messages.""
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
 import pytest
 import torch
-from helpers import DTYPE_NAMES, assert_same, check, shares_storage
+from helpers import DTYPE_NAMES, arange_shaped, assert_same, check, from_small_values, shares_storage, small_values
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,25 +21,9 @@ dtype_names = st.sampled_from(DTYPE_NAMES)
 index_dtypes = st.sampled_from(["int64", "int32"])
 
 
-def _values(shape, dtype_name, seed=0):
-    """Deterministic test values of a NumPy dtype (small integers, so every dtype holds them)."""
-    rng = np.random.default_rng(seed)
-    values = rng.integers(-3, 4, size=shape)
-    if dtype_name == "bool":
-        return values > 0
-    if dtype_name.startswith("complex"):
-        return (values + 1j * rng.integers(-3, 4, size=shape)).astype(dtype_name)
-    if dtype_name == "uint8":
-        values = np.abs(values)
-    return values.astype(dtype_name)
-
-
-def _t(T, shape, dtype_name="float32", seed=0):
-    return T.from_numpy(_values(shape, dtype_name, seed))
-
-
-def _ar(T, *shape, dtype=None):
-    return T.arange(math.prod(shape), dtype=dtype).reshape(shape)
+_values = small_values
+_t = from_small_values
+_ar = arange_shaped
 
 
 # ----------------------------------------------------------------------------- cat / stack

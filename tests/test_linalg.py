@@ -3,11 +3,8 @@ dot, outer, addmm, trace and einsum (values, dtypes, shapes, strides, views, err
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pytest
-from helpers import check, shares_storage
+from helpers import arange_shaped, check, from_small_values, shares_storage, small_values
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,24 +14,9 @@ PRODUCT_DTYPES = ("uint8", "int8", "int16", "int32", "int64", "float16", "float3
                   "complex128")
 
 
-def _values(shape, dtype_name, seed=0):
-    rng = np.random.default_rng(seed)
-    values = rng.integers(-3, 4, size=shape)
-    if dtype_name == "bool":
-        return values > 0
-    if dtype_name.startswith("complex"):
-        return (values + 1j * rng.integers(-3, 4, size=shape)).astype(dtype_name)
-    if dtype_name == "uint8":
-        values = np.abs(values)
-    return values.astype(dtype_name)
-
-
-def _t(T, shape, dtype_name="float32", seed=0):
-    return T.from_numpy(_values(shape, dtype_name, seed))
-
-
-def _ar(T, *shape, dtype=None):
-    return T.arange(math.prod(shape), dtype=dtype).reshape(shape)
+_values = small_values
+_t = from_small_values
+_ar = arange_shaped
 
 
 def _f(T, *shape, dtype=None):
