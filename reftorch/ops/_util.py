@@ -175,7 +175,7 @@ def same_device(tensors: Sequence[Tensor]) -> device:
             continue
         if dev.type == "cpu" and not t._shape:
             continue
-        if found.type == "cpu" and found_is_scalar(tensors, found):
+        if found.type == "cpu" and _only_zero_dim_on(tensors, found):
             found = dev
             continue
         raise RuntimeError(
@@ -184,7 +184,7 @@ def same_device(tensors: Sequence[Tensor]) -> device:
     return found if found is not None else CPU
 
 
-def found_is_scalar(tensors: Sequence[Tensor], dev: device) -> bool:
+def _only_zero_dim_on(tensors: Sequence[Tensor], dev: device) -> bool:
     return all(not t._shape for t in tensors if t._storage.device == dev)
 
 

@@ -423,7 +423,7 @@ def apply_binary(spec: Binary, a: Any, b: Any, out: Tensor | None = None, before
 
 def apply_unary(spec: Unary, a: Tensor, out: Tensor | None = None) -> Tensor:
     """Run a unary op with its promotion kind and dtype checks (output checks first when in place)."""
-    result_dtype = _result_dtype(spec.kind, a._dtype)
+    result_dtype, compute = _KIND_DTYPES[spec.kind, a._dtype]
     if out is not None:
         if spec.inplace_check is not None:
             spec.inplace_check(a._dtype)
@@ -433,7 +433,6 @@ def apply_unary(spec: Unary, a: Tensor, out: Tensor | None = None) -> Tensor:
     grad = STATE.enabled and a._requires_grad
     if out is not None and grad:
         return apply_inplace(out, lambda snap: apply_unary(spec, snap))
-    compute = _compute_dtype(spec.kind, a._dtype)
     backend = a._storage.backend
     with backend.quiet():
         values = spec.compute(backend.xp, _as_operand(a, compute, backend))
