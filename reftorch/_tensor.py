@@ -105,9 +105,7 @@ class Tensor:
         """``size()`` is the shape; ``size(d)`` the length of dim ``d`` (negative dims allowed)."""
         if dim is None:
             return Size(self._shape)
-        from .ops._util import wrap_dim
-
-        return self._shape[wrap_dim(dim, len(self._shape))]
+        return self._shape[self._metadata_dim(dim)]
 
     def dim(self) -> int:
         return len(self._shape)
@@ -211,9 +209,15 @@ class Tensor:
         """Element strides (``stride(d)`` for one dim)."""
         if dim is None:
             return self._stride
+        return self._stride[self._metadata_dim(dim)]
+
+    def _metadata_dim(self, dim: int) -> int:
+        """A dim for ``size(d)``/``stride(d)``; a zero-dim tensor has none (torch's own message)."""
+        if not self._shape:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         from .ops._util import wrap_dim
 
-        return self._stride[wrap_dim(dim, len(self._shape))]
+        return wrap_dim(dim, len(self._shape))
 
     def storage_offset(self) -> int:
         return self._offset
