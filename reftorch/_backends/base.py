@@ -20,21 +20,12 @@ class Backend(ABC):
     def is_available(self) -> bool:
         return True
 
-    def array_dtype(self, name: str) -> Any:
-        """The backend's dtype object for a NumPy dtype name (``"float32"``), cached."""
-        cache = self.__dict__.setdefault("_dtypes", {})
-        found = cache.get(name)
-        if found is None:
-            found = cache[name] = self.xp.dtype(name)
-        return found
+    def __init__(self) -> None:
+        self.dtype_map: dict = {}  # reftorch dtype -> backend dtype, filled by ``ops._util.array_dtype``
 
-    @property
-    def dtype_map(self) -> dict:
-        """Cache of reftorch dtype -> backend dtype, filled by ``ops._util.array_dtype``."""
-        cache = self.__dict__.get("_dtype_map")
-        if cache is None:
-            cache = self.__dict__["_dtype_map"] = {}
-        return cache
+    def array_dtype(self, name: str) -> Any:
+        """The backend's dtype object for a NumPy dtype name (``"float32"``)."""
+        return self.xp.dtype(name)
 
     def quiet(self) -> Any:
         """A context in which floating-point exceptions raise no warnings (torch never warns)."""

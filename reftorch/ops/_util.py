@@ -103,7 +103,7 @@ def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None)
     """
     backend = backend or backend_of(dev)
     xp = backend.xp
-    want = backend.dtype_map.get(dtype) or array_dtype(backend, dtype)
+    want = array_dtype(backend, dtype)
     if type(arr) is xp.ndarray:
         if arr.dtype is not want and arr.dtype != want:
             arr = arr.astype(want)
