@@ -118,21 +118,14 @@ class _Lane:
 
 
 def _accumulate_array(variable: Tensor, grad: Any, lane: _Lane) -> None:
-    """AccumulateGrad for an array gradient: copied into a tensor with the variable's layout, or
-    added in place into the existing ``.grad``."""
+    """AccumulateGrad for an array gradient (the fast lane)."""
     target = variable._grad
-    if target is None:
-        if grad.shape == variable._shape and grad.dtype.name == variable._dtype.array_name:
-            stored = _like_layout(variable, variable, grad)
-            variable._grad = stored
-            return
-        accumulate_into(variable, lane.tensor(grad), False)
-        return
-    if target._shape == grad.shape and target._array.dtype == grad.dtype and target._storage.device == lane.device:
-        lane.backend.xp.add(target._array, grad, out=target._array)
-        target._version_counter.bump()
+    if target is not None:
+        _add_in_place(target, grad, lane.device, lambda: lane.tensor(grad))
+    elif grad.shape == variable._shape and grad.dtype.name == variable._dtype.array_name:
+        variable._grad = _like_layout(variable, grad, variable._dtype, lane.device)
     else:
-        target.add_(lane.tensor(grad))
+        accumulate_into(variable, lane.tensor(grad), False)
 
 
 def accumulate_into(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
@@ -144,34 +137,34 @@ def accumulate_into(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
             return
         stored = grad.detach()
         if stored._stride != variable._stride or stored._base is not None or stored._offset:
-            stored = _like_layout(stored, variable, stored._array)
+            stored = _like_layout(variable, stored._array, stored._dtype, stored.device)
         variable._grad = stored
     elif create_graph:
         variable._grad = variable._grad + grad
     else:
-        _add_in_place(variable._grad, grad)
+        _add_in_place(variable._grad, grad._array, grad.device, grad.detach)
 
 
-def _add_in_place(target: Tensor, grad: Tensor) -> None:
-    """``target += grad`` for accumulation (no graph is recorded: grad mode is off here)."""
-    if target._shape == grad._shape and target._dtype is grad._dtype and target._storage.device == grad.device:
-        backend = target._storage.backend
-        backend.xp.add(target._array, grad._array, out=target._array)
+def _add_in_place(target: Tensor, values: Any, device: Any, as_tensor: Any) -> None:
+    """``target += values`` for accumulation (grad mode is off here): a plain array add when shape,
+    dtype and device agree, else the tensor op on ``as_tensor()``."""
+    if target._shape == values.shape and target._array.dtype == values.dtype and target._storage.device == device:
+        target._storage.backend.xp.add(target._array, values, out=target._array)
         target._version_counter.bump()
     else:
-        target.add_(grad.detach())
+        target.add_(as_tensor())
 
 
-def _like_layout(grad: Tensor, variable: Tensor, values: Any) -> Tensor:
-    """A fresh tensor holding ``values`` (``grad``'s dtype) that obeys torch's gradient layout contract:
-    the variable's strides when the variable is dense and non-overlapping, row-major otherwise."""
+def _like_layout(variable: Tensor, values: Any, dtype: Any, device: Any) -> Tensor:
+    """A fresh ``dtype`` tensor holding ``values`` that obeys torch's gradient layout contract: the
+    variable's strides when the variable is dense and non-overlapping, row-major otherwise."""
     from .._strides import contiguous_strides, is_non_overlapping_and_dense
     from ..ops._util import empty_strided
 
     shape, stride = variable._shape, variable._stride
     if not is_non_overlapping_and_dense(shape, stride):
         stride = contiguous_strides(shape)
-    result = empty_strided(shape, stride, grad._dtype, grad.device)
+    result = empty_strided(shape, stride, dtype, device)
     result._backend.xp.copyto(result._array, values)
     return result
 
