@@ -391,15 +391,17 @@ def _check_in(value: float, name: str, low: float, high: float, dt: np.dtype) ->
 
 # -- public draw functions -----------------------------------------------------------------------------------
 def uniform(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: Generator | None = None,
-            low: float = 0.0, high: float = 1.0) -> np.ndarray:
+            low: float = 0.0, high: float = 1.0, checked: Callable[[], None] | None = None) -> np.ndarray:
     """``torch.rand`` / ``Tensor.uniform_(low, high)`` values in C order for a float or complex dtype.
 
-    Checks as ``uniform_impl_``: bounds of the dtype, ``low <= high``, ``high - low`` finite in it.
+    Checks as ``uniform_impl_``: bounds of the dtype, ``low <= high``, ``high - low`` finite in it;
+    ``checked`` runs after those checks and before anything is drawn (the output checks torch's
+    TensorIterator makes next).
     """
     dt = np.dtype(array_dtype)
     shape = tuple(shape)
     if dt.name in _COMPLEX_PARTS:
-        real = uniform(shape + (2,), _COMPLEX_PARTS[dt.name], generator, low, high)
+        real = uniform(shape + (2,), _COMPLEX_PARTS[dt.name], generator, low, high, checked)
         return real.view(dt).reshape(shape)
     if dt.name not in _FLOATS:
         raise _unsupported("check_uniform_bounds", dt)
@@ -414,6 +416,8 @@ def uniform(shape: Sequence[int], array_dtype: np.dtype | type | str, generator:
         raise RuntimeError(f"uniform_ expects to-from <= std::numeric_limits<{_SCALAR_NAMES[dt.name]}>"
                            f"::max(), but found to={_fmt(high)} and from={_fmt(low)} which result in to-from "
                            "to exceed the limit")
+    if checked is not None:
+        checked()
     count = _numel(shape)
     gen = _resolve(generator)
     if dt == np.float64:
@@ -431,11 +435,13 @@ def uniform(shape: Sequence[int], array_dtype: np.dtype | type | str, generator:
 
 
 def normal(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: Generator | None = None,
-           mean: float = 0.0, std: float = 1.0, contiguous: bool = True) -> np.ndarray:
+           mean: float = 0.0, std: float = 1.0, contiguous: bool = True,
+           checked: Callable[[], None] | None = None) -> np.ndarray:
     """``torch.randn`` / ``Tensor.normal_(mean, std)`` values in C order (iteration order).
 
     ``contiguous=False`` mirrors filling a non-contiguous tensor, which always takes torch's
     per-element cached Box-Muller path (the values are then in the tensor's iteration order).
+    ``checked`` runs after the argument and dtype checks, before anything is drawn.
     """
     dt = np.dtype(array_dtype)
     shape = tuple(shape)
@@ -443,13 +449,16 @@ def normal(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: 
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
     if dt.name in _COMPLEX_PARTS:
-        real = normal(shape + (2,), _COMPLEX_PARTS[dt.name], generator, mean, std / math.sqrt(2), contiguous)
+        real = normal(shape + (2,), _COMPLEX_PARTS[dt.name], generator, mean, std / math.sqrt(2), contiguous,
+                      checked)
         return real.view(dt).reshape(shape)
     count = _numel(shape)
     if count == 0:
         return np.zeros(shape, dt)
     if dt.name not in _FLOATS:
         raise _unsupported("normal_kernel_cpu", dt)
+    if checked is not None:
+        checked()
     gen = _resolve(generator)
     if count >= 16 and contiguous:
         flat = _normal_blocks(gen, count, dt, mean, std)

@@ -1,5 +1,6 @@
 """Derivatives of the ops that overwrite a tensor: ``copy_`` (CopyBackwards), ``fill_``
-(FillBackward2 for a number, FillBackward3 for a zero-dim tensor) and ``zero_`` (ZeroBackward0).
+(FillBackward2 for a number, FillBackward3 for a zero-dim tensor), ``zero_`` (ZeroBackward0) and the
+random fills (UniformBackward0, NormalBackward0).
 The overwritten tensor's old values get a zero gradient."""
 
 from __future__ import annotations
@@ -36,5 +37,7 @@ def _zero_backward(node: Any, g: Tensor) -> tuple:
     return (g.new_zeros(g._shape),)
 
 
-def record_zero(out: Tensor, target: Tensor) -> None:
-    record("ZeroBackward0", out, (target,), _zero_backward)
+def record_zero(out: Tensor, target: Tensor, name: str = "ZeroBackward0") -> None:
+    """A node whose gradient for the overwritten ``target`` is zero: ``zero_`` and the random fills
+    (``UniformBackward0``, ``NormalBackward0``)."""
+    record(name, out, (target,), _zero_backward)

@@ -17,12 +17,14 @@ from . import (
     joining,
     linalg,
     queries,
+    random_fill,
     reduction,
     sorting,
     views,
 )
 
-MODULES = (creation, views, elementwise_api, conversion, queries, reduction, sorting, joining, indexing, linalg)
+MODULES = (creation, views, elementwise_api, conversion, queries, reduction, sorting, joining, indexing, linalg,
+           random_fill)
 
 FUNCTIONS: dict[str, object] = {}
 for _module in MODULES:
