@@ -39,6 +39,7 @@ class Tensor:
     _accumulator = None
     _retains_grad = False
     _is_inference = False
+    _view_version = None  # a differentiable view: the version its grad_fn was recorded at
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Tensor:
         from .ops.creation import legacy_construct
@@ -150,10 +151,6 @@ class Tensor:
         """True for tensors that no recorded op produced (everything that does not require grad,
         and tensors the user created with ``requires_grad=True``)."""
         return self._grad_fn is None
-
-    @property
-    def grad_fn(self) -> Any:
-        return self._grad_fn
 
     @property
     def requires_grad(self) -> bool:

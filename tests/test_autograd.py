@@ -158,7 +158,7 @@ def test_backward_errors():
         y.add_(1)
         z.backward(T.ones(2))
 
-    check(modified, message=False)
+    check(modified)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         modified(reftorch)
 
@@ -363,5 +363,91 @@ def test_inference_mode_flag():
             inside = T.is_inference_mode_enabled()
             t = T.ones(2)
         return inside, T.is_inference_mode_enabled(), t.is_inference(), T.ones(2).is_inference()
+
+    check(program)
+
+
+# Views whose storage is modified in place after they were made: torch regenerates their grad_fn as
+# AsStridedBackward0 onto the base's current history, so their gradients see the in-place op.
+VIEW_PROGRAMS = {
+    "base_modified": lambda y, v: y.mul_(2),
+    "sibling_view_modified": lambda y, v: y[1:].mul_(3),
+    "the_view_modified": lambda y, v: v.mul_(3),
+    "modified_twice": lambda y, v: (y.add_(1), y[::2].mul_(-2)),
+    "nothing_modified": lambda y, v: None,
+}
+
+
+@pytest.mark.parametrize("modify", VIEW_PROGRAMS.values(), ids=VIEW_PROGRAMS.keys())
+@pytest.mark.parametrize("make_view", [lambda y: y[:2], lambda y: y.view(3, 1)[1:], lambda y: y.unsqueeze(0)])
+def test_stale_view_history_is_regenerated(modify, make_view):
+    def program(T):
+        x = T.arange(1.0, 4.0, requires_grad=True)
+        y = x * 1
+        v = make_view(y)
+        inner = v[..., :1]  # a view of the view, made before the change
+        modify(y, v)
+        (v.sum() + 10 * inner.sum()).backward()
+        return v.grad_fn.name(), inner.grad_fn.name(), y.grad_fn.name(), x.grad, v.detach()
+
+    check(program)
+
+
+def test_stale_view_regenerated_when_base_changes_under_no_grad():
+    def program(T):
+        x = T.arange(1.0, 4.0, requires_grad=True)
+        y = x * 1
+        v = y[1:]
+        with T.no_grad():
+            y.add_(1)
+        w = v * v
+        w.sum().backward()
+        return v.grad_fn.name(), w.grad_fn.next_functions[0][0].name(), x.grad
+
+    check(program)
+
+
+def _clone_with_copy_slices(x):
+    y = x.clone()
+    y[0:1].mul_(2)
+    return y
+
+
+def _modify_leaf(T, x):
+    with T.no_grad():
+        x.add_(1)
+
+
+SAVED_MODIFIED = {  # (make y from x, use y, modify y): torch names y by its history as it is now
+    "own_output": (lambda x: x.exp(), lambda r: r, lambda T, r: r.add_(1)),
+    "input_rebased": (lambda x: x * 1, lambda y: y * y, lambda T, y: y.add_(1)),
+    "input_rebased_twice": (lambda x: x * 1, lambda y: y.sin(), lambda T, y: (y.add_(1), y.mul_(2))),
+    "view_input": (lambda x: x * 1, lambda y: y[:2].sin(), lambda T, y: y.add_(1)),
+    "copy_slices": (_clone_with_copy_slices, lambda y: y * y, lambda T, y: y[1:2].add_(1)),
+    "leaf": (lambda x: x, lambda y: y.sin(), _modify_leaf),
+}
+
+
+@pytest.mark.parametrize("case", SAVED_MODIFIED.values(), ids=SAVED_MODIFIED.keys())
+def test_modified_saved_tensor_message_names_current_history(case):
+    make, use, modify = case
+
+    def program(T):
+        y = make(T.ones(3, requires_grad=True))
+        out = use(y)
+        modify(T, y)
+        out.sum().backward()
+
+    check(program)
+
+
+def test_cpp_nodes_report_qualified_names():
+    def program(T):
+        x = T.ones(3, requires_grad=True)
+        y = x.clone()
+        y[:1].mul_(2)
+        accumulate = (x * 1).grad_fn.next_functions[0][0]
+        floor = (x * 2) // 2
+        return y.grad_fn.name(), type(y.grad_fn).__name__, accumulate.name(), floor.grad_fn.name()
 
     check(program)

@@ -26,6 +26,10 @@ FREED_MESSAGE = (
     "if you need to access saved tensors after calling backward.")
 
 
+# Nodes torch writes by hand in C++ (not generated from derivatives.yaml); ``name()`` qualifies them.
+_CPP_NODES = frozenset({"AccumulateGrad", "CopySlices", "NotImplemented"})
+
+
 class Node:
     """A backward function. ``backward(node, *grads)`` returns one gradient (or None) per input."""
 
@@ -44,7 +48,10 @@ class Node:
         self._retained: dict[int, Any] | None = None
 
     def name(self) -> str:
-        return type(self).__name__
+        """The class name; torch's hand-written C++ nodes report their qualified name
+        (``torch::autograd::CopySlices``)."""
+        name = type(self).__name__
+        return f"torch::autograd::{name}" if name in _CPP_NODES else name
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -110,7 +117,7 @@ class Saved:
 
     def __init__(self, tensor: Tensor, is_output: bool = False):
         self.version = tensor._version_counter.value
-        self.producer = tensor._grad_fn  # None for leaves and tensors outside the graph
+        self.producer = None  # the saving node, for its own outputs (see adopt_outputs)
         if is_output:
             self.tensor = Tensor._make(tensor._storage, tensor._shape, tensor._stride, tensor._offset,
                                        tensor._dtype, tensor._version_counter, tensor._base)
@@ -141,7 +148,8 @@ def unpack(saved: Any, node: Node) -> Any:
         alive = saved.original()
         tensor = tensor if alive is None else alive
     if tensor._version_counter.value != saved.version:
-        producer = saved.producer
+        # torch names the saving node for its own outputs, else the tensor's history as it is now
+        producer = saved.producer if saved.original is not None else current_grad_fn(tensor)
         origin = f", which is output 0 of {_op_name(producer)}," if producer is not None else ""
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an inplace operation: "
@@ -162,11 +170,27 @@ def gradient_edge(t: Any) -> tuple:
         return _NO_EDGE
     node = t._grad_fn
     if node is not None:
+        if t._view_version is not None and t._view_version != t._version_counter.value:
+            node = current_grad_fn(t)
         return (node, t._output_nr)
     acc = t._accumulator  # the leaf keeps its sink (the sink only refers back weakly)
     if acc is None:
         acc = t._accumulator = AccumulateGrad(t)
     return (acc, 0)
+
+
+def current_grad_fn(t: Tensor) -> Node | None:
+    """``t.grad_fn`` as torch reports it. A differentiable view whose storage was modified in place
+    since its history was recorded (through its base or another view) gets a fresh
+    ``AsStridedBackward0`` onto the base's current history, as torch regenerates a view's grad_fn
+    lazily (``VariableHooks::grad_fn`` in torch/csrc/autograd/variable.cpp)."""
+    node = t._grad_fn
+    if node is not None and t._view_version is not None and t._view_version != t._version_counter.value:
+        from .inplace import as_strided_onto_base
+
+        as_strided_onto_base(t)
+        node = t._grad_fn
+    return node
 
 
 def needs_grad(*inputs: Any) -> bool:
@@ -207,6 +231,8 @@ def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any],
             if nr:
                 out._output_nr = nr
             out._requires_grad = True
+            if out._base is not None:  # a differentiable view: its history is as of this version
+                out._view_version = out._version_counter.value
 
 
 # ----------------------------------------------------------------------------- array fast lane

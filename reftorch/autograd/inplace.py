@@ -74,8 +74,15 @@ def rebase_history(self: Tensor, node: Node) -> None:
         _copy_slices_backward, (gradient_edge(base),) + node.next_functions[1:], (),
         (node, base._stride, self._shape, self._stride, self._offset - base._offset), 1)
     base._grad_fn, base._output_nr, base._requires_grad = copy_slices, 0, True
-    record("AsStridedBackward0", self, (base,), _as_strided_backward, (),
-           (base._shape, base._stride, self._shape, self._stride, self._offset - base._offset))
+    as_strided_onto_base(self)
+
+
+def as_strided_onto_base(view: Tensor) -> None:
+    """Give ``view`` the history ``AsStridedBackward0(base's current history)`` (after an in-place
+    op on it, or when its base was modified since its history was recorded)."""
+    base = view._base
+    record("AsStridedBackward0", view, (base,), _as_strided_backward, (),
+           (base._shape, base._stride, view._shape, view._stride, view._offset - base._offset))
 
 
 def _with_base_layout(grad: Tensor, shape: tuple, stride: tuple) -> Tensor:

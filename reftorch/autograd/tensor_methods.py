@@ -8,6 +8,7 @@ from typing import Any
 
 from .._tensor import Tensor
 from .engine import run_backward
+from .graph import current_grad_fn
 
 
 def backward(self: Tensor, gradient: Tensor | None = None, retain_graph: bool | None = None,
@@ -27,9 +28,9 @@ def retain_grad(self: Tensor) -> None:
     """Ask a non-leaf to keep its gradient in ``.grad`` (a no-op on leaves)."""
     if not self._requires_grad:
         raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-    if self._grad_fn is None or self._retains_grad:
+    node = current_grad_fn(self)
+    if node is None or self._retains_grad:
         return
-    node = self._grad_fn
     if node._retained is None:
         node._retained = {}
     node._retained[self._output_nr] = weakref.ref(self)
@@ -74,5 +75,11 @@ def is_inference(self: Tensor) -> bool:
 
 
 METHODS = {"backward": backward, "retain_grad": retain_grad, "detach_": detach_, "is_inference": is_inference}
-PROPERTIES = {"retains_grad": retains_grad}
+def grad_fn(self: Tensor) -> Any:
+    """The node that produced this tensor (None for leaves); a view modified in place through its
+    base is given its regenerated ``AsStridedBackward0`` history, as in torch."""
+    return current_grad_fn(self)
+
+
+PROPERTIES = {"retains_grad": retains_grad, "grad_fn": grad_fn}
 DATA = property(_get_data, _set_data, doc=_get_data.__doc__)
