@@ -22,7 +22,7 @@ def _claims(args: argparse.Namespace) -> int:
             continue
         row = claim.as_dict()
         row["tests"] = by_claim.get(claim.id, [])
-        row["expected_failures"] = {b: e[claim.id] for b, e in expectations.items() if claim.id in e}
+        row["expected_failures"] = catalog.expected_failures(claim.id, row["tests"], expectations)
         rows.append(row)
     if args.json:
         json.dump(rows, sys.stdout, indent=1)

@@ -71,8 +71,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _expectations(backend: str, spec: catalog.Spec) -> dict[str, str]:
     expected = catalog.load_expectations(backend)
-    checked = set(catalog.tests_by_claim(catalog.scan_tests()))
-    problems = catalog.expectation_problems(spec, expected, checked, backend)
+    scan = catalog.scan_tests()
+    problems = catalog.expectation_problems(spec, expected, set(catalog.tests_by_claim(scan)), backend, scan)
     if problems:
         raise pytest.UsageError("conformance expectations are stale:\n  " + "\n  ".join(problems))
     return expected
@@ -115,6 +115,12 @@ def _claim_ids(item: pytest.Item) -> tuple[str, ...]:
     return tuple(cid for mark in item.iter_markers("claims") for cid in mark.args)
 
 
+def _test_id(item: pytest.Item) -> str:
+    """The item's id as :func:`conformance.spec.scan_tests` writes it (``conformance/test_x.py::test_y``,
+    whatever the rootdir; parameters dropped)."""
+    return "::".join([f"{item.path.parent.name}/{item.path.name}", *item.nodeid.split("::")[1:]]).split("[")[0]
+
+
 def _without_shrinking(item: pytest.Item) -> None:
     """Known failures are not shrunk: the first failing example is enough to confirm them."""
     fn = getattr(item.obj, "__func__", item.obj)
@@ -138,10 +144,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.stash[PROBLEM] = f"@claims names unknown claim id(s) {unknown}: not in spec/"
         item.user_properties += [("conformance_chapter", chapter), ("claims", list(ids))]
         item.extra_keyword_matches.update(ids)
-        if ids and all(cid in state.expectations for cid in ids):
-            reason = "; ".join(dict.fromkeys(state.expectations[cid] for cid in ids))
-            reason = f"expected failure ({state.backend}): {reason}"
-            item.add_marker(pytest.mark.xfail(strict=True, reason=reason))
+        reason = catalog.expected_failure(_test_id(item), ids, state.expectations)
+        if reason is not None:
+            item.add_marker(pytest.mark.xfail(strict=True, reason=f"expected failure ({state.backend}): {reason}"))
             _without_shrinking(item)
 
 

@@ -11,7 +11,7 @@ import html
 import json
 from pathlib import Path
 
-from conformance.spec import CHAPTERS, Spec
+from conformance.spec import CHAPTERS, Spec, expected_failures
 
 SCHEMA = 1
 _RANK = {"fail": 4, "xfail": 3, "pass": 2, "skip": 1, "not run": 0}
@@ -40,7 +40,7 @@ def catalogue(spec: Spec, tests_by_claim: dict[str, list[str]],
         for claim in spec.chapter_claims(chapter):
             entry = claim.as_dict()
             entry["tests"] = tests_by_claim.get(claim.id, [])
-            entry["expected_failures"] = {b: e[claim.id] for b, e in expectations.items() if claim.id in e}
+            entry["expected_failures"] = expected_failures(claim.id, entry["tests"], expectations)
             claims.append(entry)
         chapters.append({"chapter": chapter, "title": spec.titles[chapter], "claims": claims})
     return chapters

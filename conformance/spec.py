@@ -17,6 +17,7 @@ import functools
 import os
 import re
 import tomllib
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -370,7 +371,11 @@ def claim_test_problems(spec: Spec, scan: dict[str, tuple[str, ...] | None]) -> 
 # --- expectations ------------------------------------------------------------------------------------------
 
 def load_expectations(backend: str, directory: Path | None = None) -> dict[str, str]:
-    """``claim id -> reason`` from ``expectations/<backend>.toml`` (an absent file is empty)."""
+    """``claim id or test id -> reason`` from ``expectations/<backend>.toml`` (an absent file is empty).
+
+    An entry names a ``claim`` (all its tests are expected to fail) or, when only some tests of a
+    claim fail, one ``test`` (``conformance/test_<chapter>.py::test_name``).
+    """
     path = (directory or expectations_dir()) / f"{backend}.toml"
     if not path.exists():
         return {}
@@ -379,20 +384,53 @@ def load_expectations(backend: str, directory: Path | None = None) -> dict[str, 
         raise SpecError(f"{path}: only [[xfail]] tables are allowed, found {sorted(set(data) - {'xfail'})}")
     out: dict[str, str] = {}
     for i, entry in enumerate(data.get("xfail", [])):
-        if set(entry) != {"claim", "reason"} or not str(entry["reason"]).strip():
-            raise SpecError(f"{path}: [[xfail]] #{i + 1} needs claim and a non-empty reason: {entry!r}")
-        if entry["claim"] in out:
-            raise SpecError(f"{path}: claim {entry['claim']!r} is listed twice")
-        out[entry["claim"]] = entry["reason"]
+        if set(entry) not in ({"claim", "reason"}, {"test", "reason"}) or not str(entry["reason"]).strip():
+            raise SpecError(f"{path}: [[xfail]] #{i + 1} needs a claim or a test and a non-empty reason: {entry!r}")
+        key = entry.get("claim") or entry["test"]
+        if key in out:
+            raise SpecError(f"{path}: {key!r} is listed twice")
+        out[key] = entry["reason"]
     return out
 
 
-def expectation_problems(spec: Spec, expected: dict[str, str], checked: set[str], backend: str) -> list[str]:
-    """Entries naming a claim that does not exist or that no test checks."""
+def is_test_id(key: str) -> bool:
+    """Expectation keys naming a test (``conformance/test_x.py::test_y``) rather than a claim."""
+    return "::" in key
+
+
+def expectation_problems(spec: Spec, expected: dict[str, str], checked: set[str], backend: str,
+                         tests: Collection[str] = ()) -> list[str]:
+    """Entries naming a claim that does not exist or that no test checks, or a test that does not exist."""
     problems = []
-    for cid in expected:
-        if cid not in spec.claims:
-            problems.append(f"expectations/{backend}.toml: claim {cid!r} does not exist in spec/")
-        elif cid not in checked:
-            problems.append(f"expectations/{backend}.toml: claim {cid!r} is checked by no conformance test")
+    for key in expected:
+        if is_test_id(key):
+            if key not in tests:
+                problems.append(f"expectations/{backend}.toml: test {key!r} does not exist")
+        elif key not in spec.claims:
+            problems.append(f"expectations/{backend}.toml: claim {key!r} does not exist in spec/")
+        elif key not in checked:
+            problems.append(f"expectations/{backend}.toml: claim {key!r} is checked by no conformance test")
     return problems
+
+
+def expected_failure(test_id: str, claim_ids: Sequence[str], expected: dict[str, str]) -> str | None:
+    """Why a test is expected to fail: its own entry, or the entries of all of its claims; None if it
+    is expected to pass."""
+    if test_id in expected:
+        return expected[test_id]
+    if claim_ids and all(cid in expected for cid in claim_ids):
+        return "; ".join(dict.fromkeys(expected[cid] for cid in claim_ids))
+    return None
+
+
+def expected_failures(claim_id: str, tests: Sequence[str], expectations: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Per backend, why a claim is (partly) expected to fail: its own entry, else its listed tests'."""
+    out = {}
+    for backend, expected in expectations.items():
+        if claim_id in expected:
+            out[backend] = expected[claim_id]
+            continue
+        listed = [f"{test}: {expected[test]}" for test in tests if test in expected]
+        if listed:
+            out[backend] = "; ".join(listed)
+    return out

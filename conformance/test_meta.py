@@ -197,15 +197,34 @@ def test_test_links_are_checked(tmp_path):
 def test_expectations_are_checked(tmp_path):
     spec = _catalogue(tmp_path, GOOD_CLAIM + GOOD_CLAIM.replace("transpose-shares-storage", "untested"))
     entries = '[[xfail]]\nclaim = "{}"\nreason = "r"\n'
-    _write(tmp_path / "exp" / "numpy.toml", "".join(entries.format(c) for c in ("views.untested", "views.nope")))
+    tests = '[[xfail]]\ntest = "{}"\nreason = "t"\n'
+    _write(tmp_path / "exp" / "numpy.toml", "".join(entries.format(c) for c in ("views.untested", "views.nope"))
+           + tests.format("ctests/test_views.py::test_gone"))
     expected = catalog.load_expectations("numpy", tmp_path / "exp")
-    assert catalog.expectation_problems(spec, expected, {"views.transpose-shares-storage"}, "numpy") == [
+    assert catalog.expectation_problems(spec, expected, {"views.transpose-shares-storage"}, "numpy",
+                                        {"ctests/test_views.py::test_here"}) == [
         "expectations/numpy.toml: claim 'views.untested' is checked by no conformance test",
         "expectations/numpy.toml: claim 'views.nope' does not exist in spec/",
+        "expectations/numpy.toml: test 'ctests/test_views.py::test_gone' does not exist",
     ]
     _write(tmp_path / "exp" / "cuda.toml", entries.format("views.untested") * 2)
     with pytest.raises(catalog.SpecError, match="listed twice"):
         catalog.load_expectations("cuda", tmp_path / "exp")
+    _write(tmp_path / "exp" / "cuda.toml", '[[xfail]]\nclaim = "a"\ntest = "b"\nreason = "r"\n')
+    with pytest.raises(catalog.SpecError, match="a claim or a test"):
+        catalog.load_expectations("cuda", tmp_path / "exp")
+
+
+def test_a_test_is_expected_to_fail_by_its_own_entry_or_all_its_claims():
+    expected = {"c.one": "one", "c.two": "two", "ctests/test_c.py::test_x": "only x"}
+    assert catalog.expected_failure("ctests/test_c.py::test_x", ("c.three",), expected) == "only x"
+    assert catalog.expected_failure("ctests/test_c.py::test_y", ("c.one", "c.two"), expected) == "one; two"
+    assert catalog.expected_failure("ctests/test_c.py::test_y", ("c.one", "c.three"), expected) is None
+    assert catalog.expected_failure("ctests/test_c.py::test_y", (), expected) is None
+    by_backend = {"numpy": expected, "cuda": {}}
+    assert catalog.expected_failures("c.three", ["ctests/test_c.py::test_x", "ctests/test_c.py::test_z"],
+                                     by_backend) == {"numpy": "ctests/test_c.py::test_x: only x"}
+    assert catalog.expected_failures("c.one", [], by_backend) == {"numpy": "one"}
 
 
 def test_claims_command_lists_claims_with_their_tests(tmp_path, monkeypatch, capsys):
