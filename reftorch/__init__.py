@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import autograd, random
+from . import autograd, nn, random
 from ._device import device
 from ._dtype import (
     bfloat16,
