@@ -307,6 +307,44 @@ def test_custom_function():
     check(program)
 
 
+# What a custom Function's backward may return: torch's engine checks each gradient against its
+# input (shape: summed back when broadcast beyond it, else an error; dtype: cast) and the count.
+RETURNED_GRADS = {
+    "wrong_shape": lambda T, g: T.ones(3),
+    "smaller_than_input": lambda T, g: T.ones(1),
+    "zero_dim": lambda T, g: T.ones(()),
+    "broadcast_beyond_input": lambda T, g: g.expand(3, 2),
+    "other_float_dtype": lambda T, g: g.double(),
+    "integer_dtype": lambda T, g: g.long(),
+    "complex_for_real_input": lambda T, g: g.to(T.complex64),
+    "two_for_one_input": lambda T, g: (g, g),
+    "trailing_nones": lambda T, g: (g, None, None),
+    "none": lambda T, g: None,
+    "not_a_tensor": lambda T, g: 3,
+    "gradient_for_a_number_input": lambda T, g: (g, g, None),
+}
+
+
+@pytest.mark.parametrize("returned", RETURNED_GRADS.values(), ids=RETURNED_GRADS.keys())
+def test_custom_function_gradients_are_validated(returned):
+    def program(T):
+        class Scale(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, *numbers):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return returned(T, g)
+
+        x = T.ones(2, requires_grad=True)
+        numbers = (2.0, 3.0) if returned is RETURNED_GRADS["gradient_for_a_number_input"] else ()
+        Scale.apply(x, *numbers).sum().backward()
+        return x.grad
+
+    check(program)
+
+
 def test_gradcheck_passes_and_fails_like_torch():
     for T in BOTH:
         x = T.tensor([0.3, 0.7, 1.1], dtype=T.float64, requires_grad=True)

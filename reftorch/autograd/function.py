@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
+from .elementwise_grads import sum_to
 from .grad_mode import no_grad
 from .graph import needs_grad, record
 
@@ -68,7 +69,8 @@ class Function:
             differentiable = [o for o in outs if isinstance(o, Tensor) and id(o) not in ctx.non_differentiable]
             outs = tuple(_fresh_alias(o, args) if o in differentiable else o for o in outs)
             tensors = [o for o in outs if isinstance(o, Tensor) and id(o) not in ctx.non_differentiable]
-            record(f"{cls.__name__}Backward", tensors, args, _make_backward(cls, len(args)), ctx.to_save, ctx)
+            inputs = tuple((a._shape, a._dtype, a.device) if isinstance(a, Tensor) else None for a in args)
+            record(f"{cls.__name__}Backward", tensors, args, _make_backward(cls, inputs), ctx.to_save, ctx)
             ctx._node = tensors[0]._grad_fn if tensors else None
         return outs[0] if single else outs
 
@@ -80,14 +82,56 @@ def _fresh_alias(output: Tensor, inputs: tuple) -> Tensor:
     return output
 
 
-def _make_backward(cls: type, num_inputs: int):
+def _make_backward(cls: type, inputs: tuple) -> Any:
+    """The node's backward: the user's ``backward`` with torch's checks of what it returns.
+    ``inputs`` holds each forward input's (shape, dtype, device), or None for non-tensors."""
+    name = f"{cls.__name__}Backward"
+
     def backward(node: Any, *grads: Any) -> tuple:
         result = cls.backward(node._ctx, *grads)
         if not isinstance(result, tuple):
             result = (result,)
-        if len(result) < num_inputs:
-            raise RuntimeError(f"function {cls.__name__}Backward returned an incorrect number of gradients "
-                               f"(expected {num_inputs}, got {len(result)})")
-        return result[:num_inputs]
+        if len(result) > len(inputs) and all(g is None for g in result[len(inputs):]):
+            result = result[:len(inputs)]  # trailing Nones are allowed
+        if len(result) != len(inputs):
+            raise RuntimeError(f"function {name} returned an incorrect number of gradients "
+                               f"(expected {len(inputs)}, got {len(result)})")
+        return tuple(_validated(name, i, grad, meta) for i, (grad, meta) in enumerate(zip(result, inputs)))
 
     return backward
+
+
+def _validated(name: str, index: int, grad: Any, meta: tuple | None) -> Any:
+    """One returned gradient checked against its input as torch's engine does (validate_outputs in
+    torch/csrc/autograd/engine.cpp): a gradient broadcast beyond the input's shape is summed back to
+    it, any other shape is an error, and the gradient is cast to the input's dtype."""
+    if grad is None:
+        return None
+    if not isinstance(grad, Tensor):
+        raise RuntimeError(f"expected Variable or None (got {type(grad).__name__})")
+    if meta is None:
+        raise RuntimeError(f"function {name} returned a gradient different than None at position {index + 1}, but "
+                           "the corresponding forward input was not a Variable")
+    shape, dtype, device = meta
+    if grad._shape != shape:
+        if not _expandable(shape, grad._shape):
+            raise RuntimeError(
+                f"Function {name} returned an invalid gradient at index {index} - got "
+                f"[{', '.join(map(str, grad._shape))}] but expected shape compatible with "
+                f"[{', '.join(map(str, shape))}]")
+        grad = sum_to(grad, shape)
+    if not grad._dtype.is_floating_point and grad._dtype.is_complex != dtype.is_complex:
+        raise RuntimeError("Expected isFloatingType(grad.scalar_type()) || (input_is_complex == grad_is_complex) to "
+                           "be true, but got false.  (Could this error message be improved?  If so, please report an "
+                           "enhancement request to PyTorch.)")
+    if grad.device != device:
+        raise RuntimeError(f"Function {name} returned an invalid gradient at index {index} - expected device "
+                           f"{device} but got {grad.device}")
+    return grad if grad._dtype is dtype else grad.to(dtype)
+
+
+def _expandable(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Whether ``shape`` broadcasts to ``target`` (``is_expandable_to``)."""
+    if len(shape) > len(target):
+        return False
+    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
