@@ -307,6 +307,39 @@ def test_custom_function():
     check(program)
 
 
+def _overwritten(x):
+    y = x * 1
+    y[1] = x[0] * 3
+    y[[0, 0]] = x[1:] * 2
+    return y
+
+
+# Second derivatives through formulas that use a saved output whose tensor object is already gone
+# (1/x is reciprocal(x) * 1, x ** x saves its result), and through the scatter-style backwards.
+SECOND_ORDER = {
+    "reciprocal_output_dropped": lambda T, x: 1 / x,
+    "pow_tensor_output_dropped": lambda T, x: x ** x,
+    "exp_output_dropped": lambda T, x: x.exp() * 2,
+    "sqrt_tanh_sigmoid": lambda T, x: x.sqrt().tanh().sigmoid(),
+    "advanced_index": lambda T, x: x[T.tensor([0, 2, 2])],
+    "unfold": lambda T, x: x.unfold(0, 2, 1),
+    "as_strided": lambda T, x: x.as_strided((2, 2), (1, 1)),
+    "index_put": _overwritten,
+    "slice": lambda T, x: x[1:],
+}
+
+
+@pytest.mark.parametrize("forward", SECOND_ORDER.values(), ids=SECOND_ORDER.keys())
+def test_second_derivatives(forward):
+    def program(T):
+        x = T.tensor([1.0, 2.0, 3.0], dtype=T.float64, requires_grad=True)
+        (g,) = T.autograd.grad((forward(T, x) ** 2).sum(), x, create_graph=True)
+        (gg,) = T.autograd.grad(g.sum(), x)
+        return g.detach(), gg
+
+    check(program)
+
+
 # What a custom Function's backward may return: torch's engine checks each gradient against its
 # input (shape: summed back when broadcast beyond it, else an error; dtype: cast) and the count.
 RETURNED_GRADS = {

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._tensor import Tensor
-from .graph import Saved, adopt_outputs, array_twin, gradient_edge, node_class, record, saved_arrays
+from .graph import Saved, array_twin, gradient_edge, node_class, record, saved_arrays
 
 
 def conj(t: Any) -> Any:
@@ -214,13 +214,11 @@ def record_binary(name: str, result: Tensor, a: Any, b: Any, alpha: Any = 1) -> 
     else:
         save_a, save_b = "a" in saves, "b" in saves
     saved = (Saved(a) if save_a and a_tensor else None, Saved(b) if save_b and b_tensor else None,
-             Saved(result, True) if "r" in saves else None)
+             Saved(result, 0) if "r" in saves else None)
     ctx = (formula, alpha, a._shape if a_tensor else (), b._shape if b_tensor else (),
            None if a_tensor else a, None if b_tensor else b, need_a, need_b)
     node = node_class(node_name)(_binary_backward, (gradient_edge(a), gradient_edge(b)), saved, ctx, 1,
                                  saved != (None, None, None))
-    if saved[2] is not None:
-        adopt_outputs(node)
     result._grad_fn = node
     result._requires_grad = True
 

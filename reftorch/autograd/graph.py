@@ -109,29 +109,23 @@ def node_class(name: str) -> type[Node]:
 
 # ----------------------------------------------------------------------------- saved tensors
 class Saved:
-    """A tensor saved for backward with the version it had then. An op's own output is kept as a
-    detached alias plus a weak reference (so the graph does not reference itself); unpacking gives
-    the output back, with its grad_fn, while it is alive."""
+    """A tensor saved for backward with the version it had then. An op's own output (``output_nr``
+    given) is kept as a detached alias plus a weak reference, so the graph does not reference
+    itself; unpacking gives the output back while it is alive, else an alias whose grad_fn is the
+    saving node, as torch's SavedVariable does (so double backward still reaches through it)."""
 
-    __slots__ = ("tensor", "version", "original", "producer")
+    __slots__ = ("tensor", "version", "original", "output_nr")
 
-    def __init__(self, tensor: Tensor, is_output: bool = False):
+    def __init__(self, tensor: Tensor, output_nr: int | None = None):
         self.version = tensor._version_counter.value
-        self.producer = None  # the saving node, for its own outputs (see adopt_outputs)
-        if is_output:
+        self.output_nr = output_nr
+        if output_nr is not None:
             self.tensor = Tensor._make(tensor._storage, tensor._shape, tensor._stride, tensor._offset,
                                        tensor._dtype, tensor._version_counter, tensor._base)
             self.original = weakref.ref(tensor)
         else:
             self.tensor = tensor
             self.original = None
-
-
-def adopt_outputs(node: Node) -> None:
-    """Saved outputs of ``node`` were produced by it (named in the in-place modification error)."""
-    for s in node._saved:
-        if isinstance(s, Saved) and s.original is not None:
-            s.producer = node
 
 
 def _op_name(node: Node) -> str:
@@ -146,10 +140,10 @@ def unpack(saved: Any, node: Node) -> Any:
     tensor = saved.tensor
     if saved.original is not None:
         alive = saved.original()
-        tensor = tensor if alive is None else alive
+        tensor = _output_of(node, saved) if alive is None else alive
     if tensor._version_counter.value != saved.version:
         # torch names the saving node for its own outputs, else the tensor's history as it is now
-        producer = saved.producer if saved.original is not None else current_grad_fn(tensor)
+        producer = node if saved.original is not None else current_grad_fn(tensor)
         origin = f", which is output 0 of {_op_name(producer)}," if producer is not None else ""
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an inplace operation: "
@@ -158,6 +152,14 @@ def unpack(saved: Any, node: Node) -> Any:
             "detection to find the operation that failed to compute its gradient, with "
             "torch.autograd.set_detect_anomaly(True, check_nan=False).")
     return tensor
+
+
+def _output_of(node: Node, saved: Saved) -> Tensor:
+    """A fresh alias of a saved output whose history is ``node`` (the output object itself is gone)."""
+    t = saved.tensor
+    out = Tensor._make(t._storage, t._shape, t._stride, t._offset, t._dtype, t._version_counter, t._base)
+    out._grad_fn, out._output_nr, out._requires_grad = node, saved.output_nr, True
+    return out
 
 
 # ----------------------------------------------------------------------------- edges and recording
@@ -218,13 +220,11 @@ def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any],
         wrapped = []
         for s in saved:
             if isinstance(s, Tensor):
-                s = Saved(s, any(s is o for o in outs))
+                s = Saved(s, next((nr for nr, o in enumerate(outs) if s is o), None))
                 had_saved = True
             wrapped.append(s)
         saved = tuple(wrapped)
     node = cls(backward, edges, saved, ctx, len(outs), had_saved)
-    if had_saved:
-        adopt_outputs(node)
     for nr, out in enumerate(outs):
         if out is not None and (out._dtype.is_floating_point or out._dtype.is_complex):
             out._grad_fn = node

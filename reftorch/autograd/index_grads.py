@@ -4,25 +4,26 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .._tensor import Tensor
 from .elementwise_grads import sum_to
 from .graph import record
+from .view_grads import index_tensor
 
 
-def _scatter(g: Tensor, shape: tuple[int, ...], index: tuple) -> Tensor:
-    from ..ops._util import from_array
-
-    xp = g._backend.xp
-    result = xp.zeros(shape, dtype=g._array.dtype)
-    xp.add.at(result, index, g._array)
-    return from_array(result, g._dtype, g.device, g._backend)
+def _positions(xp: Any, shape: tuple[int, ...], index: tuple) -> Any:
+    """The row-major position of each element ``index`` picks from a tensor of ``shape``."""
+    return xp.arange(math.prod(shape), dtype="int64").reshape(shape)[index]
 
 
 def _index_backward(node: Any, g: Tensor) -> tuple:
+    """Gradients of the picked elements added into zeros of the input's shape (scatter_add, so the
+    formula is differentiable again)."""
     shape, index = node._ctx
-    return (_scatter(g, shape, index),)
+    positions = index_tensor(g, _positions(g._backend.xp, shape, index))
+    return (g.new_zeros(math.prod(shape)).scatter_add(0, positions, g.reshape(-1)).view(shape),)
 
 
 def record_index(out: Tensor, source: Tensor, index: tuple) -> None:
@@ -30,15 +31,16 @@ def record_index(out: Tensor, source: Tensor, index: tuple) -> None:
 
 
 def _index_put_backward(node: Any, g: Tensor) -> tuple:
+    """The overwritten elements get no gradient; the value gets the gradient of the elements it was
+    written to (summed back to its shape). Built from scatter and gather (differentiable again)."""
     index, value_shape, value_is_tensor = node._ctx
-    from ..ops._util import from_array
-
-    kept = g.clone()
-    kept._array[index] = 0
+    picks = _positions(g._backend.xp, g._shape, index)
+    positions = index_tensor(g, picks)
+    flat = g.reshape(-1)
+    kept = flat.scatter(0, positions, 0).view(g._shape)
     if not value_is_tensor:
         return (kept, None)
-    picked = from_array(g._backend.xp.array(g._array[index], copy=True), g._dtype, g.device, g._backend)
-    return (kept, sum_to(picked, value_shape))
+    return (kept, sum_to(flat.gather(0, positions).view(picks.shape), value_shape))
 
 
 def record_index_put(out: Tensor, source: Tensor, index: tuple, value: Any) -> None:

@@ -29,25 +29,33 @@ def _embed(g: Tensor, shape: tuple[int, ...], take) -> Tensor:
     return result
 
 
+def _flat_positions(xp: Any, shape: tuple, stride: tuple, offset: int) -> Any:
+    """The storage position each element of a strided view reads, as an int64 array of ``shape``."""
+    index = xp.full(shape, offset, dtype="int64")
+    for d, (n, s) in enumerate(zip(shape, stride)):
+        index = index + (xp.arange(n, dtype="int64") * s).reshape((n,) + (1,) * (len(shape) - d - 1))
+    return index
+
+
+def index_tensor(g: Tensor, positions: Any) -> Tensor:
+    """Flat int64 positions as a 1-D index tensor on ``g``'s device."""
+    from .. import _dtype as D
+    from ..ops._util import from_array
+
+    return from_array(positions.reshape(-1), D.int64, g.device, g._backend)
+
+
 def _scatter_strided(g: Tensor, in_shape: tuple, in_stride: tuple, in_offset: int, view_shape: tuple,
                      view_stride: tuple, view_offset: int) -> Tensor:
     """Gradient of any strided view: add each view element's gradient into the storage element it
-    reads (duplicates accumulate), then read the input's elements back."""
+    reads (duplicates accumulate), then read the input's elements back. Built from scatter_add and
+    gather, so it is itself differentiable (double backward through unfold/as_strided)."""
     xp = g._backend.xp
-    from ..ops._util import from_array
-
-    def flat_index(shape, stride, offset):
-        index = xp.full(shape, offset, dtype="int64")
-        for d, (n, s) in enumerate(zip(shape, stride)):
-            index = index + (xp.arange(n, dtype="int64") * s).reshape((n,) + (1,) * (len(shape) - d - 1))
-        return index
-
-    in_index = flat_index(in_shape, in_stride, in_offset)
-    view_index = flat_index(view_shape, view_stride, view_offset)
+    in_index = _flat_positions(xp, in_shape, in_stride, in_offset)
+    view_index = _flat_positions(xp, view_shape, view_stride, view_offset)
     extent = int(max(in_index.max(initial=0), view_index.max(initial=0))) + 1
-    storage = xp.zeros(extent, dtype=g._array.dtype)
-    xp.add.at(storage, view_index.reshape(-1), g._array.reshape(-1))
-    return from_array(storage[in_index], g._dtype, g.device, g._backend)
+    storage = g.new_zeros(extent).scatter_add(0, index_tensor(g, view_index), g.reshape(-1))
+    return storage.gather(0, index_tensor(g, in_index)).view(in_shape)
 
 
 FORMULAS: dict[str, Any] = {
