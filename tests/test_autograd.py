@@ -378,6 +378,101 @@ def test_custom_function_gradients_are_validated(returned):
     check(program)
 
 
+@pytest.mark.parametrize("materialize", [None, False, True])
+def test_custom_function_two_outputs_one_used(materialize):
+    def program(T):
+        seen = []
+
+        class Pair(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                if materialize is not None:
+                    ctx.set_materialize_grads(materialize)
+                return x * 2, x * 3
+
+            @staticmethod
+            def backward(ctx, g1, g2):
+                seen.append(None if g2 is None else g2.clone())
+                return g1 * 2 if g2 is None else g1 * 2 + g2 * 3
+
+        x = T.ones(2, requires_grad=True)
+        a, b = Pair.apply(x)
+        a.sum().backward()
+        return seen, x.grad, a.grad_fn is b.grad_fn, b._version
+
+    check(program)
+
+
+def test_custom_function_non_differentiable_output_still_gets_a_gradient_slot():
+    def program(T):
+        class ArgmaxAndDouble(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                index = x.argmax()
+                doubled = x * 2
+                mask = x > 1
+                ctx.mark_non_differentiable(mask)
+                return doubled, index, mask, 7
+
+            @staticmethod
+            def backward(ctx, g, g_index, g_mask, g_number):
+                return g * 2 + (0 if g_number is None else 1)
+
+        x = T.tensor([1.0, 3.0], requires_grad=True)
+        doubled, index, mask, number = ArgmaxAndDouble.apply(x)
+        doubled.sum().backward()
+        return x.grad, index.requires_grad, mask.requires_grad, index.grad_fn, number
+
+    check(program)
+
+
+def _mark_dirty_function(T):
+    class DoubleInPlace(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.mul_(2)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    return DoubleInPlace
+
+
+@pytest.mark.parametrize("target", ["non_leaf", "view", "leaf"])
+def test_custom_function_mark_dirty(target):
+    def program(T):
+        x = T.ones(3, requires_grad=True)
+        y = x * 1
+        modified = {"non_leaf": y, "view": y[:2], "leaf": x}[target]
+        z = _mark_dirty_function(T).apply(modified)
+        y.sum().backward()
+        return z is modified, z.grad_fn.name(), y.grad_fn.name(), modified._version, x.grad
+
+    check(program)
+
+
+def test_custom_function_returning_its_input_gives_a_view():
+    def program(T):
+        class Identity(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 2
+
+        y = T.ones(2, requires_grad=True) * 1
+        z = Identity.apply(y)
+        z.sum().backward(inputs=[y])
+        return z is y, z._base is y, y.grad_fn.name(), z._version, y.grad
+
+    check(program)
+
+
 def test_gradcheck_passes_and_fails_like_torch():
     for T in BOTH:
         x = T.tensor([0.3, 0.7, 1.1], dtype=T.float64, requires_grad=True)

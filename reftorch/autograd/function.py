@@ -3,8 +3,9 @@
 Mirrors torch/autograd/function.py: ``apply`` runs ``forward(ctx, *args)`` without recording,
 then records one node (named ``<ClassName>Backward``) whose backward calls the user's
 ``backward(ctx, *grad_outputs)``. ``ctx.save_for_backward`` keeps version-checked tensors,
-``ctx.needs_input_grad`` says which inputs need gradients, and ``ctx.mark_non_differentiable``
-excludes outputs.
+``ctx.needs_input_grad`` says which inputs need gradients, ``ctx.mark_non_differentiable``
+excludes outputs, ``ctx.mark_dirty`` declares inputs modified in place and
+``ctx.set_materialize_grads(False)`` passes None instead of zeros for outputs without a gradient.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .._tensor import Tensor
 from .elementwise_grads import sum_to
 from .grad_mode import no_grad
 from .graph import needs_grad, record
+from .inplace import rebase_history
 
 
 class FunctionCtx:
@@ -24,6 +26,8 @@ class FunctionCtx:
         self.to_save: tuple = ()
         self.needs_input_grad: tuple[bool, ...] = ()
         self.non_differentiable: set[int] = set()
+        self.dirty_tensors: tuple = ()
+        self.materialize_grads = True
         self._node: Any = None
 
     def save_for_backward(self, *tensors: Tensor | None) -> None:
@@ -36,12 +40,16 @@ class FunctionCtx:
         return self._node.saved_tensors
 
     def mark_non_differentiable(self, *tensors: Tensor) -> None:
+        """These outputs will not require grad; backward still receives a (zero) gradient for them."""
         self.non_differentiable.update(id(t) for t in tensors)
 
     def mark_dirty(self, *tensors: Tensor) -> None:
-        """Accepted for compatibility; reftorch re-records history of outputs anyway."""
+        """These inputs were modified in place by ``forward`` (and are returned): their version is
+        bumped and their history rebased onto this function's node."""
+        self.dirty_tensors = tensors
 
     def set_materialize_grads(self, value: bool) -> None:
+        """With False, backward receives None (not zeros) for outputs that got no gradient."""
         self.materialize_grads = value
 
 
@@ -65,29 +73,45 @@ class Function:
             outputs = cls.forward(ctx, *args)
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
+        for t in ctx.dirty_tensors:
+            t._version_counter.bump()
         if needs_grad(*args):
-            differentiable = [o for o in outs if isinstance(o, Tensor) and id(o) not in ctx.non_differentiable]
-            outs = tuple(_fresh_alias(o, args) if o in differentiable else o for o in outs)
-            tensors = [o for o in outs if isinstance(o, Tensor) and id(o) not in ctx.non_differentiable]
-            inputs = tuple((a._shape, a._dtype, a.device) if isinstance(a, Tensor) else None for a in args)
-            record(f"{cls.__name__}Backward", tensors, args, _make_backward(cls, inputs), ctx.to_save, ctx)
-            ctx._node = tensors[0]._grad_fn if tensors else None
+            outs = _record(cls, ctx, args, outs)
         return outs[0] if single else outs
 
 
-def _fresh_alias(output: Tensor, inputs: tuple) -> Tensor:
-    """An output that is one of the inputs gets its own alias so recording does not rewrite the input."""
-    if any(output is a for a in inputs):
-        return output.detach()
-    return output
+def _record(cls: type, ctx: FunctionCtx, args: tuple, outs: tuple) -> tuple:
+    """Record the node, as torch's ``_wrap_outputs``: one node output per returned value (None for
+    non-tensors and non-differentiable tensors, which get no history); a returned input that was
+    not marked dirty becomes a view of it; a dirty input has its history rebased onto the node."""
+    dirty = {id(t) for t in ctx.dirty_tensors}
+    for t in ctx.dirty_tensors:
+        if t._requires_grad and t._grad_fn is None and t._base is None:
+            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+    wrapped = tuple(o._view_of(o._shape, o._stride, o._offset)
+                    if isinstance(o, Tensor) and id(o) not in dirty and any(o is a for a in args) else o
+                    for o in outs)
+    recorded = [w if isinstance(o, Tensor) and id(o) not in ctx.non_differentiable else None
+                for o, w in zip(outs, wrapped)]
+    inputs = tuple((a._shape, a._dtype, a.device) if isinstance(a, Tensor) else None for a in args)
+    outputs = tuple((o._shape, o._dtype, o.device) if isinstance(o, Tensor) else None for o in outs)
+    record(f"{cls.__name__}Backward", recorded, args, _make_backward(cls, inputs, outputs), ctx.to_save, ctx)
+    ctx._node = next((o._grad_fn for o in recorded if o is not None and o._grad_fn is not None), None)
+    for o in recorded:
+        if o is not None and id(o) in dirty and o._base is not None and o._grad_fn is not None:
+            rebase_history(o, o._grad_fn)  # an input view modified in place: CopySlices on its base
+    return wrapped
 
 
-def _make_backward(cls: type, inputs: tuple) -> Any:
-    """The node's backward: the user's ``backward`` with torch's checks of what it returns.
-    ``inputs`` holds each forward input's (shape, dtype, device), or None for non-tensors."""
+def _make_backward(cls: type, inputs: tuple, outputs: tuple) -> Any:
+    """The node's backward: the user's ``backward`` (None gradients of tensor outputs materialised
+    as zeros unless the ctx says otherwise) with torch's checks of what it returns. ``inputs`` and
+    ``outputs`` hold each value's (shape, dtype, device), or None for non-tensors."""
     name = f"{cls.__name__}Backward"
 
     def backward(node: Any, *grads: Any) -> tuple:
+        if node._ctx.materialize_grads:
+            grads = tuple(_zeros(meta) if g is None and meta is not None else g for g, meta in zip(grads, outputs))
         result = cls.backward(node._ctx, *grads)
         if not isinstance(result, tuple):
             result = (result,)
@@ -99,6 +123,13 @@ def _make_backward(cls: type, inputs: tuple) -> Any:
         return tuple(_validated(name, i, grad, meta) for i, (grad, meta) in enumerate(zip(result, inputs)))
 
     return backward
+
+
+def _zeros(meta: tuple) -> Tensor:
+    from ..ops.creation import zeros
+
+    shape, dtype, device = meta
+    return zeros(shape, dtype=dtype, device=device)
 
 
 def _validated(name: str, index: int, grad: Any, meta: tuple | None) -> Any:
