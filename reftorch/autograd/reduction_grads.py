@@ -94,12 +94,17 @@ def _mean_backward(node: Any, g: Tensor) -> tuple:
 
 
 def _expanded_array(node: Any, g: Any, scale: float) -> tuple | None:
-    """Array twin of sum/mean backward: ``g`` (scaled) broadcast back over the reduced dims."""
+    """Array twin of sum/mean backward: ``g`` (scaled) broadcast back over the reduced dims, written
+    into a fresh array (torch expands without copying; every consumer of the array lane copies or
+    computes a new array from it anyway, and filling is far cheaper than ``broadcast_to``)."""
     shape, dims, keepdim, dtype, xp, array_dtype = node._ctx
     if g.dtype != array_dtype:
         return None
-    kept = tuple(1 if not dims or i in dims else size for i, size in enumerate(shape))
-    return (xp.broadcast_to((g / scale if scale != 1 else g).reshape(kept), shape),)
+    if dims and not keepdim:
+        g = g.reshape(tuple(1 if i in dims else size for i, size in enumerate(shape)))
+    expanded = xp.empty(shape, array_dtype)
+    expanded[...] = g / scale if scale != 1 else g
+    return (expanded,)
 
 
 @array_twin(_sum_backward)
