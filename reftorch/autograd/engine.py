@@ -116,17 +116,6 @@ class _Lane:
         return existing + grad
 
 
-def _accumulate_array(variable: Tensor, grad: Any, lane: _Lane) -> None:
-    """AccumulateGrad for an array gradient (the fast lane)."""
-    target = variable._grad
-    if target is not None:
-        _add_in_place(target, grad, lane.device, lambda: lane.tensor(grad))
-    elif grad.shape == variable._shape and grad.dtype.name == variable._dtype.array_name:
-        variable._grad = _like_layout(variable, grad, variable._dtype, lane.device)
-    else:
-        accumulate_into(variable, lane.tensor(grad), False)
-
-
 def accumulate_into(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
     """AccumulateGrad: the first gradient is stored with the variable's layout; later ones are
     added in place (or out of place when building a graph for higher-order gradients)."""
@@ -179,8 +168,10 @@ def run_backward(roots: Sequence[Tensor], grad_outputs: Sequence[Any], retain_gr
     buffers: dict[Node, list[Any]] = {}
     for root, grad in zip(roots, grads):
         node, nr = gradient_edge(root)
-        slot = buffers.setdefault(node, [None] * node._num_outputs)
-        slot[nr] = lane.add(slot[nr], grad)
+        slot = buffers.get(node)
+        if slot is None:
+            slot = buffers[node] = [None] * node._num_outputs
+        slot[nr] = grad if slot[nr] is None else lane.add(slot[nr], grad)
     deps = _reachable(buffers)
     targets: dict[tuple[Node, int], int] = {}
     if inputs is not None:
@@ -198,7 +189,10 @@ def run_backward(roots: Sequence[Tensor], grad_outputs: Sequence[Any], retain_gr
     heappush, heappop = heapq.heappush, heapq.heappop
     try:
         with lane.backend.quiet():
-            ready = [(-node._sequence_nr, id(node), node) for node in buffers if deps[node] == 0]
+            ready = []
+            for node in buffers:
+                if not deps[node]:
+                    ready.append((-node._sequence_nr, id(node), node))
             heapq.heapify(ready)
             while ready:
                 node = heappop(ready)[2]
@@ -261,8 +255,14 @@ def _sink(node: AccumulateGrad, grad: Any, create_graph: bool, lane: _Lane) -> N
         return
     if isinstance(grad, Tensor):
         accumulate_into(variable, grad, create_graph)
+        return
+    target = variable._grad  # an array gradient (the fast lane)
+    if target is not None:
+        _add_in_place(target, grad, lane.device, lambda: lane.tensor(grad))
+    elif grad.shape == variable._shape and grad.dtype.name == variable._dtype.array_name:
+        variable._grad = _like_layout(variable, grad, variable._dtype, lane.device)
     else:
-        _accumulate_array(variable, grad, lane)
+        accumulate_into(variable, lane.tensor(grad), False)
 
 
 def _capture(node: Node, grads: list[Any], targets: dict, captured: list, inputs: Sequence[Tensor], capture: bool,

@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .._dtype import FLOATING
 from .._tensor import Tensor
 from .grad_mode import STATE
 
@@ -89,15 +90,16 @@ def _no_backward(node: Node, *grads: Any) -> tuple:
     return ()
 
 
-_NODE_CLASSES: dict[str, type[Node]] = {}
+class _NodeClasses(dict):
+    """name -> the Node subclass of that name, created on first use (a plain subscript on the
+    recording paths, no function call)."""
+
+    def __missing__(self, name: str) -> type[Node]:
+        cls = self[name] = type(name, (Node,), {"__slots__": ()})
+        return cls
 
 
-def node_class(name: str) -> type[Node]:
-    """The Node subclass named ``name`` (created once)."""
-    cls = _NODE_CLASSES.get(name)
-    if cls is None:  # first use of this name
-        cls = _NODE_CLASSES[name] = type(name, (Node,), {"__slots__": ()})
-    return cls
+NODE_CLASSES: dict[str, type[Node]] = _NodeClasses()
 
 
 # ----------------------------------------------------------------------------- saved tensors
@@ -187,8 +189,8 @@ def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any],
         outs: tuple = (outputs,)
     else:
         outs = tuple(outputs)
-    cls = _NODE_CLASSES.get(name) or node_class(name)
-    edges = tuple([gradient_edge(t) for t in inputs])
+    cls = NODE_CLASSES[name]
+    edges = tuple(map(gradient_edge, inputs))
     had_saved = False
     if saved:
         wrapped = []
@@ -202,7 +204,7 @@ def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any],
     if had_saved:
         adopt_outputs(node)
     for nr, out in enumerate(outs):
-        if out is not None and (out._dtype.is_floating_point or out._dtype.is_complex):
+        if out is not None and out._dtype.category >= FLOATING:  # floating or complex
             out._grad_fn = node
             if nr:
                 out._output_nr = nr
@@ -232,6 +234,7 @@ def saved_arrays(node: Node) -> tuple:
         raise RuntimeError(FREED_MESSAGE)
     values = []
     for s in node._saved:
-        value = unpack(s, node)
-        values.append(value._array if isinstance(value, Tensor) else value)
+        if type(s) is Saved:
+            s = unpack(s, node)
+        values.append(s._array if isinstance(s, Tensor) else s)
     return tuple(values)

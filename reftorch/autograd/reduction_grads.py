@@ -124,7 +124,7 @@ def record_sum(name: str, out: Tensor, input: Tensor, dims: tuple[int, ...], kee
     call reduced everything without naming dims."""
     backward = _mean_backward if name.startswith("Mean") else _sum_backward
     record(name, out, (input,), backward, (),
-           (input._shape, dims, keepdim, input._dtype, input._backend.xp, input._array.dtype))
+           (input._shape, dims, keepdim, input._dtype, input._storage.backend.xp, input._array.dtype))
 
 
 def _nansum_backward(node: Any, g: Tensor) -> tuple:
