@@ -235,6 +235,7 @@ def saved_arrays(node: Node) -> tuple:
     values = []
     for s in node._saved:
         if type(s) is Saved:
-            s = unpack(s, node)
-        values.append(s._array if isinstance(s, Tensor) else s)
+            values.append(unpack(s, node)._array)
+        else:
+            values.append(s._array if isinstance(s, Tensor) else s)
     return tuple(values)

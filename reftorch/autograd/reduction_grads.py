@@ -20,7 +20,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from .elementwise_grads import conj
 from .grad_mode import STATE
-from .graph import array_twin, record
+from .graph import NODE_CLASSES, array_twin, gradient_edge, record
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -123,8 +123,11 @@ def record_sum(name: str, out: Tensor, input: Tensor, dims: tuple[int, ...], kee
     over the reduced dims (divided by their element count for mean). ``dims`` is empty when the
     call reduced everything without naming dims."""
     backward = _mean_backward if name.startswith("Mean") else _sum_backward
-    record(name, out, (input,), backward, (),
-           (input._shape, dims, keepdim, input._dtype, input._storage.backend.xp, input._array.dtype))
+    ctx = (input._shape, dims, keepdim, input._dtype, input._storage.backend.xp, input._array.dtype)
+    # What record() does for one input, one differentiable output and nothing saved, without its
+    # generic bookkeeping (sum and mean are on every loss).
+    out._grad_fn = NODE_CLASSES[name](backward, (gradient_edge(input),), (), ctx, 1, False)
+    out._requires_grad = True
 
 
 def _nansum_backward(node: Any, g: Tensor) -> tuple:
