@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .._arrays import array_dtype, empty_strided, from_array
-from .._dtype import from_array_dtype
+from .._dtype import FLOATING, from_array_dtype
 from .._strides import contiguous_strides, is_non_overlapping_and_dense
 from .._tensor import Tensor
 from .grad_mode import STATE
@@ -34,9 +34,9 @@ def _root_gradients(roots: Sequence[Tensor], grads: Sequence[Any], as_arrays: bo
         if not root._requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if grad is None:
-            if root.numel() != 1:
+            if root._shape and root.numel() != 1:  # (a zero-dim root, the usual loss, has one element)
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if not root._dtype.is_floating_point:
+            if root._dtype.category != FLOATING:
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got {root._dtype}")
             result.append(_ones_like(root, as_arrays))
@@ -210,8 +210,8 @@ def run_backward(roots: Sequence[Tensor], grad_outputs: Sequence[Any], retain_gr
                     results = (None,) * len(node.next_functions)  # nothing to compute; still release counts
                 else:
                     results = _apply(node, node_grads, lane)
-                    if not retain_graph:
-                        node.release()
+                    if not retain_graph and node._had_saved:
+                        node._saved = None  # free the saved tensors (torch's release_variables)
                 for (nxt, nr), grad in zip(node.next_functions, results):
                     if nxt is None:
                         continue

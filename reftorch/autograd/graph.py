@@ -62,11 +62,6 @@ class Node:
             raise RuntimeError(FREED_MESSAGE)
         return self._backward(self, *grads)
 
-    def release(self) -> None:
-        """Free saved tensors after a backward pass without ``retain_graph``."""
-        if self._had_saved:
-            self._saved = None
-
     def __call__(self, *grads: Any) -> Any:
         result = self.apply(grads)
         return result[0] if len(result) == 1 else result
