@@ -186,47 +186,55 @@ def run_backward(roots: Sequence[Tensor], grad_outputs: Sequence[Any], retain_gr
 
     previous = STATE.enabled
     STATE.enabled = create_graph
-    heappush, heappop = heapq.heappush, heapq.heappop
     try:
-        with lane.backend.quiet():
-            ready = []
-            for node in buffers:
-                if not deps[node]:
-                    ready.append((-node._sequence_nr, id(node), node))
-            heapq.heapify(ready)
-            while ready:
-                node = heappop(ready)[2]
-                node_grads = buffers.pop(node, None) or [None] * node._num_outputs
-                if targets:
-                    _capture(node, node_grads, targets, captured, inputs, capture, create_graph, lane)
-                if node._retained is not None:
-                    _store_retained(node, node_grads, create_graph, lane)
-                if type(node) is AccumulateGrad:
-                    grad = node_grads[0]
-                    if grad is not None and not capture and (needed is None or (node, 0) in targets):
-                        _sink(node, grad, create_graph, lane)
-                    continue
-                if needed is not None and node not in needed:
-                    results = (None,) * len(node.next_functions)  # nothing to compute; still release counts
-                else:
-                    results = _apply(node, node_grads, lane)
-                    if not retain_graph and node._had_saved:
-                        node._saved = None  # free the saved tensors (torch's release_variables)
-                for (nxt, nr), grad in zip(node.next_functions, results):
-                    if nxt is None:
-                        continue
-                    slot = buffers.get(nxt)
-                    if slot is None:
-                        slot = buffers[nxt] = [None] * nxt._num_outputs
-                    if grad is not None:
-                        slot[nr] = grad if slot[nr] is None else lane.add(slot[nr], grad)
-                    remaining = deps[nxt] - 1
-                    deps[nxt] = remaining
-                    if not remaining:
-                        heappush(ready, (-nxt._sequence_nr, id(nxt), nxt))
+        lane.backend.quietly(_propagate, buffers, deps, targets, needed, captured, inputs, capture, retain_graph,
+                             create_graph, lane)
     finally:
         STATE.enabled = previous
     return [lane.tensor(g) for g in captured] if capture else None
+
+
+def _propagate(buffers: dict[Node, list[Any]], deps: dict[Node, int], targets: dict, needed: set[Node] | None,
+               captured: list[Any], inputs: Sequence[Tensor] | None, capture: bool, retain_graph: bool,
+               create_graph: bool, lane: _Lane) -> None:
+    """The walk (inside the backend's quiet context): run ready nodes newest first and hand their
+    gradients on; a node becomes ready once every gradient it waits for has arrived."""
+    heappush, heappop = heapq.heappush, heapq.heappop
+    ready = []
+    for node in buffers:
+        if not deps[node]:
+            ready.append((-node._sequence_nr, id(node), node))
+    heapq.heapify(ready)
+    while ready:
+        node = heappop(ready)[2]
+        node_grads = buffers.pop(node, None) or [None] * node._num_outputs
+        if targets:
+            _capture(node, node_grads, targets, captured, inputs, capture, create_graph, lane)
+        if node._retained is not None:
+            _store_retained(node, node_grads, create_graph, lane)
+        if type(node) is AccumulateGrad:
+            grad = node_grads[0]
+            if grad is not None and not capture and (needed is None or (node, 0) in targets):
+                _sink(node, grad, create_graph, lane)
+            continue
+        if needed is not None and node not in needed:
+            results = (None,) * len(node.next_functions)  # nothing to compute; still release counts
+        else:
+            results = _apply(node, node_grads, lane)
+            if not retain_graph and node._had_saved:
+                node._saved = None  # free the saved tensors (torch's release_variables)
+        for (nxt, nr), grad in zip(node.next_functions, results):
+            if nxt is None:
+                continue
+            slot = buffers.get(nxt)
+            if slot is None:
+                slot = buffers[nxt] = [None] * nxt._num_outputs
+            if grad is not None:
+                slot[nr] = grad if slot[nr] is None else lane.add(slot[nr], grad)
+            remaining = deps[nxt] - 1
+            deps[nxt] = remaining
+            if not remaining:
+                heappush(ready, (-nxt._sequence_nr, id(nxt), nxt))
 
 
 def _apply(node: Node, grads: list[Any], lane: _Lane) -> Any:

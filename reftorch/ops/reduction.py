@@ -339,8 +339,7 @@ def sum_op(input: Tensor, dim: Any = UNSET, keepdim: Any = UNSET, *, dtype: D.dt
     otherwise; float16 accumulates in float32. Records SumBackward0 (no dim) / SumBackward1."""
     if not _whole(input, dim, keepdim, dtype):
         return _accumulate(_ACCUMULATIONS["sum"], input, dim, keepdim, dtype)
-    with input._storage.backend.quiet():
-        out = _scalar_result(input._array.sum(), input._dtype, input)
+    out = _scalar_result(input._storage.backend.quietly(input._array.sum), input._dtype, input)
     if input._requires_grad and STATE.enabled:
         G.record_sum("SumBackward0", out, input, (), False)
     return out
