@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import pathlib
 import statistics
 import sys
 import timeit
@@ -40,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
+    # The checkout this script lives in, not whichever reftorch the environment has installed (an
+    # editable install points at another worktree; sys.path[0] is benchmarks/ when run as a script).
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
     import reftorch
 
     torch.set_num_threads(1)

@@ -31,6 +31,11 @@ class Backend(ABC):
         """A context in which floating-point exceptions raise no warnings (torch never warns)."""
         return self.xp.errstate(all="ignore")
 
+    def quietly(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """``fn(*args, **kwargs)`` inside :meth:`quiet` (one call for the ops' hot paths)."""
+        with self.quiet():
+            return fn(*args, **kwargs)
+
     @abstractmethod
     def to_host(self, array: Any) -> Any:
         """A NumPy array with the values of ``array`` (may share memory when already on the host)."""

@@ -41,6 +41,17 @@ class NumpyBackend(Backend):
         """A context in which floating-point exceptions (overflow, 0/0...) are silent, as in torch."""
         return _Quiet() if _ERRSTATE is not None else np.errstate(all="ignore")
 
+    def quietly(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """``fn(*args, **kwargs)`` with floating-point exceptions silent: the errstate context
+        variable set and reset around the call (no context-manager object or method calls)."""
+        if _ERRSTATE is None:  # pragma: no cover - other NumPy layouts
+            return super().quietly(fn, *args, **kwargs)
+        token = _ERRSTATE.set(_IGNORE)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _ERRSTATE.reset(token)
+
     def to_host(self, array: Any) -> np.ndarray:
         return array
 

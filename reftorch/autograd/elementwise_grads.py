@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._tensor import Tensor
-from .graph import Saved, array_twin, gradient_edge, node_class, record, saved_arrays
+from .graph import NODE_CLASSES, Saved, array_twin, gradient_edge, record, saved_arrays
 
 
 def conj(t: Any) -> Any:
@@ -22,10 +22,10 @@ def conj(t: Any) -> Any:
     through."""
     if isinstance(t, Tensor):
         return t.conj_physical() if t._dtype.is_complex else t
-    if isinstance(t, complex):
-        return t.conjugate()
-    kind = getattr(getattr(t, "dtype", None), "kind", None)
-    return t.conj() if kind == "c" else t
+    dtype = getattr(t, "dtype", None)
+    if dtype is None:  # a Python number
+        return t.conjugate() if isinstance(t, complex) else t
+    return t.conj() if dtype.kind == "c" else t
 
 
 def sum_to(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -189,7 +189,9 @@ def _binary_array_backward(node: Any, g: Any) -> tuple | None:
     if formula not in _ARRAY_SAFE_BINARY or (need_a and shape_a != g.shape) or (need_b and shape_b != g.shape):
         return None
     a, b, r = saved_arrays(node)
-    if any(v is not None and v.dtype != g.dtype for v in (a, b, r)):
+    dtype = g.dtype
+    if (a is not None and a.dtype != dtype) or (b is not None and b.dtype != dtype) or \
+            (r is not None and r.dtype != dtype):
         return None
     a = scalar_a if a is None else a
     b = scalar_b if b is None else b
@@ -217,7 +219,7 @@ def record_binary(name: str, result: Tensor, a: Any, b: Any, alpha: Any = 1) -> 
              Saved(result, 0) if "r" in saves else None)
     ctx = (formula, alpha, a._shape if a_tensor else (), b._shape if b_tensor else (),
            None if a_tensor else a, None if b_tensor else b, need_a, need_b)
-    node = node_class(node_name)(_binary_backward, (gradient_edge(a), gradient_edge(b)), saved, ctx, 1,
+    node = NODE_CLASSES[node_name](_binary_backward, (gradient_edge(a), gradient_edge(b)), saved, ctx, 1,
                                  saved != (None, None, None))
     result._grad_fn = node
     result._requires_grad = True

@@ -8,9 +8,12 @@ and ``autograd.grad`` (gradients are captured at the requested inputs; nothing a
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .._arrays import array_dtype, empty_strided, from_array
+from .._dtype import FLOATING, from_array_dtype
+from .._strides import contiguous_strides, is_non_overlapping_and_dense
 from .._tensor import Tensor
 from .grad_mode import STATE
 from .graph import ARRAY_BACKWARDS, FREED_MESSAGE, AccumulateGrad, Node, gradient_edge
@@ -18,10 +21,9 @@ from .graph import ARRAY_BACKWARDS, FREED_MESSAGE, AccumulateGrad, Node, gradien
 
 def _ones_like(t: Tensor, as_array: bool) -> Any:
     """The implicit gradient of a scalar root: ones, as a backend array or a tensor."""
-    from ..ops._util import array_dtype, from_array
-
     backend = t._storage.backend
-    ones = backend.xp.ones(t._shape, dtype=array_dtype(backend, t._dtype))
+    ones = backend.xp.empty(t._shape, dtype=array_dtype(backend, t._dtype))
+    ones.fill(1)  # cheaper than xp.ones for the one-element arrays this is called for
     return ones if as_array else from_array(ones, t._dtype, t._storage.device, backend)
 
 
@@ -32,9 +34,9 @@ def _root_gradients(roots: Sequence[Tensor], grads: Sequence[Any], as_arrays: bo
         if not root._requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if grad is None:
-            if root.numel() != 1:
+            if root._shape and root.numel() != 1:  # (a zero-dim root, the usual loss, has one element)
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if not root._dtype.is_floating_point:
+            if root._dtype.category != FLOATING:
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got {root._dtype}")
             result.append(_ones_like(root, as_arrays))
@@ -49,10 +51,10 @@ def _root_gradients(roots: Sequence[Tensor], grads: Sequence[Any], as_arrays: bo
     return result
 
 
-def _reachable(start: Sequence[Node]) -> dict[Node, int]:
+def _reachable(start: Iterable[Node]) -> dict[Node, int]:
     """Every node reachable from ``start`` with its number of incoming edges (iteratively)."""
-    deps: dict[Node, int] = {node: 0 for node in start}
-    stack = list(start)
+    deps: dict[Node, int] = dict.fromkeys(start, 0)
+    stack = list(deps)
     while stack:
         node = stack.pop()
         for nxt, _ in node.next_functions:
@@ -98,9 +100,6 @@ class _Lane:
     def tensor(self, value: Any) -> Any:
         if value is None or isinstance(value, Tensor):
             return value
-        from .._dtype import from_array_dtype
-        from ..ops._util import from_array
-
         if not value.flags.writeable:
             value = value.copy()
         return from_array(value, from_array_dtype(value.dtype), self.device, self.backend)
@@ -115,17 +114,6 @@ class _Lane:
                 return self.backend.xp.add(existing, grad)
             return self.tensor(existing) + self.tensor(grad)
         return existing + grad
-
-
-def _accumulate_array(variable: Tensor, grad: Any, lane: _Lane) -> None:
-    """AccumulateGrad for an array gradient (the fast lane)."""
-    target = variable._grad
-    if target is not None:
-        _add_in_place(target, grad, lane.device, lambda: lane.tensor(grad))
-    elif grad.shape == variable._shape and grad.dtype.name == variable._dtype.array_name:
-        variable._grad = _like_layout(variable, grad, variable._dtype, lane.device)
-    else:
-        accumulate_into(variable, lane.tensor(grad), False)
 
 
 def accumulate_into(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
@@ -148,9 +136,12 @@ def accumulate_into(variable: Tensor, grad: Tensor, create_graph: bool) -> None:
 def _add_in_place(target: Tensor, values: Any, device: Any, as_tensor: Any) -> None:
     """``target += values`` for accumulation (grad mode is off here): a plain array add when shape,
     dtype and device agree, else the tensor op on ``as_tensor()``."""
-    if target._shape == values.shape and target._array.dtype == values.dtype and target._storage.device == device:
-        target._storage.backend.xp.add(target._array, values, out=target._array)
-        target._version_counter.bump()
+    storage = target._storage
+    array = target._array
+    same_device = storage.device is device or storage.device == device
+    if target._shape == values.shape and array.dtype == values.dtype and same_device:
+        storage.backend.xp.add(array, values, out=array)
+        target._version_counter.value += 1  # what VersionCounter.bump does, without the call
     else:
         target.add_(as_tensor())
 
@@ -158,9 +149,6 @@ def _add_in_place(target: Tensor, values: Any, device: Any, as_tensor: Any) -> N
 def _like_layout(variable: Tensor, values: Any, dtype: Any, device: Any) -> Tensor:
     """A fresh ``dtype`` tensor holding ``values`` that obeys torch's gradient layout contract: the
     variable's strides when the variable is dense and non-overlapping, row-major otherwise."""
-    from .._strides import contiguous_strides, is_non_overlapping_and_dense
-    from ..ops._util import empty_strided
-
     shape, stride = variable._shape, variable._stride
     if not is_non_overlapping_and_dense(shape, stride):
         stride = contiguous_strides(shape)
@@ -180,9 +168,11 @@ def run_backward(roots: Sequence[Tensor], grad_outputs: Sequence[Any], retain_gr
     buffers: dict[Node, list[Any]] = {}
     for root, grad in zip(roots, grads):
         node, nr = gradient_edge(root)
-        slot = buffers.setdefault(node, [None] * node._num_outputs)
-        slot[nr] = lane.add(slot[nr], grad)
-    deps = _reachable(list(buffers))
+        slot = buffers.get(node)
+        if slot is None:
+            slot = buffers[node] = [None] * node._num_outputs
+        slot[nr] = grad if slot[nr] is None else lane.add(slot[nr], grad)
+    deps = _reachable(buffers)
     targets: dict[tuple[Node, int], int] = {}
     if inputs is not None:
         for i, t in enumerate(inputs):
@@ -196,42 +186,55 @@ def run_backward(roots: Sequence[Tensor], grad_outputs: Sequence[Any], retain_gr
 
     previous = STATE.enabled
     STATE.enabled = create_graph
-    heappush, heappop = heapq.heappush, heapq.heappop
     try:
-        with lane.backend.quiet():
-            ready = [(-node._sequence_nr, id(node), node) for node in buffers if deps[node] == 0]
-            heapq.heapify(ready)
-            while ready:
-                node = heappop(ready)[2]
-                node_grads = buffers.pop(node, None) or [None] * node._num_outputs
-                if targets:
-                    _capture(node, node_grads, targets, captured, inputs, capture, create_graph, lane)
-                if node._retained is not None:
-                    _store_retained(node, node_grads, create_graph, lane)
-                if type(node) is AccumulateGrad:
-                    _sink(node, node_grads[0], capture, needed, targets, create_graph, lane)
-                    continue
-                if needed is not None and node not in needed:
-                    results = (None,) * len(node.next_functions)  # nothing to compute; still release counts
-                else:
-                    results = _apply(node, node_grads, lane)
-                    if not retain_graph:
-                        node.release()
-                for (nxt, nr), grad in zip(node.next_functions, results):
-                    if nxt is None:
-                        continue
-                    slot = buffers.get(nxt)
-                    if slot is None:
-                        slot = buffers[nxt] = [None] * nxt._num_outputs
-                    if grad is not None:
-                        slot[nr] = grad if slot[nr] is None else lane.add(slot[nr], grad)
-                    remaining = deps[nxt] - 1
-                    deps[nxt] = remaining
-                    if not remaining:
-                        heappush(ready, (-nxt._sequence_nr, id(nxt), nxt))
+        lane.backend.quietly(_propagate, buffers, deps, targets, needed, captured, inputs, capture, retain_graph,
+                             create_graph, lane)
     finally:
         STATE.enabled = previous
     return [lane.tensor(g) for g in captured] if capture else None
+
+
+def _propagate(buffers: dict[Node, list[Any]], deps: dict[Node, int], targets: dict, needed: set[Node] | None,
+               captured: list[Any], inputs: Sequence[Tensor] | None, capture: bool, retain_graph: bool,
+               create_graph: bool, lane: _Lane) -> None:
+    """The walk (inside the backend's quiet context): run ready nodes newest first and hand their
+    gradients on; a node becomes ready once every gradient it waits for has arrived."""
+    heappush, heappop = heapq.heappush, heapq.heappop
+    ready = []
+    for node in buffers:
+        if not deps[node]:
+            ready.append((-node._sequence_nr, id(node), node))
+    heapq.heapify(ready)
+    while ready:
+        node = heappop(ready)[2]
+        node_grads = buffers.pop(node, None) or [None] * node._num_outputs
+        if targets:
+            _capture(node, node_grads, targets, captured, inputs, capture, create_graph, lane)
+        if node._retained is not None:
+            _store_retained(node, node_grads, create_graph, lane)
+        if type(node) is AccumulateGrad:
+            grad = node_grads[0]
+            if grad is not None and not capture and (needed is None or (node, 0) in targets):
+                _sink(node, grad, create_graph, lane)
+            continue
+        if needed is not None and node not in needed:
+            results = (None,) * len(node.next_functions)  # nothing to compute; still release counts
+        else:
+            results = _apply(node, node_grads, lane)
+            if not retain_graph and node._had_saved:
+                node._saved = None  # free the saved tensors (torch's release_variables)
+        for (nxt, nr), grad in zip(node.next_functions, results):
+            if nxt is None:
+                continue
+            slot = buffers.get(nxt)
+            if slot is None:
+                slot = buffers[nxt] = [None] * nxt._num_outputs
+            if grad is not None:
+                slot[nr] = grad if slot[nr] is None else lane.add(slot[nr], grad)
+            remaining = deps[nxt] - 1
+            deps[nxt] = remaining
+            if not remaining:
+                heappush(ready, (-nxt._sequence_nr, id(nxt), nxt))
 
 
 def _apply(node: Node, grads: list[Any], lane: _Lane) -> Any:
@@ -239,25 +242,35 @@ def _apply(node: Node, grads: list[Any], lane: _Lane) -> Any:
     case, else its tensor formula."""
     if lane.arrays:
         twin = ARRAY_BACKWARDS.get(node._backward)
-        if twin is not None and all(g is not None and not isinstance(g, Tensor) for g in grads):
-            if node._saved is None and node._had_saved:
-                raise RuntimeError(FREED_MESSAGE)
-            results = twin(node, *grads)
-            if results is not None:
-                return results
+        if twin is not None:
+            for g in grads:  # the twin takes arrays only (a plain loop: this runs once per node)
+                if g is None or isinstance(g, Tensor):
+                    break
+            else:
+                if node._saved is None and node._had_saved:
+                    raise RuntimeError(FREED_MESSAGE)
+                results = twin(node, *grads)
+                if results is not None:
+                    return results
         grads = [lane.tensor(g) for g in grads]
     return node.apply(grads)
 
 
-def _sink(node: AccumulateGrad, grad: Any, capture: bool, needed: Any, targets: dict, create_graph: bool,
-          lane: _Lane) -> None:
-    variable = node.variable
-    if variable is None or capture or grad is None or (needed is not None and (node, 0) not in targets):
+def _sink(node: AccumulateGrad, grad: Any, create_graph: bool, lane: _Lane) -> None:
+    """Run a leaf's AccumulateGrad (a no-op once the leaf is gone)."""
+    variable = node._variable()
+    if variable is None:
         return
     if isinstance(grad, Tensor):
         accumulate_into(variable, grad, create_graph)
+        return
+    target = variable._grad  # an array gradient (the fast lane)
+    if target is not None:
+        _add_in_place(target, grad, lane.device, lambda: lane.tensor(grad))
+    elif grad.shape == variable._shape and grad.dtype.name == variable._dtype.array_name:
+        variable._grad = _like_layout(variable, grad, variable._dtype, lane.device)
     else:
-        _accumulate_array(variable, grad, lane)
+        accumulate_into(variable, lane.tensor(grad), False)
 
 
 def _capture(node: Node, grads: list[Any], targets: dict, captured: list, inputs: Sequence[Tensor], capture: bool,

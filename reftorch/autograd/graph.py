@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .._dtype import FLOATING
 from .._tensor import Tensor
 from .grad_mode import STATE
 
@@ -68,11 +69,6 @@ class Node:
             raise RuntimeError(FREED_MESSAGE)
         return self._backward(self, *grads)
 
-    def release(self) -> None:
-        """Free saved tensors after a backward pass without ``retain_graph``."""
-        if self._had_saved:
-            self._saved = None
-
     def __call__(self, *grads: Any) -> Any:
         result = self.apply(grads)
         return result[0] if len(result) == 1 else result
@@ -96,15 +92,16 @@ def _no_backward(node: Node, *grads: Any) -> tuple:
     return ()
 
 
-_NODE_CLASSES: dict[str, type[Node]] = {}
+class _NodeClasses(dict):
+    """name -> the Node subclass of that name, created on first use (a plain subscript on the
+    recording paths, no function call)."""
+
+    def __missing__(self, name: str) -> type[Node]:
+        cls = self[name] = type(name, (Node,), {"__slots__": ()})
+        return cls
 
 
-def node_class(name: str) -> type[Node]:
-    """The Node subclass named ``name`` (created once)."""
-    cls = _NODE_CLASSES.get(name)
-    if cls is None:  # first use of this name
-        cls = _NODE_CLASSES[name] = type(name, (Node,), {"__slots__": ()})
-    return cls
+NODE_CLASSES: dict[str, type[Node]] = _NodeClasses()
 
 
 # ----------------------------------------------------------------------------- saved tensors
@@ -213,8 +210,8 @@ def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any],
         outs: tuple = (outputs,)
     else:
         outs = tuple(outputs)
-    cls = _NODE_CLASSES.get(name) or node_class(name)
-    edges = tuple([gradient_edge(t) for t in inputs])
+    cls = NODE_CLASSES[name]
+    edges = tuple(map(gradient_edge, inputs))
     had_saved = False
     if saved:
         wrapped = []
@@ -226,7 +223,7 @@ def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any],
         saved = tuple(wrapped)
     node = cls(backward, edges, saved, ctx, len(outs), had_saved)
     for nr, out in enumerate(outs):
-        if out is not None and (out._dtype.is_floating_point or out._dtype.is_complex):
+        if out is not None and out._dtype.category >= FLOATING:  # floating or complex
             out._grad_fn = node
             if nr:
                 out._output_nr = nr
@@ -258,6 +255,8 @@ def saved_arrays(node: Node) -> tuple:
         raise RuntimeError(FREED_MESSAGE)
     values = []
     for s in node._saved:
-        value = unpack(s, node)
-        values.append(value._array if isinstance(value, Tensor) else value)
+        if type(s) is Saved:
+            values.append(unpack(s, node)._array)
+        else:
+            values.append(s._array if isinstance(s, Tensor) else s)
     return tuple(values)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from .._tensor import Tensor
 from .grad_mode import STATE
-from .graph import Node, gradient_edge, node_class, record
+from .graph import NODE_CLASSES, Node, gradient_edge, record
 
 
 def check_inplace(self: Tensor) -> None:
@@ -70,7 +70,7 @@ def rebase_history(self: Tensor, node: Node) -> None:
         self._grad_fn, self._output_nr, self._requires_grad = node, 0, True
         return
     base = self._base
-    copy_slices = node_class("CopySlices")(
+    copy_slices = NODE_CLASSES["CopySlices"](
         _copy_slices_backward, (gradient_edge(base),) + node.next_functions[1:], (),
         (node, base._stride, self._shape, self._stride, self._offset - base._offset), 1)
     base._grad_fn, base._output_nr, base._requires_grad = copy_slices, 0, True

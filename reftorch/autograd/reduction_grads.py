@@ -20,7 +20,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from .elementwise_grads import conj
 from .grad_mode import STATE
-from .graph import array_twin, record
+from .graph import NODE_CLASSES, array_twin, gradient_edge, record
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -87,39 +87,43 @@ def _sum_backward(node: Any, g: Tensor) -> tuple:
 
 def _mean_backward(node: Any, g: Tensor) -> tuple:
     shape, dims, keepdim, dtype = node._ctx[:4]
-    count = math.prod(shape[d] for d in dims) if dims and shape else math.prod(shape)
     if dims:
         g = _unsqueeze_dims(g, dims, len(shape), keepdim)
-    return (_to_input(g.expand(shape) / count, dtype),)
-
-
-def _expanded_array(node: Any, g: Any, scale: float) -> tuple | None:
-    """Array twin of sum/mean backward: ``g`` (scaled) broadcast back over the reduced dims."""
-    shape, dims, keepdim, dtype, xp, array_dtype = node._ctx
-    if g.dtype != array_dtype:
-        return None
-    kept = tuple(1 if not dims or i in dims else size for i, size in enumerate(shape))
-    return (xp.broadcast_to((g / scale if scale != 1 else g).reshape(kept), shape),)
-
-
-@array_twin(_sum_backward)
-def _sum_array_backward(node: Any, g: Any) -> tuple | None:
-    return _expanded_array(node, g, 1)
+    return (_to_input(g.expand(shape) / node._ctx[6], dtype),)
 
 
 @array_twin(_mean_backward)
-def _mean_array_backward(node: Any, g: Any) -> tuple | None:
-    shape, dims = node._ctx[0], node._ctx[1]
-    return _expanded_array(node, g, math.prod(shape[d] for d in dims) if dims and shape else math.prod(shape))
+@array_twin(_sum_backward)
+def _expanded_array(node: Any, g: Any) -> tuple | None:
+    """Array twin of sum/mean backward: ``g`` (divided by the element count for mean) broadcast
+    back over the reduced dims, written into a fresh array (torch expands without copying; every
+    consumer of the array lane copies or computes a new array from it anyway, and filling is far
+    cheaper than ``broadcast_to``)."""
+    shape, dims, keepdim, dtype, xp, array_dtype, count = node._ctx
+    if g.dtype != array_dtype:
+        return None
+    if dims and not keepdim:
+        g = g.reshape(tuple(1 if i in dims else size for i, size in enumerate(shape)))
+    expanded = xp.empty(shape, array_dtype)
+    expanded[...] = g / count if count != 1 else g
+    return (expanded,)
 
 
 def record_sum(name: str, out: Tensor, input: Tensor, dims: tuple[int, ...], keepdim: bool) -> None:
     """SumBackward0 (no ``dim`` argument) / SumBackward1 and MeanBackward0/1: the gradient expanded
     over the reduced dims (divided by their element count for mean). ``dims`` is empty when the
     call reduced everything without naming dims."""
-    backward = _mean_backward if name.startswith("Mean") else _sum_backward
-    record(name, out, (input,), backward, (),
-           (input._shape, dims, keepdim, input._dtype, input._backend.xp, input._array.dtype))
+    shape = input._shape
+    if name.startswith("Mean"):
+        backward = _mean_backward
+        count = math.prod(shape[d] for d in dims) if dims and shape else math.prod(shape)
+    else:
+        backward, count = _sum_backward, 1
+    ctx = (shape, dims, keepdim, input._dtype, input._storage.backend.xp, input._array.dtype, count)
+    # What record() does for one input, one differentiable output and nothing saved, without its
+    # generic bookkeeping (sum and mean are on every loss).
+    out._grad_fn = NODE_CLASSES[name](backward, (gradient_edge(input),), (), ctx, 1, False)
+    out._requires_grad = True
 
 
 def _nansum_backward(node: Any, g: Tensor) -> tuple:

@@ -411,8 +411,7 @@ def apply_binary(spec: Binary, a: Any, b: Any, out: Tensor | None = None, before
         return apply_inplace(out, lambda snap: apply_binary(spec, snap, b, **options))
     x = a._array if a_tensor and a._dtype is compute else _as_operand(a, compute, backend)
     y = b._array if b_tensor and b._dtype is compute else _as_operand(b, compute, backend)
-    with backend.quiet():
-        values = spec.compute(backend.xp, x, y, **options)
+    values = backend.quietly(spec.compute, backend.xp, x, y, **options)
     if out is not None:
         return _store(out, values)
     result = from_array(values, result_dtype, dev, backend)

@@ -5,6 +5,7 @@ tables in :mod:`reftorch.ops.elementwise`, plus the elementwise ops with extra a
 
 from __future__ import annotations
 
+import functools
 import numbers
 from typing import Any
 
@@ -203,13 +204,14 @@ METHODS.update({"conj": conj, "round": round, "round_": round_, "clamp": clamp, 
 
 
 # ----------------------------------------------------------------------------- Python operators
-def _binary_operator(name: str, reflected: bool = False):
-    fn = FUNCTIONS[name]
+def _binary_operator(name: str):
+    spec = E.BINARY_BY_NAME.get(name)  # the table's ops: straight to the dispatcher (one call less)
+    fn = FUNCTIONS[name] if spec is None else functools.partial(E.apply_binary, spec)
 
     def operator(self: Tensor, other: Any) -> Any:
         if not isinstance(other, (Tensor, numbers.Number)):
             return NotImplemented
-        return fn(other, self) if reflected else fn(self, other)
+        return fn(self, other)
 
     return operator
 

@@ -151,7 +151,8 @@ def wrap_result(arr: Any, dtype: D.dtype, like: Tensor, shape: tuple[int, ...] |
 
 def _scalar_result(value: Any, dtype: D.dtype, like: Tensor) -> Tensor:
     """A zero-dim tensor holding ``value`` (a backend scalar or 0-d array already of ``dtype``)."""
-    return Tensor._make(UntypedStorage(value.reshape(1), like.device, like._backend), (), (), 0, dtype)
+    storage = like._storage
+    return Tensor._make(UntypedStorage(value.reshape(1), storage.device, storage.backend), (), (), 0, dtype)
 
 
 def tensor_with_strides(values: Any, shape: tuple[int, ...], strides: tuple[int, ...], dtype: D.dtype,
@@ -338,8 +339,7 @@ def sum_op(input: Tensor, dim: Any = UNSET, keepdim: Any = UNSET, *, dtype: D.dt
     otherwise; float16 accumulates in float32. Records SumBackward0 (no dim) / SumBackward1."""
     if not _whole(input, dim, keepdim, dtype):
         return _accumulate(_ACCUMULATIONS["sum"], input, dim, keepdim, dtype)
-    with input._backend.quiet():
-        out = _scalar_result(input._array.sum(), input._dtype, input)
+    out = _scalar_result(input._storage.backend.quietly(input._array.sum), input._dtype, input)
     if input._requires_grad and STATE.enabled:
         G.record_sum("SumBackward0", out, input, (), False)
     return out

@@ -1,0 +1,86 @@
+"""Wrapping backend arrays as tensors: the backend of a device, the backend dtype of a reftorch
+dtype, and fresh tensors around computed arrays. Core-level (no op or autograd imports), so the
+autograd engine can import it at module level without an import cycle through ``reftorch.ops``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _backends
+from . import _dtype as D
+from ._device import CPU, device
+from ._storage import UntypedStorage
+from ._strides import contiguous_strides
+from ._tensor import Tensor
+
+
+def backend_of(dev: device) -> Any:
+    """The backend that serves ``dev``."""
+    return _backends.get(dev.type)
+
+
+def array_dtype(backend: Any, dtype: D.dtype) -> Any:
+    """The backend dtype storing ``dtype``; a clear TypeError for dtypes reftorch cannot store."""
+    found = backend.dtype_map.get(dtype)
+    if found is None:
+        if dtype.array_name is None:
+            raise TypeError(f"reftorch cannot store {dtype}: its array backends have no such dtype")
+        found = backend.dtype_map[dtype] = backend.array_dtype(dtype.array_name)
+    return found
+
+
+def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None) -> Tensor:
+    """Wrap a freshly computed backend array (owned by nobody else) as a new tensor.
+
+    A dense array keeps its memory layout (torch's elementwise ops preserve their inputs' layout);
+    anything else is copied to row-major order.
+    """
+    backend = backend or backend_of(dev)
+    xp = backend.xp
+    want = array_dtype(backend, dtype)
+    if type(arr) is xp.ndarray:
+        if arr.dtype is not want and arr.dtype != want:
+            arr = arr.astype(want)
+        if arr.flags.c_contiguous:  # the common case: ``arr`` itself views the tensor's elements
+            shape = arr.shape
+            flat = arr if len(shape) == 1 else arr.reshape(-1)
+            t = Tensor._make(UntypedStorage(flat, dev, backend), shape, contiguous_strides(shape), 0, dtype)
+            t._cached_array = (flat, arr)
+            return t
+    else:  # a NumPy scalar or Python number
+        arr = xp.asarray(arr, dtype=want)
+        if arr.flags.c_contiguous:
+            return Tensor._make(UntypedStorage(arr.reshape(-1), dev, backend), arr.shape,
+                                contiguous_strides(arr.shape), 0, dtype)
+    shape = arr.shape
+    perm = _dense_permutation(arr)
+    if perm is None:
+        arr = xp.ascontiguousarray(arr)
+        flat = arr.reshape(-1)
+        strides = contiguous_strides(shape)
+    else:
+        flat = arr.transpose(perm).reshape(-1)
+        strides = tuple(s // arr.itemsize for s in arr.strides)
+    return Tensor._make(UntypedStorage(flat, dev, backend), shape, strides, 0, dtype)
+
+
+def _dense_permutation(arr: Any) -> tuple[int, ...] | None:
+    """The dim order in which ``arr`` is row-major dense (e.g. a transposed result), or None."""
+    if arr.size == 0 or any(s < 0 for s in arr.strides):
+        return None
+    perm = sorted(range(arr.ndim), key=lambda d: (-arr.strides[d], d))
+    expected = arr.itemsize
+    for d in reversed(perm):
+        if arr.shape[d] != 1 and arr.strides[d] != expected:
+            return None
+        expected *= arr.shape[d]
+    return tuple(perm) if arr.transpose(perm).flags.c_contiguous else None
+
+
+def empty_strided(shape: tuple[int, ...], stride: tuple[int, ...], dtype: D.dtype, dev: device = CPU) -> Tensor:
+    """``torch.empty_strided``: a new storage just large enough for the given geometry (zeroed)."""
+    backend = backend_of(dev)
+    extent = 0 if 0 in shape else 1 + sum((n - 1) * s for n, s in zip(shape, stride))
+    flat = backend.xp.zeros(extent, dtype=array_dtype(backend, dtype))
+    return Tensor._make(UntypedStorage(flat, dev, backend), tuple(shape), tuple(stride), 0, dtype)
