@@ -35,6 +35,20 @@ def test_tensor_with_dtype(dtype, values):
 LEGACY_CASES = [(), (2, 3), ([1, 2],), ((2, 3),), (3.0,), ([1.5, 2],), (-1,), (np.array([1, 2]),)]
 
 
+NUMBERS = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False, width=64), st.floats(-1e6, 1e6),
+    st.sampled_from([0.1, 1 / 3, 1 + 2**-11 + 2**-30, 16777217.0, -1.7, 2**60 + 1, 65519.0]),
+    st.integers(-(2**62), 2**62), st.integers(-(2**66), 2**66),
+    st.complex_numbers(max_magnitude=1e6, allow_nan=False), st.booleans())
+
+
+@given(dtype=st.sampled_from(DTYPE_NAMES), values=st.lists(NUMBERS, min_size=1, max_size=4))
+def test_tensor_reads_python_numbers_straight_into_the_dtype(dtype, values):
+    """Each number is converted to the target as torch's store_scalar does (doubles, not through the
+    default dtype; float16 through float32; complex refused for real targets, nonzero for bool)."""
+    check(lambda T: T.tensor(values, dtype=getattr(T, dtype)))
+
+
 @pytest.mark.parametrize("args", LEGACY_CASES, ids=[repr(c) for c in LEGACY_CASES])
 def test_legacy_constructor(args):
     def program(T):

@@ -132,18 +132,18 @@ def _dev_name(dev: device) -> str:
 def cast_array(backend: Any, arr: Any, dtype: D.dtype) -> Any:
     """``arr`` converted to ``dtype`` as torch's copy kernel does: floats truncate towards zero into
     int32/int64 directly (out-of-range and NaN give the minimum, like x86's cvtt) and into the narrow
-    integer types through int32 (so they wrap), anything to bool is ``!= 0``, and complex to real
-    keeps the real part with torch's UserWarning (once)."""
+    integer types through int32 (so they wrap), anything to bool is ``!= 0`` (complex too, silently),
+    and complex to another real dtype keeps the real part with torch's UserWarning (once)."""
     want = array_dtype(backend, dtype)
     if arr.dtype == want:
         return arr
+    if dtype is D.bool:  # complex included: nonzero in either part, without a warning
+        return arr != 0
     kind = arr.dtype.kind
     if kind == "c" and dtype.category < D.COMPLEX:
         warn_once("Casting complex values to real discards the imaginary part", stacklevel=4)
         arr = arr.real
         kind = "f"
-    if dtype is D.bool:
-        return arr != 0
     with backend.quiet():
         if kind == "f" and dtype.category == D.INTEGER and dtype.itemsize < 4:
             return arr.astype("int32").astype(want)

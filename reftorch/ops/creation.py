@@ -20,6 +20,7 @@ from .._promotion import promote_types
 from .._storage import UntypedStorage
 from .._tensor import Tensor
 from .._warnings import warn_once
+from ._python_numbers import read_numbers
 from ._util import (
     array_dtype,
     backend_of,
@@ -114,25 +115,14 @@ def tensor(data: Any, *, dtype: D.dtype | None = None, device: Any = None, requi
     target = dtype or inferred or D.get_default_dtype()
     dev = _target_device(device if device is not None else _device_of_data(data))
     backend = backend_of(dev)
-    host_backend = backend_of(CPU)
-    host = host_backend.xp.array(_to_nested_host(data), dtype=array_dtype(host_backend, inferred or target))
-    if target.category == D.INTEGER and not _is_host_array(data):
-        _check_fits(host, target, host_backend.xp)
-    host = cast_array(host_backend, host.reshape(shape), target)
+    nested = _to_nested_host(data)
+    if inferred is None or _is_host_array(data) or isinstance(data, Tensor):
+        host_backend = backend_of(CPU)
+        values = host_backend.xp.array(nested, dtype=array_dtype(host_backend, inferred or target)).reshape(shape)
+        host = cast_array(host_backend, values, target)
+    else:
+        host = read_numbers(nested, shape, inferred, target)
     return _finish(from_array(backend.from_host(host.copy()), target, dev, backend), requires_grad)
-
-
-def _check_fits(values: Any, target: D.dtype, xp: Any) -> None:
-    """Python numbers must fit the integer dtype they are stored in (torch checks, NumPy wraps)."""
-    info = xp.iinfo(target.array_name)
-    low = info.min
-    if values.dtype.kind in "iu" and not target.is_signed:
-        low = -info.max  # c10::overflows lets negative ints wrap into unsigned types
-    if values.size and values.dtype.kind in "iuf":
-        with backend_of(CPU).quiet():
-            bad = (values < low) | (values > info.max) | xp.isnan(values)
-        if bad.any():
-            raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
 
 
 def _device_of_data(data: Any) -> device | None:
