@@ -307,6 +307,34 @@ def test_custom_function():
     check(program)
 
 
+# A Python number operand: add/sub/mul/div wrap it as a tensor (two edges, one of them (None, 0));
+# rsub/pow/remainder/fmod/floor_divide run their Scalar overloads (one edge, some renamed).
+SCALAR_OPERANDS = {
+    "add": lambda T, x: x + 1.5, "radd": lambda T, x: 1.5 + x, "sub": lambda T, x: x - 1, "mul": lambda T, x: 3 * x,
+    "div": lambda T, x: x / 4, "rdiv": lambda T, x: 2.0 / x, "rsub": lambda T, x: 2.0 - x,
+    "rsub_function": lambda T, x: T.rsub(x, 2), "pow": lambda T, x: x ** 2, "pow_zero": lambda T, x: x.pow(0),
+    "rpow": lambda T, x: 2 ** x, "remainder": lambda T, x: x % 2, "rremainder": lambda T, x: T.remainder(2.0, x),
+    "remainder_tensors": lambda T, x: x % (x + 1), "fmod": lambda T, x: x.fmod(2),
+    "fmod_tensors": lambda T, x: x.fmod(x + 1), "floor_divide": lambda T, x: x // 2,
+    "rfloor_divide": lambda T, x: 2 // x, "zero_dim_tensor": lambda T, x: x * T.tensor(2.0),
+}
+
+
+@pytest.mark.parametrize("program", SCALAR_OPERANDS.values(), ids=SCALAR_OPERANDS.keys())
+def test_scalar_operand_nodes_and_edges(program):
+    def graph(T):
+        r = program(T, T.tensor([0.5, 1.5, 2.5], requires_grad=True))
+        return r.grad_fn.name(), [(n.name() if n is not None else None, nr) for n, nr in r.grad_fn.next_functions]
+
+    def gradient(T):
+        x = T.tensor([0.5, 1.5, 2.5], requires_grad=True)
+        program(T, x).sum().backward()
+        return x.grad
+
+    check(graph)
+    check(gradient)
+
+
 def _overwritten(x):
     y = x * 1
     y[1] = x[0] * 3

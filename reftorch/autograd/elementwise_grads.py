@@ -119,7 +119,7 @@ BINARY_GRADS: dict[str, tuple[str, str, Callable]] = {
         g * b / (a * a + b * b), g * -a / (a * a + b * b))),
     "maximum": ("MaximumBackward0", "ab", lambda g, a, b, r, alpha: _max_min_grads(g, a, b, True)),
     "minimum": ("MinimumBackward0", "ab", lambda g, a, b, r, alpha: _max_min_grads(g, a, b, False)),
-    "remainder": ("RemainderBackward0", "ab", lambda g, a, b, r, alpha: (
+    "remainder": ("RemainderBackward1", "ab", lambda g, a, b, r, alpha: (
         g, -g * a.div(b, rounding_mode="floor"))),
     "fmod": ("FmodBackward1", "ab", lambda g, a, b, r, alpha: (g, -g * a.div(b, rounding_mode="trunc"))),
     "div_floor": ("DivBackward2", "", lambda g, a, b, r, alpha: (g.new_zeros(g._shape), g.new_zeros(g._shape))),
@@ -174,18 +174,19 @@ def record_unary(name: str, result: Tensor, a: Tensor) -> None:
 
 
 def _binary_backward(node: Any, g: Tensor) -> tuple:
-    formula, alpha, shape_a, shape_b, scalar_a, scalar_b, need_a, need_b = node._ctx
+    formula, alpha, shape_a, shape_b, scalar_a, scalar_b, need_a, need_b, only = node._ctx
     a, b, r = node.saved_tensors
     a = scalar_a if a is None and scalar_a is not None else a
     b = scalar_b if b is None and scalar_b is not None else b
     ga, gb = formula(g, a, b, r, alpha)
-    return (sum_to(ga, shape_a) if need_a and ga is not None else None,
-            sum_to(gb, shape_b) if need_b and gb is not None else None)
+    grads = (sum_to(ga, shape_a) if need_a and ga is not None else None,
+             sum_to(gb, shape_b) if need_b and gb is not None else None)
+    return grads if only is None else (grads[only],)
 
 
 @array_twin(_binary_backward)
 def _binary_array_backward(node: Any, g: Any) -> tuple | None:
-    formula, alpha, shape_a, shape_b, scalar_a, scalar_b, need_a, need_b = node._ctx
+    formula, alpha, shape_a, shape_b, scalar_a, scalar_b, need_a, need_b, only = node._ctx
     if formula not in _ARRAY_SAFE_BINARY or (need_a and shape_a != g.shape) or (need_b and shape_b != g.shape):
         return None
     a, b, r = saved_arrays(node)
@@ -196,17 +197,31 @@ def _binary_array_backward(node: Any, g: Any) -> tuple | None:
     a = scalar_a if a is None else a
     b = scalar_b if b is None else b
     ga, gb = formula(g, a, b, r, alpha)
-    return (ga if need_a else None, gb if need_b else None)
+    grads = (ga if need_a else None, gb if need_b else None)
+    return grads if only is None else (grads[only],)
+
+
+# Ops torch runs as a separate Scalar overload when an operand is a Python number (rsub.Scalar,
+# pow.Tensor_Scalar, remainder.Scalar...): their node has one edge, for the tensor, and some are
+# named for the overload; remainder(number, tensor) has no derivative at all. add/sub/mul/div wrap
+# the number as a tensor instead and keep two edges.
+_SCALAR_OVERLOADS = {
+    "rsub_scalar": "RsubBackward1", "pow_scalar_exponent": "PowBackward0", "pow_scalar_base": "PowBackward2",
+    "remainder": "RemainderBackward0", "fmod": "FmodBackward0", "floor_divide": "NotImplemented",
+}
 
 
 def record_binary(name: str, result: Tensor, a: Any, b: Any, alpha: Any = 1) -> None:
     """Record the node of binary op ``name`` (``result = op(a, b)``; either may be a Python scalar).
     This is on every recorded arithmetic op, so it builds the node directly."""
-    if name in NOT_IMPLEMENTED:
-        record("NotImplemented", result, (a, b), not_implemented_backward(name))
+    a_tensor, b_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
+    only = None if (a_tensor and b_tensor) or name not in _SCALAR_OVERLOADS else 0 if a_tensor else 1
+    if name in NOT_IMPLEMENTED or (only == 1 and name == "remainder"):
+        record("NotImplemented", result, (a, b) if only is None else ((a, b)[only],), not_implemented_backward(name))
         return
     node_name, saves, formula = BINARY_GRADS[name]
-    a_tensor, b_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
+    if only is not None:
+        node_name = _SCALAR_OVERLOADS[name]
     need_a = a_tensor and a._requires_grad
     need_b = b_tensor and b._requires_grad
     if name == "mul":  # torch saves each operand only when the other one's gradient needs it
@@ -218,9 +233,10 @@ def record_binary(name: str, result: Tensor, a: Any, b: Any, alpha: Any = 1) -> 
     saved = (Saved(a) if save_a and a_tensor else None, Saved(b) if save_b and b_tensor else None,
              Saved(result, 0) if "r" in saves else None)
     ctx = (formula, alpha, a._shape if a_tensor else (), b._shape if b_tensor else (),
-           None if a_tensor else a, None if b_tensor else b, need_a, need_b)
-    node = NODE_CLASSES[node_name](_binary_backward, (gradient_edge(a), gradient_edge(b)), saved, ctx, 1,
-                                 saved != (None, None, None))
+           None if a_tensor else a, None if b_tensor else b, need_a, need_b, only)
+    edges = (gradient_edge(a), gradient_edge(b))
+    node = NODE_CLASSES[node_name](_binary_backward, edges if only is None else (edges[only],), saved, ctx, 1,
+                                   saved != (None, None, None))
     result._grad_fn = node
     result._requires_grad = True
 
