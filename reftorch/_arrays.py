@@ -34,7 +34,8 @@ def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None)
     """Wrap a freshly computed backend array (owned by nobody else) as a new tensor.
 
     A dense array keeps its memory layout (torch's elementwise ops preserve their inputs' layout);
-    anything else is copied to row-major order.
+    anything else is copied to row-major order, and so is a read-only array (a NumPy broadcast
+    view), since the tensor must own writable memory.
     """
     backend = backend or backend_of(dev)
     xp = backend.xp
@@ -42,7 +43,11 @@ def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None)
     if type(arr) is xp.ndarray:
         if arr.dtype is not want and arr.dtype != want:
             arr = arr.astype(want)
-        if arr.flags.c_contiguous:  # the common case: ``arr`` itself views the tensor's elements
+        flags = arr.flags
+        if not getattr(flags, "writeable", True):  # CuPy arrays have no such flag: always writable
+            arr = arr.copy()
+            flags = arr.flags
+        if flags.c_contiguous:  # the common case: ``arr`` itself views the tensor's elements
             shape = arr.shape
             flat = arr if len(shape) == 1 else arr.reshape(-1)
             t = Tensor._make(UntypedStorage(flat, dev, backend), shape, contiguous_strides(shape), 0, dtype)

@@ -177,3 +177,14 @@ def test_round_with_decimals():
     check(lambda T: T.round(T.tensor([2.5, 0.5, 1.5, -0.5])))
     check(lambda T: T.round(T.tensor([1.2345, -2.5678]), decimals=2))
     check(lambda T: T.round(T.tensor([1, 2])))
+
+
+@pytest.mark.parametrize("program", [
+    lambda T, x: x.clamp(0, 1).add_(1),
+    lambda T, x: x.clamp(min=0).mul_(2),
+    lambda T, x: x.clamp(T.zeros(2, 1), T.ones(2, 1)).sub_(1),
+    lambda T, x: T.isclose(x, T.tensor([-1.0])).logical_not_(),
+])
+def test_results_own_writable_memory(program):
+    """Results built from NumPy broadcast views (read-only) are copied, so in-place ops on them work."""
+    check(lambda T: program(T, T.tensor([-1.0, 2.0, 3.0])))

@@ -100,8 +100,6 @@ class _Lane:
     def tensor(self, value: Any) -> Any:
         if value is None or isinstance(value, Tensor):
             return value
-        if not value.flags.writeable:
-            value = value.copy()
         return from_array(value, from_array_dtype(value.dtype), self.device, self.backend)
 
     def add(self, existing: Any, grad: Any) -> Any:

@@ -89,7 +89,7 @@ def _clamp_values(input: Tensor, min: Any, max: Any) -> tuple[Any, D.dtype, tupl
         values = xp.maximum(values, E._as_operand(min, promoted, backend))
     if max is not None:
         values = xp.minimum(values, E._as_operand(max, promoted, backend))
-    return xp.broadcast_to(values, shape), promoted, shape
+    return values, promoted, shape
 
 
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - torch's names
