@@ -9,13 +9,13 @@ import warnings
 import numpy as np
 import pytest
 
-from reftorch._backends import Backend, numpy_backend
+from reftorch._backends import Backend, get
 
 
 @pytest.fixture(params=["numpy", "generic"])
 def quietly(request):
     """The NumPy backend's own ``quietly`` and the interface's default (built on ``quiet()``)."""
-    backend = numpy_backend()
+    backend = get("cpu")
     if request.param == "numpy":
         return backend.quietly
     return functools.partial(Backend.quietly, backend)

@@ -33,10 +33,6 @@ def get(device_type: str) -> Backend:
     return backend
 
 
-def numpy_backend() -> Backend:
-    return get("cpu")
-
-
 def _numpy_factory() -> Any:
     from .numpy_backend import NumpyBackend
 
@@ -45,4 +41,4 @@ def _numpy_factory() -> Any:
 
 register("cpu", _numpy_factory)
 
-__all__ = ["Backend", "get", "numpy_backend", "register"]
+__all__ = ["Backend", "get", "register"]
