@@ -335,6 +335,32 @@ def test_scalar_operand_nodes_and_edges(program):
     check(gradient)
 
 
+# An incoming NaN gradient must not leak into positions torch's formulas zero with where/masked_fill
+# (relu, clamp, maximum/minimum, masked_fill's value), while formulas that multiply (abs, amax) do
+# propagate it, as in torch.
+NAN_GRADIENT_PROGRAMS = {
+    "relu": lambda T, x, y: T.relu(x), "relu_": lambda T, x, y: (x * 1).relu_(),
+    "clamp": lambda T, x, y: x.clamp(-0.5, 0.5), "clamp_min": lambda T, x, y: x.clamp(min=0),
+    "clamp_tensor_bounds": lambda T, x, y: x.clamp(y - 1, y), "clamp_min_above_max": lambda T, x, y: x.clamp(y, y - 1),
+    "maximum": lambda T, x, y: T.maximum(x, y), "minimum": lambda T, x, y: T.minimum(x, y),
+    "where": lambda T, x, y: T.where(x > 0, x, y), "masked_fill_tensor": lambda T, x, y: x.masked_fill(x > 0, y[0]),
+    "abs": lambda T, x, y: x.abs(), "amax": lambda T, x, y: x.amax().expand(4),
+    "setitem": lambda T, x, y: _overwritten(x),
+}
+
+
+@pytest.mark.parametrize("program", NAN_GRADIENT_PROGRAMS.values(), ids=NAN_GRADIENT_PROGRAMS.keys())
+def test_nan_gradients_stay_where_torch_puts_them(program):
+    def run(T):
+        x = T.tensor([-1.0, 2.0, 0.25, 0.25], dtype=T.float64, requires_grad=True)
+        y = T.tensor([0.0, 1.0, 0.25, 3.0], dtype=T.float64, requires_grad=True)
+        out = program(T, x, y)
+        g = T.tensor([float("nan"), 1.0, float("nan"), 2.0], dtype=T.float64)[:out.numel()].reshape(out.shape)
+        return T.autograd.grad(out, [x, y], g, allow_unused=True)
+
+    check(run)
+
+
 def _overwritten(x):
     y = x * 1
     y[1] = x[0] * 3

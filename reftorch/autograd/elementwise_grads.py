@@ -69,7 +69,7 @@ UNARY_GRADS: dict[str, tuple[str, str, Callable]] = {
     "atanh": ("AtanhBackward0", "a", lambda g, a: g / (1 - conj(a) ** 2)),
     "sigmoid": ("SigmoidBackward0", "r", lambda g, r: g * conj(r * (1 - r))),
     "reciprocal": ("ReciprocalBackward0", "r", lambda g, r: -g * conj(r * r)),
-    "relu": ("ReluBackward0", "r", lambda g, r: g * (r > 0)),
+    "relu": ("ReluBackward0", "r", lambda g, r: _zero_where(g, r <= 0)),
     "sign": ("SignBackward0", "", _zeros),
     "sgn": ("SgnBackward0", "", _zeros),
     "floor": ("FloorBackward0", "", _zeros),
@@ -92,12 +92,22 @@ def _pow_tensor_grad_exponent(g: Tensor, a: Tensor, b: Tensor, r: Tensor) -> Ten
     return grad.masked_fill((a == 0) & (b >= 0), 0) if not grad._dtype.is_complex else grad
 
 
+def _zero_where(g: Any, mask: Any) -> Any:
+    """``g`` with exact zeros where ``mask`` holds (torch's where/masked_fill formulas, so a NaN or
+    infinite gradient does not leak into positions that get none); tensors or backend arrays."""
+    if isinstance(g, Tensor):
+        return g.masked_fill(mask, 0)
+    out = g.copy()
+    out[mask] = 0
+    return out
+
+
 def _max_min_grads(g: Tensor, a: Tensor, b: Tensor, larger: bool) -> tuple[Tensor, Tensor]:
-    """maximum/minimum: the larger (smaller) operand takes the gradient; ties split it in half."""
-    wins = (a > b) if larger else (a < b)
-    tie = (a == b)
-    half = g / 2
-    return g * wins + half * tie, g * ((~wins) & (~tie)) + half * tie
+    """maximum/minimum: the larger (smaller) operand takes the gradient, ties split it in half
+    (``where(a == b, g / 2, g)`` masked where the operand lost, as derivatives.yaml)."""
+    shared = (g / 2).where(a == b, g)
+    a_lost, b_lost = (a < b, a > b) if larger else (a > b, a < b)
+    return shared.masked_fill(a_lost, 0), shared.masked_fill(b_lost, 0)
 
 
 BINARY_GRADS: dict[str, tuple[str, str, Callable]] = {
@@ -243,6 +253,8 @@ def record_binary(name: str, result: Tensor, a: Any, b: Any, alpha: Any = 1) -> 
 
 # ----------------------------------------------------------------------------- ops with extra arguments
 def _clamp_backward(node: Any, g: Tensor) -> tuple:
+    """torch's clamp_backward / clamp_backward_min_max: the input keeps the gradient where it lies
+    within the bounds; a tensor bound gets it where it was applied (when min > max, max wins)."""
     x, low, high = node.saved_tensors
     low = node._ctx[0] if low is None else low
     high = node._ctx[1] if high is None else high
@@ -251,11 +263,16 @@ def _clamp_backward(node: Any, g: Tensor) -> tuple:
         inside = inside & (x >= low)
     if high is not None:
         inside = inside & (x <= high)
-    grad_x = g * inside
+    grad_x = g.masked_fill(~inside, 0)
     if not node._ctx[2]:
         return (grad_x,)
-    grad_low = None if not isinstance(low, Tensor) else sum_to(g * (x < low), low._shape)
-    grad_high = None if not isinstance(high, Tensor) else sum_to(g * (x > high), high._shape)
+    grad_low = grad_high = None
+    if isinstance(low, Tensor):
+        took_low = (x < low) & (low < high) if high is not None else x < low
+        grad_low = sum_to(g.masked_fill(~took_low, 0), low._shape)
+    if isinstance(high, Tensor):
+        took_high = (x > high) | (high < low) if low is not None else x > high
+        grad_high = sum_to(g.masked_fill(~took_high, 0), high._shape)
     return grad_x, grad_low, grad_high
 
 
@@ -289,7 +306,7 @@ def _masked_fill_backward(node: Any, g: Tensor) -> tuple:
     grad_input = sum_to(g.masked_fill(mask, 0), shape)
     if not value_is_tensor:
         return (grad_input,)
-    return grad_input, (g * mask).sum()
+    return grad_input, g.masked_fill(~mask, 0).sum()
 
 
 def record_masked_fill(result: Tensor, x: Tensor, mask: Tensor, value: Any) -> None:
