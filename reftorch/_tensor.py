@@ -40,6 +40,7 @@ class Tensor:
     _retains_grad = False
     _is_inference = False
     _view_version = None  # a differentiable view: the version its grad_fn was recorded at
+    _creation_meta = None  # a view that may not be modified in place under grad mode (autograd.graph)
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Tensor:
         from .ops.creation import legacy_construct
@@ -145,12 +146,6 @@ class Tensor:
     @property
     def is_cpu(self) -> bool:
         return self._storage.device.type == "cpu"
-
-    @property
-    def is_leaf(self) -> bool:
-        """True for tensors that no recorded op produced (everything that does not require grad,
-        and tensors the user created with ``requires_grad=True``)."""
-        return self._grad_fn is None
 
     @property
     def requires_grad(self) -> bool:

@@ -361,6 +361,83 @@ def test_nan_gradients_stay_where_torch_puts_them(program):
     check(run)
 
 
+def _split_then(modify):
+    def program(T):
+        y = T.ones(4, requires_grad=True) * 1
+        a, b = y.split(2)
+        modify(T, a, b)
+        return y.detach(), a.grad_fn.name()
+
+    return program
+
+
+def _no_grad_view_then(modify):
+    def program(T):
+        x = T.ones(4, requires_grad=True)
+        y = x * 1
+        with T.no_grad():
+            v, w = x[:2], y.t()
+        modify(T, v, w)
+        return v.requires_grad, v.is_leaf, v.grad_fn, w.requires_grad, x.detach()
+
+    return program
+
+
+def _in_no_grad(T, fn):
+    with T.no_grad():
+        fn()
+
+
+def _custom_view(T, x):
+    class FirstTwo(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            return t[:2]
+
+        @staticmethod
+        def backward(ctx, g):
+            return T.cat([g, g.new_zeros(2)])
+
+    return FirstTwo.apply(x)
+
+
+def _custom_view_gradient(T):
+    x = T.arange(4.0, requires_grad=True)
+    (_custom_view(T, x * 1) * 3).sum().backward()
+    return x.grad
+
+
+# Views torch restricts (CreationMeta): outputs of split/chunk/unbind and their views, views made under
+# no_grad from a tensor that requires grad (they require grad, with no history and no gradient edge),
+# and views returned by a custom Function.
+RESTRICTED_VIEWS = {
+    "split_output": _split_then(lambda T, a, b: a.add_(1)),
+    "split_view_of_output": _split_then(lambda T, a, b: a[0:1].mul_(2)),
+    "split_setitem": _split_then(lambda T, a, b: a.__setitem__(0, 5.0)),
+    "split_modified_under_no_grad": _split_then(lambda T, a, b: _in_no_grad(T, lambda: a.add_(1))),
+    "split_sibling_modified_under_no_grad": _split_then(lambda T, a, b: _in_no_grad(T, lambda: b.add_(1))),
+    "unbind_output": lambda T: (T.ones(2, 2, requires_grad=True) * 1).unbind()[1].mul_(2),
+    "split_with_sizes_output": lambda T: (T.ones(4, requires_grad=True) * 1).split([1, 3])[1].zero_(),
+    "split_of_a_leaf": lambda T: T.ones(4, requires_grad=True).split(2)[0].add_(1),
+    "split_without_grad": lambda T: T.ones(4).split(2)[0].add_(1),
+    "no_grad_view_modified_with_grad": _no_grad_view_then(lambda T, v, w: v.add_(1)),
+    "no_grad_view_of_non_leaf_modified": _no_grad_view_then(lambda T, v, w: w.add_(1)),
+    "no_grad_view_modified_under_no_grad": _no_grad_view_then(lambda T, v, w: _in_no_grad(T, lambda: v.add_(1))),
+    "no_grad_view_used_in_graph": _no_grad_view_then(lambda T, v, w: (v * 2 + w[:2]).sum().backward()),
+    "no_grad_view_stale_used_in_graph": _no_grad_view_then(
+        lambda T, v, w: (_in_no_grad(T, lambda: v.add_(1)), v * 2)),
+    "no_grad_view_stale_is_leaf": _no_grad_view_then(lambda T, v, w: (_in_no_grad(T, lambda: w.add_(1)), w.is_leaf)),
+    "custom_function_view": lambda T: _custom_view(T, T.ones(4, requires_grad=True) * 1).add_(1),
+    "custom_function_view_gradient": lambda T: _custom_view_gradient(T),
+    "detach_is_not_a_view": lambda T: (T.ones(4, requires_grad=True)[:2].detach()._base is None),
+}
+
+
+@pytest.mark.parametrize("program", RESTRICTED_VIEWS.values(), ids=RESTRICTED_VIEWS.keys())
+def test_restricted_views(program):
+    check(program)
+
+
 def _overwritten(x):
     y = x * 1
     y[1] = x[0] * 3
@@ -669,5 +746,16 @@ def test_cpp_nodes_report_qualified_names():
         accumulate = (x * 1).grad_fn.next_functions[0][0]
         floor = (x * 2) // 2
         return y.grad_fn.name(), type(y.grad_fn).__name__, accumulate.name(), floor.grad_fn.name()
+
+    check(program)
+
+
+def test_relu_backward_of_a_zero_dim_tensor():
+    """0-d gradients travel as NumPy scalars on the array lane; relu's masking must handle them."""
+    def program(T):
+        x = T.tensor(1.5, dtype=T.float64, requires_grad=True)
+        y = T.tensor(-1.5, dtype=T.float64, requires_grad=True)
+        (-T.relu(x * 1) + T.relu(y * 2)).backward()
+        return x.grad, y.grad
 
     check(program)

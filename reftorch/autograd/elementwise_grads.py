@@ -97,7 +97,7 @@ def _zero_where(g: Any, mask: Any) -> Any:
     infinite gradient does not leak into positions that get none); tensors or backend arrays."""
     if isinstance(g, Tensor):
         return g.masked_fill(mask, 0)
-    out = g.copy()
+    out = g[...].copy()  # ``[...]`` makes a NumPy scalar (a 0-d result) an array that can be assigned to
     out[mask] = 0
     return out
 

@@ -15,7 +15,7 @@ from typing import Any
 from .._tensor import Tensor
 from .elementwise_grads import sum_to
 from .grad_mode import no_grad
-from .graph import needs_grad, record
+from .graph import CUSTOM_FUNCTION_VIEW, needs_grad, record
 from .inplace import rebase_history
 
 
@@ -98,8 +98,12 @@ def _record(cls: type, ctx: FunctionCtx, args: tuple, outs: tuple) -> tuple:
     record(f"{cls.__name__}Backward", recorded, args, _make_backward(cls, inputs, outputs), ctx.to_save, ctx)
     ctx._node = next((o._grad_fn for o in recorded if o is not None and o._grad_fn is not None), None)
     for o in recorded:
-        if o is not None and id(o) in dirty and o._base is not None and o._grad_fn is not None:
+        if o is None or o._base is None or o._grad_fn is None:
+            continue
+        if id(o) in dirty:
             rebase_history(o, o._grad_fn)  # an input view modified in place: CopySlices on its base
+        else:
+            o._creation_meta = CUSTOM_FUNCTION_VIEW  # torch forbids modifying it in place
     return wrapped
 
 

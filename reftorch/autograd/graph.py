@@ -20,6 +20,14 @@ from .grad_mode import STATE
 
 _SEQUENCE = itertools.count()
 
+# How a view came to be, when that restricts in-place changes (torch's CreationMeta): an output of
+# split/chunk/unbind, a view of a tensor that requires grad made under no_grad (it requires grad but
+# has no history and no gradient edge), or a view returned by a custom Function. Views of such
+# views inherit it.
+MULTI_OUTPUT_VIEW = "multi_output"
+NO_GRAD_VIEW = "no_grad"
+CUSTOM_FUNCTION_VIEW = "in_custom_function"
+
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
     "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
@@ -125,7 +133,7 @@ class Saved:
             self.original = None
 
 
-def _op_name(node: Node) -> str:
+def op_name(node: Node) -> str:
     """torch names the producing op without the ``Backward<N>`` suffix in this message ("Exp")."""
     name = node.name()
     return name[:name.rfind("Backward")] if "Backward" in name else name
@@ -141,7 +149,7 @@ def unpack(saved: Any, node: Node) -> Any:
     if tensor._version_counter.value != saved.version:
         # torch names the saving node for its own outputs, else the tensor's history as it is now
         producer = node if saved.original is not None else current_grad_fn(tensor)
-        origin = f", which is output 0 of {_op_name(producer)}," if producer is not None else ""
+        origin = f", which is output 0 of {op_name(producer)}," if producer is not None else ""
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an inplace operation: "
             f"[{tensor.type()} [{', '.join(map(str, tensor._shape))}]]{origin} is at version "
@@ -174,6 +182,9 @@ def gradient_edge(t: Any) -> tuple:
         return (node, t._output_nr)
     acc = t._accumulator  # the leaf keeps its sink (the sink only refers back weakly)
     if acc is None:
+        if t._creation_meta is NO_GRAD_VIEW:  # torch gives such views no grad accumulator
+            current_grad_fn(t)  # (and refuses them once modified in place)
+            return _NO_EDGE
         acc = t._accumulator = AccumulateGrad(t)
     return (acc, 0)
 
@@ -182,11 +193,14 @@ def current_grad_fn(t: Tensor) -> Node | None:
     """``t.grad_fn`` as torch reports it. A differentiable view whose storage was modified in place
     since its history was recorded (through its base or another view) gets a fresh
     ``AsStridedBackward0`` onto the base's current history, as torch regenerates a view's grad_fn
-    lazily (``VariableHooks::grad_fn`` in torch/csrc/autograd/variable.cpp)."""
+    lazily (``VariableHooks::grad_fn`` in torch/csrc/autograd/variable.cpp); for the views torch
+    restricts (see MULTI_OUTPUT_VIEW) that raises its error instead."""
     node = t._grad_fn
-    if node is not None and t._view_version is not None and t._view_version != t._version_counter.value:
-        from .inplace import as_strided_onto_base
+    if t._view_version is not None and t._view_version != t._version_counter.value:
+        from .inplace import as_strided_onto_base, view_rebase_error
 
+        if t._creation_meta is not None:
+            raise view_rebase_error(t, indirect=True)
         as_strided_onto_base(t)
         node = t._grad_fn
     return node

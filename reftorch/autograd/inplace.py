@@ -14,19 +14,47 @@ from collections.abc import Callable
 
 from .._tensor import Tensor
 from .grad_mode import STATE
-from .graph import NODE_CLASSES, Node, gradient_edge, record
+from .graph import CUSTOM_FUNCTION_VIEW, MULTI_OUTPUT_VIEW, NODE_CLASSES, Node, gradient_edge, op_name, record
 
 
 def check_inplace(self: Tensor) -> None:
     """torch refuses in-place changes of leaves (and views of leaves) that require grad while
-    grad mode is on; nothing is modified when this raises."""
+    grad mode is on, and of views made by split/chunk/unbind or made under no_grad from a tensor
+    that requires grad (check_inplace / handle_view_on_rebase in torch/csrc/autograd); nothing is
+    modified when this raises."""
     if not STATE.enabled:
         return
     base = self._base
+    if self._creation_meta is not None and base is not None and (self._requires_grad or base._requires_grad):
+        raise view_rebase_error(self, indirect=False)
     if base is not None and base._requires_grad and base._grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     if self._requires_grad and self._grad_fn is None and base is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def view_rebase_error(view: Tensor, indirect: bool) -> RuntimeError:
+    """torch's error for a restricted view modified in place (``indirect``: through its base or
+    another view, noticed when its history is read)."""
+    modified = "its base or another view of its base has been modified inplace" if indirect \
+        else "is being modified inplace"
+    if view._creation_meta is MULTI_OUTPUT_VIEW:
+        return RuntimeError(
+            f"Output {view._output_nr} of {op_name(view._grad_fn)} is a view and {modified}. This view is the output "
+            "of a function that returns multiple views. Such functions do not allow the output views to be modified "
+            "inplace. You should replace the inplace operation by an out-of-place one.")
+    if view._creation_meta is CUSTOM_FUNCTION_VIEW:
+        return RuntimeError(
+            f"Output {view._output_nr} of {op_name(view._grad_fn)} is a view and {modified}. This view was created "
+            "inside a custom Function (or because an input was returned as-is) and the autograd logic to handle "
+            "view+inplace would override the custom backward associated with the custom Function, leading to "
+            "incorrect gradients. This behavior is forbidden. You can fix this by cloning the output of the custom "
+            "Function.")
+    return RuntimeError(
+        f"A view was created in no_grad mode and {modified} with grad mode enabled. Given that this use "
+        "case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and "
+        "the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both "
+        "outside (if you want the inplace to be tracked).")
 
 
 def snapshot(self: Tensor) -> Tensor:

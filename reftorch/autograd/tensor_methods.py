@@ -81,5 +81,11 @@ def grad_fn(self: Tensor) -> Any:
     return current_grad_fn(self)
 
 
-PROPERTIES = {"retains_grad": retains_grad, "grad_fn": grad_fn}
+def is_leaf(self: Tensor) -> bool:
+    """True for tensors that no recorded op produced (everything that does not require grad, and
+    tensors the user created with ``requires_grad=True``); reads ``grad_fn`` as torch does."""
+    return current_grad_fn(self) is None
+
+
+PROPERTIES = {"retains_grad": retains_grad, "grad_fn": grad_fn, "is_leaf": is_leaf}
 DATA = property(_get_data, _set_data, doc=_get_data.__doc__)

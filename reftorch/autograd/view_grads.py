@@ -12,7 +12,7 @@ from typing import Any
 
 from .._tensor import Tensor
 from .elementwise_grads import sum_to
-from .graph import record
+from .graph import MULTI_OUTPUT_VIEW, record
 
 
 def _inverse(perm: tuple[int, ...]) -> tuple[int, ...]:
@@ -102,5 +102,8 @@ def _split_backward(node: Any, *grads: Any) -> tuple:
 
 
 def record_split(name: str, pieces: tuple[Tensor, ...], source: Tensor, regions: list) -> None:
-    """Record one multi-output node for ``split``/``chunk``/``unbind`` (``regions[i](t)`` views piece i)."""
+    """Record one multi-output node for ``split``/``chunk``/``unbind`` (``regions[i](t)`` views piece i);
+    the pieces are views torch forbids modifying in place under grad mode."""
     record(name, pieces, (source,), _split_backward, (), (source._shape, regions))
+    for piece in pieces:
+        piece._creation_meta = MULTI_OUTPUT_VIEW

@@ -14,15 +14,26 @@ from .._strides import compute_view_strides, infer_size, is_contiguous, numel
 from .._tensor import Tensor
 from .._warnings import warn_once
 from ..autograd.grad_mode import STATE, no_grad
+from ..autograd.graph import NO_GRAD_VIEW
 from ..autograd.inplace import check_inplace
 from ..autograd.view_grads import record_split, record_view
 from ._util import check_int, from_array, parse_shape, shape_str, wrap_dim, wrap_dims
 
 
 def _track(name: str, out: Tensor, source: Tensor, ctx: Any) -> Tensor:
-    """Record ``out = view(source)`` for autograd when ``source`` requires grad."""
-    if STATE.enabled and source._requires_grad:
-        record_view(name, out, source, ctx)
+    """Record ``out = view(source)`` for autograd when ``source`` requires grad. A view made under
+    no_grad still requires grad, as in torch, but has no history and is marked (torch forbids
+    modifying it in place once grad mode is back on); a view of a marked view inherits the mark
+    (``propagate_creation_meta``)."""
+    if source._requires_grad:
+        if STATE.enabled:
+            record_view(name, out, source, ctx)
+            if source._creation_meta is not None and out._base is not None:
+                out._creation_meta = source._creation_meta
+        elif out._base is not None:
+            out._requires_grad = True
+            out._creation_meta = NO_GRAD_VIEW
+            out._view_version = out._version_counter.value
     return out
 
 
@@ -84,10 +95,9 @@ def alias(self: Tensor) -> Tensor:
 
 
 def detach(self: Tensor) -> Tensor:
-    """Shares storage and version counter, never requires grad, has no history."""
-    out = Tensor._make(self._storage, self._shape, self._stride, self._offset, self._dtype,
-                       self._version_counter, self._base)
-    return out
+    """Shares storage and version counter, never requires grad, has no history, and is not a view
+    (``_base`` is None, as in torch)."""
+    return Tensor._make(self._storage, self._shape, self._stride, self._offset, self._dtype, self._version_counter)
 
 
 def _permuted(self: Tensor, order: tuple[int, ...], name: str, ctx: Any) -> Tensor:
