@@ -759,3 +759,58 @@ def test_relu_backward_of_a_zero_dim_tensor():
         return x.grad, y.grad
 
     check(program)
+
+
+def _modified_after(inplace):
+    def program(T):
+        x = T.full((3,), 0.5, requires_grad=True)
+        y = x * 1
+        inplace(T, y)
+        y.sum().backward()
+        return x.grad
+
+    return program
+
+
+# Found by the fuzzer: an in-place op that saves its own result must see later changes of the tensor;
+# unfold's gradient goes to logical input elements (an expanded input's aliases each get theirs); a
+# stale zero-stride view's regenerated AsStridedBackward0 sums overlapping elements; gather saves
+# its input.
+FUZZER_FINDINGS = {
+    "exp_then_mul": _modified_after(lambda T, y: (y.exp_(), y.mul_(2))),
+    "exp_then_use": _modified_after(lambda T, y: y.exp_()),
+    "sigmoid_on_view_then_base_changed": _modified_after(lambda T, y: (y[:2].sigmoid_(), y.add_(1))),
+    "tanh_twice": _modified_after(lambda T, y: (y.tanh_(), y.tanh_())),
+    "unfold_of_expanded": lambda T: _grad_of(T, lambda x: x.expand(2).unfold(-1, 2, 1), T.tensor([[1.0, 2.0]])),
+    "unfold_of_transposed": lambda T: _grad_of(T, lambda x: x.view(2, 3).t().unfold(0, 2, 1),
+                                               T.arange(8.0).view(2, 2, 2), size=6),
+    "stale_expanded_view": lambda T: _stale_expanded_view(T),
+    "gather_input_modified": lambda T: _gather_input_modified(T),
+}
+
+
+def _grad_of(T, forward, grad, size=1):
+    x = T.arange(1.0, size + 1.0, requires_grad=True)
+    forward(x).backward(grad)
+    return x.grad
+
+
+def _stale_expanded_view(T):
+    x = T.ones(1, requires_grad=True)
+    v = -x
+    e = v.expand(3)
+    v.select(0, 0).copy_(T.tensor(2.0))
+    T.autograd.backward([e], [T.ones(3)])
+    return x.grad, e.grad_fn.name()
+
+
+def _gather_input_modified(T):
+    x = T.ones(3, requires_grad=True) * 1
+    g = T.gather(x, 0, T.tensor([0, 2]))
+    x.zero_()
+    g.sum().backward()
+
+
+@pytest.mark.parametrize("program", FUZZER_FINDINGS.values(), ids=FUZZER_FINDINGS.keys())
+def test_fuzzer_findings(program):
+    check(program)

@@ -39,10 +39,6 @@ FUZZ = dict(deadline=None, suppress_health_check=list(HealthCheck))
 # their history (grad_fn, is_leaf) once their base changed, which a comparison of every variable cannot
 # describe; they are never in-place targets and their bases are not modified
 MULTI_OUTPUT_VIEWS = (".split(", ".chunk(", ".unbind(")
-# known bug: after an in-place op that saves its own result (exp_, sigmoid_, tanh_, relu_), a later in-place change
-# of that tensor is not detected by backward (torch: "...which is output 0 of Exp, is at version 2; expected
-# version 1"); tensors sharing memory with such a result are not modified again
-KNOWN_SAVES_RESULT = (".exp_()", ".sigmoid_()", ".tanh_()", ".relu_()")
 
 
 # ----------------------------------------------------------------------------- programs as data
@@ -141,7 +137,6 @@ class Builder:
         self.layout_free: set[str] = set()
         self.stopped = False  # torch raised (an in-place error): the program ends there
         self.multiview: set[str] = set()  # MULTI_OUTPUT_VIEWS
-        self.saved_result: set[str] = set()  # KNOWN_SAVES_RESULT
 
     # -- helpers
     def pick(self, options: Any) -> Any:
@@ -228,8 +223,6 @@ class Builder:
                 # torch, (3, 1) here; ``T.ones(1, 2, 2).expand(2, -1, -1).clone().stride()`` (4, 2, 1) vs
                 # (1, 4, 2); strides of such results are not compared
                 self.layout_free.add(step.out)
-            if step.kind == "inplace" and any(m in step.template for m in KNOWN_SAVES_RESULT):
-                self.saved_result.add(step.inputs[0])
         return True
 
 
@@ -411,10 +404,7 @@ def gen_view(b: Builder, x: str) -> list[Step] | None:
             ops += [f"{{0}}.narrow({d}, {start}, {b.num(1, size - start)})",
                     f"{{0}}.select({d}, {b.num(-size, size - 1)})", f"{{0}}.split({b.num(1, size)}, {d})[0]",
                     f"{{0}}.unbind({d})[{b.num(0, size - 1)}]", f"{{0}}.chunk(2, {d})[-1]"]
-            if 0 not in t.stride():
-                # known bug: unfold of an expanded tensor (stride 0) sums the gradient twice:
-                # ``x.expand(2).unfold(-1, 2, 1)`` gives x.grad 6 for torch's 3; left out
-                ops.append(f"{{0}}.unfold({d}, {b.num(1, size)}, {b.num(1, 2)})")
+            ops.append(f"{{0}}.unfold({d}, {b.num(1, size)}, {b.num(1, 2)})")
         expanded = [b.num(1, 3) if m == 1 else (m if b.coin() else -1) for m in shape]
         if b.coin(0.3):
             expanded.insert(0, b.num(1, 2))
@@ -616,19 +606,10 @@ def inplace_candidates(b: Builder) -> list[str]:
     ptr = {name: storage(b.t(name)) for name in b.names()}
     for name in b.names():
         t = b.t(name)
-        if not t.is_floating_point() or any(ptr[name] == ptr[m] for m in b.saved_result):
+        if not t.is_floating_point():
             continue
         if self_overlapping(t):
             continue  # writing through such a view has no defined result (torch does not always refuse it)
-        if any(ptr[name] == ptr[s.inputs[0]] for s in b.steps if s.inputs and "gather(" in s.template):
-            # known bug: GatherBackward0 does not save its input (torch does), so changing a gathered tensor in
-            # place is not refused by backward (torch: "...modified by an inplace operation"); not modified
-            continue
-        if any(ptr[name] == ptr[m] and 0 in b.t(m).stride() and b.t(m).numel() > 1 for m in b.names()):
-            # known bug: a view with a zero stride (expand, as_strided) made before an in-place change of its
-            # base gets AsStridedBackward0, whose backward then raises "unsupported operation: more than one
-            # element of the written-to tensor refers to a single memory location"; such bases are not modified
-            continue
         if any(ptr[name] == ptr[m] for m in b.multiview):
             continue  # MULTI_OUTPUT_VIEWS
         base = t._base if t._base is not None else t

@@ -122,15 +122,21 @@ class Saved:
     __slots__ = ("tensor", "version", "original", "output_nr")
 
     def __init__(self, tensor: Tensor, output_nr: int | None = None):
-        self.version = tensor._version_counter.value
         self.output_nr = output_nr
         if output_nr is not None:
-            self.tensor = Tensor._make(tensor._storage, tensor._shape, tensor._stride, tensor._offset,
-                                       tensor._dtype, tensor._version_counter, tensor._base)
-            self.original = weakref.ref(tensor)
+            self.bind_output(tensor)
         else:
+            self.version = tensor._version_counter.value
             self.tensor = tensor
             self.original = None
+
+    def bind_output(self, tensor: Tensor) -> None:
+        """Save ``tensor`` as the node's output at its current version (also used when an in-place op
+        makes the modified tensor the saved result)."""
+        self.version = tensor._version_counter.value
+        self.tensor = Tensor._make(tensor._storage, tensor._shape, tensor._stride, tensor._offset, tensor._dtype,
+                                   tensor._version_counter, tensor._base)
+        self.original = weakref.ref(tensor)
 
 
 def op_name(node: Node) -> str:

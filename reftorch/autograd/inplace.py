@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 from .._tensor import Tensor
 from .grad_mode import STATE
-from .graph import CUSTOM_FUNCTION_VIEW, MULTI_OUTPUT_VIEW, NODE_CLASSES, Node, gradient_edge, op_name, record
+from .graph import CUSTOM_FUNCTION_VIEW, MULTI_OUTPUT_VIEW, NODE_CLASSES, Node, Saved, gradient_edge, op_name
+from .view_grads import record_view
 
 
 def check_inplace(self: Tensor) -> None:
@@ -80,8 +81,12 @@ def apply_inplace(self: Tensor, compute: Callable[[Tensor], Tensor]) -> Tensor:
     check_inplace(self)
     result = compute(snapshot(self))
     write_values(self, result)
-    if result._grad_fn is not None:
-        rebase_history(self, result._grad_fn)
+    node = result._grad_fn
+    if node is not None:
+        for saved in node._saved or ():
+            if isinstance(saved, Saved) and saved.original is not None and saved.original() is result:
+                saved.bind_output(self)  # the op's saved result is ``self`` now (exp_, sigmoid_...)
+        rebase_history(self, node)
     return self
 
 
@@ -109,8 +114,8 @@ def as_strided_onto_base(view: Tensor) -> None:
     """Give ``view`` the history ``AsStridedBackward0(base's current history)`` (after an in-place
     op on it, or when its base was modified since its history was recorded)."""
     base = view._base
-    record("AsStridedBackward0", view, (base,), _as_strided_backward, (),
-           (base._shape, base._stride, view._shape, view._stride, view._offset - base._offset))
+    record_view("AsStridedBackward0", view, base,
+                (base._shape, base._stride, base._offset, view._shape, view._stride, view._offset))
 
 
 def _with_base_layout(grad: Tensor, shape: tuple, stride: tuple) -> Tensor:
@@ -132,13 +137,3 @@ def _copy_slices_backward(node: Node, grad: Tensor) -> tuple:
     else:
         grad_slice.zero_()
     return (result,) + tuple(inner_grads[1:])
-
-
-def _as_strided_backward(node: Node, grad: Tensor) -> tuple:
-    base_shape, base_stride, shape, stride, offset = node._ctx
-    from ..ops._util import empty_strided
-
-    result = empty_strided(base_shape, base_stride, grad._dtype, grad.device)
-    result.zero_()
-    result.as_strided(shape, stride, offset).copy_(grad)
-    return (result,)

@@ -86,8 +86,10 @@ def _repeat(node: Any, g: Tensor) -> tuple:
 
 
 def _gather(node: Any, g: Tensor) -> tuple:
+    """Gradients scattered back with the index (the input is saved, as torch does, only so that
+    changing it in place before backward is refused)."""
     shape, dim = node._ctx
-    (index,) = node.saved_tensors
+    _, index = node.saved_tensors
     return (g.new_zeros(shape).scatter_add(dim, index, g),)
 
 

@@ -391,7 +391,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     xp = input._backend.xp
     if index.numel() == 0:
         out = fresh_tensor(xp.zeros(index._shape), input._dtype, input)
-        return track("GatherBackward0", out, (input,), (input._shape, d), (index,))
+        return track("GatherBackward0", out, (input,), (input._shape, d), (input, index))
     ndim = _nonempty_dim(input)
     if _nonempty_dim(index) != ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
@@ -406,7 +406,7 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     window = tuple(slice(None) if k == d else slice(0, idx.shape[k]) for k in range(ndim))
     values = xp.take_along_axis(src[window], idx, axis=d)
     out = fresh_tensor(values.reshape(index._shape), input._dtype, input)
-    return track("GatherBackward0", out, (input,), (input._shape, d), (index,))
+    return track("GatherBackward0", out, (input,), (input._shape, d), (input, index))
 
 
 def _scatter_shape_check(self: Tensor, d: int, index: Tensor, src: Tensor | None) -> None:

@@ -10,7 +10,7 @@ import operator
 from typing import Any
 
 from .. import _dtype as D
-from .._strides import compute_view_strides, infer_size, is_contiguous, numel
+from .._strides import compute_view_strides, contiguous_strides, infer_size, is_contiguous, numel
 from .._tensor import Tensor
 from .._warnings import warn_once
 from ..autograd.grad_mode import STATE, no_grad
@@ -319,8 +319,20 @@ def unflatten(self: Tensor, dim: int, sizes: Any) -> Tensor:
     return view(self, self._shape[:d] + inferred + self._shape[d + 1:])
 
 
+def _unfolded(shape: tuple[int, ...], stride: tuple[int, ...], d: int, size: int, step: int) -> tuple[tuple, tuple]:
+    """Shape and strides of ``unfold(d, size, step)`` of a tensor with ``shape`` and ``stride``."""
+    if not shape:
+        return (size,), (1,)
+    new_shape, new_stride = list(shape), list(stride)
+    new_shape[d] = (shape[d] - size) // step + 1
+    new_stride[d] = stride[d] * step
+    return tuple(new_shape) + (size,), tuple(new_stride) + (stride[d],)
+
+
 def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
-    """Sliding windows of ``size`` every ``step`` along ``dimension``, as a new last dim (a view)."""
+    """Sliding windows of ``size`` every ``step`` along ``dimension``, as a new last dim (a view). Its
+    gradient adds each window element into the input element it reads, by logical position (so an
+    expanded input's aliased elements each get their own share, as torch's unfold_backward does)."""
     ndim = len(self._shape)
     d = wrap_dim(dimension, ndim)
     length = self._shape[d] if ndim else 1
@@ -328,15 +340,10 @@ def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
         raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is {size}")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
-    if ndim == 0:
-        out = self._view_of((size,), (1,), self._offset)
-    else:
-        shape = list(self._shape)
-        strides = list(self._stride)
-        shape[d] = (length - size) // step + 1
-        strides[d] = self._stride[d] * step
-        out = self._view_of(tuple(shape) + (size,), tuple(strides) + (self._stride[d],), self._offset)
-    return _track("UnfoldBackward0", out, self, _geometry(self, out))
+    out = self._view_of(*_unfolded(self._shape, self._stride, d, size, step), self._offset)
+    logical = contiguous_strides(self._shape)
+    windows = _unfolded(self._shape, logical, d, size, step)
+    return _track("UnfoldBackward0", out, self, (self._shape, logical, 0, *windows, 0))
 
 
 def _geometry(source: Tensor, out: Tensor) -> tuple:
