@@ -786,7 +786,30 @@ FUZZER_FINDINGS = {
                                                T.arange(8.0).view(2, 2, 2), size=6),
     "stale_expanded_view": lambda T: _stale_expanded_view(T),
     "gather_input_modified": lambda T: _gather_input_modified(T),
+    "copy_node_name_and_message": lambda T: _copy_modified(T),
+    "copying_reshape_is_not_a_view": lambda T: [
+        (t._base is None, t.grad_fn.name()) for t in (T.ones(2, 2, requires_grad=True).t().reshape(4),
+                                                       T.ones(2, 2).t().reshape(4).mul(1))],
+    "relu_gradient_has_history": lambda T: _relu_second_order(T),
 }
+
+
+def _copy_modified(T):
+    x = T.ones(3, requires_grad=True)
+    y = T.zeros(3)
+    y.copy_(x * 2)
+    s = y.sin()
+    with T.no_grad():
+        y.add_(1)
+    assert y.grad_fn.name() == "torch::autograd::CopyBackwards"
+    s.sum().backward()
+
+
+def _relu_second_order(T):
+    x = T.tensor([-1.0, 2.0, 3.0], dtype=T.float64, requires_grad=True)
+    (g,) = T.autograd.grad(T.relu(x).sum(), x, create_graph=True)
+    (gg,) = T.autograd.grad((g * x).sum(), x)
+    return g.requires_grad, g.grad_fn.name(), gg
 
 
 def _grad_of(T, forward, grad, size=1):

@@ -233,10 +233,7 @@ def gen_unary(b: Builder, x: str) -> list[Step] | None:
            "T.cos({0})", "{0} ** 2", "T.pow({0}, 3)"]
     # known bug: ``1.5 ** x`` (PowBackward1) is laid out row-major where torch keeps x's layout, and it does not
     # save x (torch does), so changing x in place afterwards is not refused by backward; left out
-    if b.mode != "second":
-        # known bug: relu's gradient taken with create_graph=True has no history (torch:
-        # ThresholdBackwardBackward0), so a second grad fails; relu stays out of second-order programs
-        ops.append("T.relu({0})")
+    ops.append("T.relu({0})")
     if t.numel():
         lo, hi = sorted(float(q) for q in torch.quantile(t.flatten(), torch.tensor([0.3, 0.8], dtype=t.dtype)))
         ops.append(f"{{0}}.clamp({round(lo, 2)}, {round(hi, 2) + 0.01})")
@@ -387,12 +384,12 @@ def gen_view(b: Builder, x: str) -> list[Step] | None:
         viewable = True
     except RuntimeError:
         viewable = False
-    if x not in b.layout_free and viewable:
+    if x not in b.layout_free:
         # the layout of advanced-indexing results is a documented difference, and with it whether reshape
-        # can view them (ViewBackward0 or UnsafeViewBackward0): reshape and view only other tensors.
-        # known bug: a reshape that has to copy returns a tensor with ``_base`` set (torch: None), so reshape
-        # is only drawn where it is a view
-        ops += [f"{{0}}.reshape({new_shape})", f"{{0}}.view({new_shape})", "{0}.view(-1)"]
+        # can view them (ViewBackward0 or UnsafeViewBackward0): reshape and view only other tensors
+        ops.append(f"{{0}}.reshape({new_shape})")
+        if viewable:
+            ops += [f"{{0}}.view({new_shape})", "{0}.view(-1)"]
     if nd >= 1:
         d = b.dim(nd)
         size = shape[d]
@@ -547,8 +544,7 @@ def gen_inplace(b: Builder, x: str) -> list[Step] | None:
             ops += [f"{{0}}.clamp_({round(lo, 2)}, {round(hi, 2) + 0.01})", f"{{0}}.clamp_(min={round(lo, 2)})"]
         if t.numel() == 0 or t.max() < 2.5:
             ops.append("{0}.exp_()")
-        if b.mode != "second":  # known bug: see relu in gen_unary
-            ops.append("{0}.relu_()")
+        ops.append("{0}.relu_()")
         return [Step(b.pick(ops), (x,), None, "inplace")]
     if nd == 0:
         return [Step(b.pick(["{0}.mul_(0.5)", "{0}.copy_(T.tensor(2.0))"]), (x,), None, "inplace")]

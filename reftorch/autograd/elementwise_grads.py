@@ -14,7 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .._tensor import Tensor
-from .graph import NODE_CLASSES, Saved, array_twin, gradient_edge, record, saved_arrays
+from .grad_mode import no_grad
+from .graph import NODE_CLASSES, Saved, array_twin, gradient_edge, needs_grad, record, saved_arrays
 
 
 def conj(t: Any) -> Any:
@@ -69,7 +70,7 @@ UNARY_GRADS: dict[str, tuple[str, str, Callable]] = {
     "atanh": ("AtanhBackward0", "a", lambda g, a: g / (1 - conj(a) ** 2)),
     "sigmoid": ("SigmoidBackward0", "r", lambda g, r: g * conj(r * (1 - r))),
     "reciprocal": ("ReciprocalBackward0", "r", lambda g, r: -g * conj(r * r)),
-    "relu": ("ReluBackward0", "r", lambda g, r: _zero_where(g, r <= 0)),
+    "relu": ("ReluBackward0", "r", lambda g, r: _threshold_backward(g, r)),
     "sign": ("SignBackward0", "", _zeros),
     "sgn": ("SgnBackward0", "", _zeros),
     "floor": ("FloorBackward0", "", _zeros),
@@ -100,6 +101,23 @@ def _zero_where(g: Any, mask: Any) -> Any:
     out = g[...].copy()  # ``[...]`` makes a NumPy scalar (a 0-d result) an array that can be assigned to
     out[mask] = 0
     return out
+
+
+def _threshold_backward(g: Any, r: Any) -> Any:
+    """relu's gradient, torch's ``threshold_backward(g, r, 0)``: zero where the result is not
+    positive. Differentiable in both arguments, as torch's ThresholdBackwardBackward0 (the result's
+    derivative is zero), so a create_graph gradient of relu has history even for a constant ``g``."""
+    mask = r <= 0
+    if not isinstance(g, Tensor) or not needs_grad(g, r):
+        return _zero_where(g, mask)
+    with no_grad():
+        out = g.masked_fill(mask, 0)
+    record("ThresholdBackwardBackward0", out, (g, r), _threshold_backward_backward, (), mask)
+    return out
+
+
+def _threshold_backward_backward(node: Any, gg: Tensor) -> tuple:
+    return gg.masked_fill(node._ctx, 0), gg.new_zeros(gg._shape)
 
 
 def _max_min_grads(g: Tensor, a: Tensor, b: Tensor, larger: bool) -> tuple[Tensor, Tensor]:

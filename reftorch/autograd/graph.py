@@ -10,6 +10,7 @@ was freed, with torch's messages (torch/csrc/autograd/saved_variable.cpp).
 from __future__ import annotations
 
 import itertools
+import re
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -36,7 +37,7 @@ FREED_MESSAGE = (
 
 
 # Nodes torch writes by hand in C++ (not generated from derivatives.yaml); ``name()`` qualifies them.
-_CPP_NODES = frozenset({"AccumulateGrad", "CopySlices", "NotImplemented"})
+_CPP_NODES = frozenset({"AccumulateGrad", "CopyBackwards", "CopySlices", "NotImplemented"})
 
 
 class Node:
@@ -140,9 +141,9 @@ class Saved:
 
 
 def op_name(node: Node) -> str:
-    """torch names the producing op without the ``Backward<N>`` suffix in this message ("Exp")."""
-    name = node.name()
-    return name[:name.rfind("Backward")] if "Backward" in name else name
+    """torch names the producing op without the ``Backward<N>`` suffix in its messages ("Exp", and "F"
+    for a custom Function's FBackward); C++ node names stay whole (torch::autograd::CopyBackwards)."""
+    return re.sub(r"Backward\d*$", "", node.name())
 
 
 def unpack(saved: Any, node: Node) -> Any:

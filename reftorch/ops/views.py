@@ -66,8 +66,8 @@ def reshape(self: Tensor, *shape: Any) -> Tensor:
         # torch views contiguous inputs and takes a ``_reshape_alias`` of strided ones
         name = "ViewBackward0" if is_contiguous(self._shape, self._stride) else "ReshapeAliasBackward0"
         return _track(name, self._view_of(new_shape, strides, self._offset), self, self._shape)
-    copied = contiguous(self)
-    out = copied._view_of(new_shape, compute_view_strides(copied._shape, copied._stride, new_shape), 0)
+    copied = contiguous(self)  # torch's _unsafe_view of the copy: not a view (no _base)
+    out = Tensor._make(copied._storage, new_shape, contiguous_strides(new_shape), 0, copied._dtype)
     return _track("UnsafeViewBackward0", out, copied, copied._shape)
 
 
