@@ -514,9 +514,10 @@ def gen_copy(b: Builder, x: str) -> list[Step] | None:
 
 
 def overlaps(b: Builder, x: str, y: str) -> bool:
-    """known bug: an in-place op whose operand shares memory with (but is not) the written tensor is not
-    refused ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a
-    single memory location" in torch); such operands are left out."""
+    """An in-place op whose operand shares memory with (but is not) the written tensor: torch refuses it
+    when both are dense ("some elements of the input tensor and the written-to tensor refer to a single
+    memory location", as reftorch does) and otherwise leaves the result to the iteration order, so such
+    operands are left out."""
     if y not in b.ns:
         return False
     tx, ty = b.t(x), b.t(y)

@@ -188,3 +188,37 @@ def test_round_with_decimals():
 def test_results_own_writable_memory(program):
     """Results built from NumPy broadcast views (read-only) are copied, so in-place ops on them work."""
     check(lambda T: program(T, T.tensor([-1.0, 2.0, 3.0])))
+
+
+# torch's order for in-place ops: autograd's leaf checks, then memory overlap (internal, then partial
+# with an operand), then broadcast shape, then dtype.
+INPLACE_CHECK_ORDER = {
+    "leaf_before_shape": lambda T: T.ones(2, requires_grad=True).add_(T.ones(3)),
+    "leaf_before_dtype": lambda T: T.ones(2, requires_grad=True).add_(T.ones(2, dtype=T.complex64)),
+    "view_of_leaf": lambda T: T.ones(2, requires_grad=True).expand(2, 2).add_(1),
+    "internal_overlap_before_shape": lambda T: T.ones(2).expand(3, 2).add_(T.ones(4)),
+    "internal_overlap_before_dtype": lambda T: T.ones(2).expand(2, 2).add_(T.ones(2, dtype=T.complex64)),
+    "transposed_operand": lambda T: _with(T.ones(2, 2), lambda x: x.add_(x.t())),
+    "row_operand_before_shape": lambda T: _with(T.ones(2, 2), lambda x: x[0].add_(x.t())),
+    "shifted_slice": lambda T: _with(T.ones(4), lambda x: x[:2].add_(x[1:3])),
+    "disjoint_slices": lambda T: _with(T.ones(4), lambda x: x[:2].add_(x[2:])),
+    "strided_slices_are_too_hard": lambda T: _with(T.ones(4), lambda x: x[::2].add_(x[1::2])),
+    "shifted_mul": lambda T: _with(T.ones(3), lambda x: x[:2].mul_(x[1:])),
+    "copy_transposed": lambda T: _with(T.ones(2, 2), lambda x: x.copy_(x.t())),
+    "copy_shifted": lambda T: _with(T.ones(4), lambda x: x[:2].copy_(x[1:3])),
+    "clamp_bounds": lambda T: _with(T.ones(2, 2), lambda x: x.clamp_(x.t(), x.t() + 1)),
+    "same_tensor": lambda T: _with(T.ones(2, 2), lambda x: x.add_(x)),
+    "same_geometry": lambda T: _with(T.ones(2, 2), lambda x: x.add_(x.view(2, 2))),
+    "alpha": lambda T: _with(T.ones(3), lambda x: x[1:].sub_(x[:2], alpha=2)),
+    "clone_operand": lambda T: _with(T.ones(4), lambda x: x[:2].div_(x[1:3].clone())),
+}
+
+
+def _with(x, modify):
+    modify(x)
+    return x
+
+
+@pytest.mark.parametrize("program", INPLACE_CHECK_ORDER.values(), ids=INPLACE_CHECK_ORDER.keys())
+def test_inplace_checks_in_torchs_order(program):
+    check(program)

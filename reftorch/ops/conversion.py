@@ -16,7 +16,7 @@ from ..autograd.grad_mode import STATE
 from ..autograd.inplace import apply_inplace
 from ..autograd.view_grads import record_view
 from ._util import backend_of, cast_array, from_array
-from .elementwise import broadcast_shapes, check_writable
+from .elementwise import broadcast_shapes, check_inplace_target
 
 _TYPE_STRINGS = {d.tensor_type: d for d in D.ALL_DTYPES}
 
@@ -105,12 +105,12 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     """Copies ``src`` (broadcast to this shape, cast to this dtype, from any device) into ``self``."""
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    check_inplace_target(self, src)
     shape = broadcast_shapes(self._shape, src._shape)
     if shape != self._shape:
         raise RuntimeError(
             f"output with shape [{', '.join(map(str, self._shape))}] doesn't match the broadcast shape "
             f"[{', '.join(map(str, shape))}]")
-    check_writable(self)
     if STATE.enabled and (self._requires_grad or src._requires_grad):
         return apply_inplace(self, lambda snap: _copied(snap, src))
     self._backend.xp.copyto(self._array, _source_values(self, src))

@@ -22,11 +22,11 @@ from typing import Any
 
 from .. import _dtype as D
 from .._promotion import can_cast, operands_result_type
-from .._strides import has_internal_overlap
+from .._strides import has_internal_overlap, is_non_overlapping_and_dense
 from .._tensor import Tensor
 from ..autograd.elementwise_grads import BINARY_GRADS, NOT_IMPLEMENTED, UNARY_GRADS, record_binary, record_unary
 from ..autograd.grad_mode import STATE
-from ..autograd.inplace import apply_inplace
+from ..autograd.inplace import apply_inplace, check_inplace
 from ._util import array_dtype, from_array, same_device, unsupported_dtype
 
 DEFAULT, INT_TO_FLOAT, COMPLEX_TO_FLOAT, ALWAYS_BOOL, BOOL_TO_LONG = (
@@ -388,6 +388,8 @@ def apply_binary(spec: Binary, a: Any, b: Any, out: Tensor | None = None, before
     a_tensor, b_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
     if not b_tensor:
         _check_operand(b, spec)
+    if out is not None:
+        check_inplace_target(out, b)
     if a_tensor and b_tensor:
         promoted = a._dtype if a._dtype is b._dtype else _promote(a, b)
         dev = a._storage.device
@@ -424,6 +426,7 @@ def apply_unary(spec: Unary, a: Tensor, out: Tensor | None = None) -> Tensor:
     """Run a unary op with its promotion kind and dtype checks (output checks first when in place)."""
     result_dtype, compute = _KIND_DTYPES[spec.kind, a._dtype]
     if out is not None:
+        check_inplace_target(out)
         if spec.inplace_check is not None:
             spec.inplace_check(a._dtype)
         check_output(out, result_dtype, a._shape)
@@ -449,6 +452,32 @@ def check_writable(out: Tensor) -> None:
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a single memory "
             "location. Please clone() the tensor before performing the operation.")
+
+
+def check_inplace_target(out: Tensor, *operands: Any) -> None:
+    """The checks torch makes before an in-place op looks at shapes or dtypes: autograd's (a leaf that
+    requires grad, restricted views), then TensorIterator's memory checks: ``out`` may not alias
+    itself, nor partly overlap an operand (sharing exactly the same memory, as ``x.add_(x)``, is fine;
+    see ``get_overlap_status`` in aten/src/ATen/MemoryOverlap.cpp)."""
+    check_inplace(out)
+    check_writable(out)
+    for t in operands:
+        if isinstance(t, Tensor) and t._storage is out._storage and t is not out and _partial_overlap(out, t):
+            raise RuntimeError(
+                "unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+                "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def _partial_overlap(a: Tensor, b: Tensor) -> bool:
+    """Two dense tensors on one storage whose element ranges intersect without being the same tensor
+    geometry (torch gives up, allowing the op, when either is not dense)."""
+    if not (a.numel() and b.numel() and is_non_overlapping_and_dense(a._shape, a._stride)
+            and is_non_overlapping_and_dense(b._shape, b._stride)):
+        return False
+    a_end, b_end = a._offset + a.numel(), b._offset + b.numel()
+    if a._offset == b._offset and a_end == b_end:
+        return a._stride != b._stride
+    return a._offset < b_end and b._offset < a_end
 
 
 def check_output(out: Tensor, result_dtype: D.dtype, shape: tuple[int, ...]) -> None:

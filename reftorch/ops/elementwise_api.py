@@ -103,6 +103,7 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
 
 def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
     """In-place clamp; torch words its cast error with C type names here ("long int")."""
+    E.check_inplace_target(self, min, max)
     values, dtype, shape = _clamp_values(self, min, max)
     if not can_cast(dtype, self._dtype):
         raise RuntimeError(f"result type {dtype.scalar_name} can't be cast to the desired output type "
