@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 import torch
 from helpers import check, shares_storage
 from hypothesis import given
@@ -217,3 +218,23 @@ def test_in_place_metadata_ops():
         return x
 
     check(program, layout=True)
+
+
+@pytest.mark.parametrize("change", [
+    lambda x: x.squeeze_(), lambda x: x.unsqueeze_(0), lambda x: x.t_(), lambda x: x.transpose_(0, 1),
+    lambda x: x.swapdims_(0, 1), lambda x: x.as_strided_((1,), (1,)), lambda x: x.resize_(2), lambda x: x.resize_(4),
+    lambda x: x.resize_(2, 1), lambda x: x.t().resize_(1, 2), lambda x: x.detach_(),
+])
+def test_metadata_changes_move_the_version_like_torch(change):
+    """In-place metadata ops count as modifications (version + 1); resizing to the same shape is a no-op."""
+    def program(T):
+        x = T.ones(2, 1)
+        y = change(x)
+        return x._version, y._version, y.shape, y.stride()
+
+    check(program)
+
+
+def test_vector_matrix_product_is_squeezed_in_place():
+    check(lambda T: [(T.ones(2) @ T.ones(2, 3))._version, (T.ones(2, requires_grad=True) @ T.ones(2, 3))._version,
+                     (T.ones(3, 2) @ T.ones(2))._version])

@@ -212,9 +212,11 @@ def _unsafe_view(t: Tensor, shape: tuple[int, ...]) -> Tensor:
 
 
 def _squeeze_(t: Tensor, dim: int) -> Tensor:
-    """``t.squeeze_(dim)`` of a fresh result whose ``dim`` has size 1 (SqueezeBackward4)."""
+    """``t.squeeze_(dim)`` of a fresh result whose ``dim`` has size 1 (SqueezeBackward4; the in-place
+    squeeze leaves the result at version 1, as in torch)."""
     shape = t._shape[:dim] + t._shape[dim + 1:]
     out = Tensor._make(t._storage, shape, t._stride[:dim] + t._stride[dim + 1:], t._offset, t._dtype)
+    out._version_counter.bump()
     return track_squeeze_(out, t, dim)
 
 

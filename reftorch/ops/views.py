@@ -446,13 +446,15 @@ def unbind(self: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
 
 def resize_(self: Tensor, *sizes: Any, memory_format: Any = None) -> Tensor:
     """``Tensor.resize_``: becomes contiguous with the new shape at the same offset; the storage grows
-    (keeping its data) when it is too small, unless it is borrowed memory (``from_numpy``)."""
-    from .._strides import contiguous_strides
-
+    (keeping its data) when it is too small, unless it is borrowed memory (``from_numpy``). Resizing to
+    the current shape changes nothing, strides included (torch returns early); any other resize
+    counts as an in-place modification (the version moves)."""
     shape = parse_shape(sizes, "resize_")
     if any(s < 0 for s in shape):
         raise RuntimeError("numel: integer multiplication overflow")
     check_inplace(self)
+    if shape == self._shape:
+        return self
     needed = (self._offset + numel(shape)) * self._dtype.itemsize
     storage = self._storage
     if needed > storage.nbytes():
@@ -463,6 +465,7 @@ def resize_(self: Tensor, *sizes: Any, memory_format: Any = None) -> Tensor:
         grown[:storage.array.size] = storage.array
         storage.array = grown
     self._set_metadata(shape, contiguous_strides(shape), self._offset)
+    self._version_counter.bump()
     return self
 
 
@@ -472,12 +475,14 @@ def _inplace_metadata(fn):
         check_inplace(self)
         result = fn(self, *args, **kwargs)
         self._set_metadata(result._shape, result._stride, result._offset)
+        self._version_counter.bump()  # torch counts metadata changes as in-place modifications too
         if result._grad_fn is not None:
             self._grad_fn, self._output_nr = result._grad_fn, 0
         return self
 
     method.__name__ = fn.__name__ + "_"
-    method.__doc__ = f"In-place ``{fn.__name__}``: changes this tensor's shape/strides, not its data."
+    method.__doc__ = (f"In-place ``{fn.__name__}``: changes this tensor's shape/strides, not its data (the version "
+                      "counter still moves, as in torch).")
     return method
 
 
