@@ -556,24 +556,14 @@ def gen_inplace(b: Builder, x: str) -> list[Step] | None:
         rows = sorted({b.num(0, size - 1) for _ in range(b.num(1, 3))})  # no duplicates: torch's order is unspecified
         index = b.pick([f"T.tensor({rows})", f"T.tensor({literal(b.rng.random(shape) < 0.5)})"])
     target = index_shape(shape, index)
-    if target == shape and "T.tensor" not in index:
-        # known bug: ``y[:] = v`` (an index that selects all of y) fills y itself in torch (FillBackward3 /
-        # CopyBackwards on y), reftorch goes through a view (CopySlices, ZeroBackward0 for 0.0); left out
-        return None
     if b.coin(0.3) and "T.tensor" not in index:
         exp = "exp_()" if t.numel() and t.max() < 2.5 else "neg_()"
         op = b.pick(["mul_(-1.5)", "add_(1)", "zero_()", "clamp_(max=0.0)", exp])
         return [Step(f"{{0}}[{index}].{op}", (x,), None, "inplace")]
-    # known bug: ``y[idx] = 2.0`` (a Python scalar) gives a CopySlices without torch's (None, 0) edge for the
-    # value in next_functions; values are tensors here.
-    # known bug: ``y[idx] = v`` with a v that broadcasts records an extra ExpandBackward0 between CopySlices and
-    # v (torch's copy_ broadcasts inside the node); values have exactly the indexed shape here
-    found = partner(b, x, lambda s: s == target, target)
+    if b.coin(0.25):  # a Python number: filled through a zero-dim tensor (FillBackward3), as in torch
+        return [Step(f"{{0}}[{index}] = {b.pick(['2.0', '0.0', '-1.5'])}", (x,), None, "inplace")]
+    found = partner(b, x, lambda s: s == target, target)  # tensor values of exactly the indexed shape
     if found is None or overlaps(b, x, found[1]) or x == found[1]:
-        return None
-    if "T.tensor" in index and (found[0][0].kind == "leaf" if found[0] else b.t(found[1]).requires_grad):
-        # known bug: ``y[T.tensor(...)] = v`` with a v that requires grad links IndexPutBackward0 to v's node
-        # directly; torch records a ViewBackward0 in between; such values have no grad here
         return None
     return [*found[0], Step(f"{{0}}[{index}] = {{1}}", (x, found[1]), None, "inplace")]
 

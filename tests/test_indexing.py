@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from helpers import check, shares_storage
 from hypothesis import given
 from hypothesis import strategies as st
@@ -133,3 +134,46 @@ def test_numpy_bridge_of_views():
         arr[0, 0] = 100
         assert x[0, 1].item() == 100
         assert np.shares_memory(arr, x.numpy())
+
+
+def _graph(t, depth=4):
+    """Node names of ``t``'s history to ``depth`` levels (None for missing edges)."""
+    def walk(node, d):
+        if node is None or d == 0:
+            return None
+        return node.name(), [walk(n, d - 1) for n, _ in node.next_functions]
+
+    return walk(t.grad_fn, depth)
+
+
+SETITEM_GRAPHS = {  # torch's copy_to: same shape copies, numbers/0-d fill, others view+expand+copy
+    "full_slice_number": lambda T, y, v, r, w: y.__setitem__(slice(None), 1.0),
+    "ellipsis_zero": lambda T, y, v, r, w: y.__setitem__(Ellipsis, 0.0),
+    "row_number": lambda T, y, v, r, w: y.__setitem__(0, 2.0),
+    "row_zero_dim": lambda T, y, v, r, w: y.__setitem__(0, v),
+    "rows_zero_dim": lambda T, y, v, r, w: y.__setitem__(slice(0, 2), v),
+    "row_leading_one": lambda T, y, v, r, w: y.__setitem__(0, r),
+    "row_vector": lambda T, y, v, r, w: y.__setitem__(0, w),
+    "full_slice_vector": lambda T, y, v, r, w: y.__setitem__(slice(None), w),
+    "advanced_vector": lambda T, y, v, r, w: y.__setitem__(T.tensor([0]), w.view(1, 2)),
+    "advanced_number": lambda T, y, v, r, w: y.__setitem__(T.tensor([0, 2]), 3.0),
+}
+
+
+@pytest.mark.parametrize("assign", SETITEM_GRAPHS.values(), ids=SETITEM_GRAPHS.keys())
+def test_setitem_records_torchs_graph(assign):
+    def program(T):
+        x = T.ones(3, 2, requires_grad=True)
+        leaves = T.tensor(5.0, requires_grad=True), T.ones(1, 2, requires_grad=True), T.ones(2, requires_grad=True)
+        y = x * 1
+        assign(T, y, *leaves)
+        y.sum().backward()
+        return _graph(y), x.grad, [leaf.grad for leaf in leaves], y.detach()
+
+    check(program)
+
+
+def test_assigning_through_an_expanded_target_raises_but_fill_does_not():
+    check(lambda T: T.zeros(3).expand(2, 3).__setitem__((slice(None), 0), 1.0))
+    check(lambda T: T.zeros(3).expand(2, 3).__setitem__(slice(None), T.tensor(2.0)))
+    check(lambda T: T.zeros(3).expand(2, 3).fill_(1.0))

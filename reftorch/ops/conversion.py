@@ -135,7 +135,8 @@ def _copied(target: Tensor, src: Tensor) -> Tensor:
 
 
 def fill_(self: Tensor, value: Any) -> Tensor:
-    """Sets every element to ``value`` (a number or a zero-dim tensor), cast to this dtype."""
+    """Sets every element to ``value`` (a number or a zero-dim tensor), cast to this dtype (torch lets
+    fill_ write an expanded tensor)."""
     tensor_value = value if isinstance(value, Tensor) else None
     if tensor_value is not None:
         if value.dim() != 0:

@@ -23,7 +23,7 @@ from ..autograd.index_grads import record_index, record_index_put
 from ..autograd.inplace import apply_inplace
 from ._util import cast_array, from_array, shape_str
 from .elementwise import broadcast_shapes, check_writable
-from .views import alias, expand, select, slice_dim, unsqueeze
+from .views import alias, expand, select, slice_dim, unsqueeze, view
 
 
 def _is_basic(item: Any) -> bool:
@@ -207,20 +207,13 @@ def _value_tensor(self: Tensor, value: Any) -> Any:
 
 
 def setitem(self: Tensor, index: Any, value: Any) -> None:
-    """``tensor[index] = value``: basic indices copy into the view (broadcasting the value, dropping
-    its leading size-1 dims); advanced indices put values (the value tensor's dtype must match)."""
+    """``tensor[index] = value``: basic indices write into the indexed view (whole-dim slices are
+    skipped, so ``t[:] = v`` writes ``t`` itself); advanced indices put values (the value tensor's
+    dtype must match). A value tensor's leading size-1 dims are dropped first, as in torch."""
     value = _value_tensor(self, value)
     items, positions, basic = _normalise(self, index)
     if basic:
-        target = _apply_basic(self, items, positions, skip_full_slices=not isinstance(index, slice))
-        if isinstance(value, Tensor):
-            src = value
-            while src.dim() > target.dim() and src._shape[0] == 1:
-                src = select(src, 0, 0)
-            target.copy_(expand(src, target._shape) if src._shape != target._shape else src)
-        else:
-            check_writable(target)
-            target.fill_(value)
+        _copy_to(_apply_basic(self, items, positions) if items else self, value)
         return
     array_index = _advanced_index(self, items, positions)
     xp = self._backend.xp
@@ -230,9 +223,8 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
             raise RuntimeError(
                 "Index put requires the source and destination dtypes match, got "
                 f"{self._dtype.scalar_name} for the destination and {value._dtype.scalar_name} for the source.")
+        value = _without_leading_ones(value)
         source = value._array
-        while source.ndim > len(result_shape) and source.shape[0] == 1:
-            source = source[0]
         try:
             broadcast_shapes(source.shape, result_shape)
             if source.ndim > len(result_shape):
@@ -248,6 +240,32 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         return
     self._array[array_index] = source
     self._version_counter.bump()
+
+
+def _without_leading_ones(value: Tensor, always_view: bool = False) -> Tensor:
+    """torch's ``slicePrefix1sSize``: a value's leading size-1 dims are dropped by a view before it is
+    written (basic-index assignment takes that view even when there are none, as torch's copy_to)."""
+    lead = 0
+    while lead < len(value._shape) and value._shape[lead] == 1:
+        lead += 1
+    return view(value, value._shape[lead:]) if lead or always_view else value
+
+
+def _copy_to(dst: Tensor, value: Any) -> None:
+    """torch's ``copy_to`` for basic-index assignment: a same-shaped value is copied, a number or a
+    zero-dim value fills (FillBackward3 under autograd), anything else is viewed without its leading
+    size-1 dims, expanded to the target and copied."""
+    if not isinstance(value, Tensor):
+        backend = dst._backend
+        value = from_array(cast_array(backend, backend.xp.asarray(value), dst._dtype), dst._dtype, dst.device, backend)
+    if value._shape == dst._shape:
+        dst.copy_(value)
+    elif not value._shape and value.device.type == "cpu":
+        check_writable(dst)  # unlike a plain fill_, assignment refuses an expanded target
+        dst.fill_(value)
+    else:
+        src = _without_leading_ones(value, always_view=True)
+        dst.copy_(src if src._shape == dst._shape else expand(src, dst._shape))
 
 
 def _index_put(snapshot: Tensor, array_index: tuple, source: Any, value: Any) -> Tensor:
