@@ -49,6 +49,8 @@ def test_every_claim_has_a_test_and_every_test_names_existing_claims():
 
 
 def test_sources_match_the_documents_and_every_heading_is_covered():
+    if not catalog.sources_dir().is_dir():  # a checkout without the documents beside it
+        pytest.skip(f"source documents not found at {catalog.sources_dir()} (set CONFORMANCE_SOURCES_DIR)")
     problems = catalog.coverage_problems(catalog.load_spec())
     assert not problems, _report(problems)
 
