@@ -82,3 +82,19 @@ def test_float_to_integer_casts_of_special_values(dtype):
     values = [float("nan"), 3e9, -3e9, float("inf"), 300.0, -1.5, 1e20, 70000.5, -129.7, 0.5]
     check(lambda T: T.tensor(values).to(getattr(T, dtype)))
     check(lambda T: T.tensor(values, dtype=T.float64).to(getattr(T, dtype)))
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "float16", "float32", "bool",
+                                   "complex64"])
+@pytest.mark.parametrize("value", [300, -1, 2.7, float("nan"), 1 + 2j, 2**40, True, 1e39])
+def test_numbers_written_by_fill_and_assignment_are_range_checked(dtype, value):
+    """fill_ and t[i] = number convert as ATen's Scalar::to (checked_convert): torch's overflow error
+    with C type names, negative ints wrapping into unsigned types, float16 assignment storing inf."""
+    check(lambda T: T.zeros(2, dtype=getattr(T, dtype)).fill_(value))
+
+    def assign(T):
+        t = T.zeros(2, dtype=getattr(T, dtype))
+        t[0] = value
+        return t
+
+    check(assign)

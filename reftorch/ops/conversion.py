@@ -15,6 +15,7 @@ from ..autograd.copy_grads import record_copy, record_fill, record_zero
 from ..autograd.grad_mode import STATE
 from ..autograd.inplace import apply_inplace
 from ..autograd.view_grads import record_view
+from ._scalars import scalar_array
 from ._util import backend_of, cast_array, from_array
 from .elementwise import broadcast_shapes, check_inplace_target
 
@@ -144,7 +145,10 @@ def fill_(self: Tensor, value: Any) -> Tensor:
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
         value = value.item()
     backend = self._backend
-    scalar = cast_array(backend, backend.xp.asarray(value), self._dtype)
+    if tensor_value is None:  # a Python number: range-checked as ATen's Scalar::to (checked_convert)
+        scalar = scalar_array(backend, value, self._dtype)
+    else:
+        scalar = cast_array(backend, backend.xp.asarray(value), self._dtype)
     if STATE.enabled and (self._requires_grad or (tensor_value is not None and tensor_value._requires_grad)):
         return apply_inplace(self, lambda snap: _filled(snap, scalar, tensor_value))
     self._array[...] = scalar

@@ -21,6 +21,7 @@ from .._tensor import Tensor
 from ..autograd.grad_mode import STATE
 from ..autograd.index_grads import record_index, record_index_put
 from ..autograd.inplace import apply_inplace
+from ._scalars import scalar_array
 from ._util import cast_array, from_array, shape_str
 from .elementwise import broadcast_shapes, check_writable
 from .views import alias, expand, select, slice_dim, unsqueeze, view
@@ -255,9 +256,11 @@ def _copy_to(dst: Tensor, value: Any) -> None:
     """torch's ``copy_to`` for basic-index assignment: a same-shaped value is copied, a number or a
     zero-dim value fills (FillBackward3 under autograd), anything else is viewed without its leading
     size-1 dims, expanded to the target and copied."""
-    if not isinstance(value, Tensor):
+    if not isinstance(value, Tensor):  # range-checked as ATen's Scalar::to; float16 goes through double (inf)
         backend = dst._backend
-        value = from_array(cast_array(backend, backend.xp.asarray(value), dst._dtype), dst._dtype, dst.device, backend)
+        values = cast_array(backend, scalar_array(backend, value, D.float64), D.float16) if dst._dtype is D.float16 \
+            else scalar_array(backend, value, dst._dtype)
+        value = from_array(values, dst._dtype, dst.device, backend)
     if value._shape == dst._shape:
         dst.copy_(value)
     elif not value._shape and value.device.type == "cpu":
