@@ -86,7 +86,7 @@ def test_float_to_integer_casts_of_special_values(dtype):
 
 @pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64", "float16", "float32", "bool",
                                    "complex64"])
-@pytest.mark.parametrize("value", [300, -1, 2.7, float("nan"), 1 + 2j, 2**40, True, 1e39])
+@pytest.mark.parametrize("value", [300, -1, 2.7, float("nan"), 1 + 2j, 2**40, True, 1e39, 2.0**63, -255])
 def test_numbers_written_by_fill_and_assignment_are_range_checked(dtype, value):
     """fill_ and t[i] = number convert as ATen's Scalar::to (checked_convert): torch's overflow error
     with C type names, negative ints wrapping into unsigned types, float16 assignment storing inf."""

@@ -37,7 +37,7 @@ LEGACY_CASES = [(), (2, 3), ([1, 2],), ((2, 3),), (3.0,), ([1.5, 2],), (-1,), (n
 
 NUMBERS = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, width=64), st.floats(-1e6, 1e6),
-    st.sampled_from([0.1, 1 / 3, 1 + 2**-11 + 2**-30, 16777217.0, -1.7, 2**60 + 1, 65519.0]),
+    st.sampled_from([0.1, 1 / 3, 1 + 2**-11 + 2**-30, 16777217.0, -1.7, 2**60 + 1, 65519.0, 2.0**63, -255]),
     st.integers(-(2**62), 2**62), st.integers(-(2**66), 2**66),
     st.complex_numbers(max_magnitude=1e6, allow_nan=False), st.booleans())
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import _dtype as D
 from .._device import CPU
+from ._scalars import real_overflows
 from ._util import array_dtype, backend_of, cast_array
 
 _HOST = backend_of(CPU)
@@ -38,7 +39,7 @@ def read_numbers(nested: Any, shape: tuple[int, ...], inferred: D.dtype, target:
         except OverflowError:
             return _one_by_one(nested, shape, target)
         if target is not D.bool:
-            _check_range(values, target, integers=True)
+            _check_range(values, target)
         return cast_array(_HOST, values, target)
     return _one_by_one(nested, shape, target)
 
@@ -62,25 +63,25 @@ def _one_by_one(nested: Any, shape: tuple[int, ...], target: D.dtype) -> Any:
             if not -(2**63) <= v < 2**63:
                 raise ValueError("Overflow when unpacking long long")
             is_int[i], ints[i] = True, v
-            _check_range(ints[i:i + 1], target, integers=True)
         else:
-            floats[i] = float(v)  # an int beyond a double: Python's OverflowError, as in torch
-            if integral:
-                _check_range(floats[i:i + 1], target, integers=False)
+            v = floats[i] = float(v)  # an int beyond a double: Python's OverflowError, as in torch
+        if integral and real_overflows(v, target):
+            raise _overflow(target)
     if not integral:
         return cast_array(_HOST, floats.astype("float32") if target is D.float16 else floats, target).reshape(shape)
     values = xp.where(is_int, cast_array(_HOST, ints, target), cast_array(_HOST, floats, target))
     return values.reshape(shape)
 
 
-def _check_range(values: Any, target: D.dtype, integers: bool) -> None:
-    """``c10::overflows`` for an integer target: NaN and values outside its range are refused
-    (negative integers may wrap into an unsigned type; the bounds compare as doubles for floats)."""
-    xp = _HOST.xp
-    info = xp.iinfo(target.array_name)
-    low = -info.max if integers and not target.is_signed else info.min
-    if values.size:
-        with _HOST.quiet():
-            bad = (values < low) | (values > info.max) | (values != values)
-        if bad.any():
-            raise RuntimeError(f"value cannot be converted to type {target.name} without overflow")
+def _check_range(values: Any, target: D.dtype) -> None:
+    """:func:`real_overflows` for a whole array of Python ints at once (negative ints may wrap into an
+    unsigned type)."""
+    info = _HOST.xp.iinfo(target.array_name)
+    low = info.min if target.is_signed else -info.max
+    if values.size and ((values < low) | (values > info.max)).any():
+        raise _overflow(target)
+
+
+def _overflow(target: D.dtype) -> RuntimeError:
+    """torch.tensor names the dtype (``int8``) where Scalar::to names the C type (``int8_t``)."""
+    return RuntimeError(f"value cannot be converted to type {target.name} without overflow")

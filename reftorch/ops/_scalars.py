@@ -25,12 +25,13 @@ def _int_limits(dtype: D.dtype) -> tuple[int, int]:
     return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if dtype.is_signed else (0, (1 << bits) - 1)
 
 
-def _real_overflows(value: int | float, dtype: D.dtype, from_unsigned: bool) -> bool:
-    """c10's ``overflows<To, From>`` for a real ``value`` and a real target (``dtype``'s real part)."""
+def real_overflows(value: int | float, dtype: D.dtype, from_unsigned: bool = False) -> bool:
+    """c10's ``overflows<To, From>`` for a real ``value`` and a real target (``dtype``'s real part).
+    A float is compared with the integer limits as doubles, as C++ does (2.0**63 fits int64)."""
     if dtype.category == D.INTEGER:
         low, high = _int_limits(dtype)
         if isinstance(value, float):
-            return math.isnan(value) or value < low or value > high
+            return math.isnan(value) or value < float(low) or value > float(high)
         if not dtype.is_signed and not from_unsigned:
             # negative values may wrap through two's complement (uint8: -255 .. 255 are accepted)
             return value > high or (value < 0 and -value > high)
@@ -69,9 +70,9 @@ def checked_scalar(value: Any, dtype: D.dtype) -> bool | int | float | complex:
     if isinstance(value, complex):
         parts = (value.real, value.imag)
         overflow = (not dtype.is_complex and value.imag != 0) or any(
-            _real_overflows(part, dtype, False) for part in parts)
+            real_overflows(part, dtype, False) for part in parts)
     else:
-        overflow = _real_overflows(value, dtype, from_unsigned)
+        overflow = real_overflows(value, dtype, from_unsigned)
     if overflow:
         raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dtype]} without overflow")
     if dtype.is_complex:
