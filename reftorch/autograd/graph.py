@@ -135,8 +135,7 @@ class Saved:
         """Save ``tensor`` as the node's output at its current version (also used when an in-place op
         makes the modified tensor the saved result)."""
         self.version = tensor._version_counter.value
-        self.tensor = Tensor._make(tensor._storage, tensor._shape, tensor._stride, tensor._offset, tensor._dtype,
-                                   tensor._version_counter, tensor._base)
+        self.tensor = _alias(tensor)
         self.original = weakref.ref(tensor)
 
 
@@ -166,10 +165,14 @@ def unpack(saved: Any, node: Node) -> Any:
     return tensor
 
 
+def _alias(t: Tensor) -> Tensor:
+    """A history-free tensor object over exactly ``t``'s elements (same storage, version counter and base)."""
+    return Tensor._make(t._storage, t._shape, t._stride, t._offset, t._dtype, t._version_counter, t._base)
+
+
 def _output_of(node: Node, saved: Saved) -> Tensor:
     """A fresh alias of a saved output whose history is ``node`` (the output object itself is gone)."""
-    t = saved.tensor
-    out = Tensor._make(t._storage, t._shape, t._stride, t._offset, t._dtype, t._version_counter, t._base)
+    out = _alias(saved.tensor)
     out._grad_fn, out._output_nr, out._requires_grad = node, saved.output_nr, True
     return out
 

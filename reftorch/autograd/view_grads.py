@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _dtype as D
+from .._arrays import from_array
 from .._tensor import Tensor
 from .elementwise_grads import sum_to
 from .graph import MULTI_OUTPUT_VIEW, record
@@ -39,9 +41,6 @@ def _flat_positions(xp: Any, shape: tuple, stride: tuple, offset: int) -> Any:
 
 def index_tensor(g: Tensor, positions: Any) -> Tensor:
     """Flat int64 positions as a 1-D index tensor on ``g``'s device."""
-    from .. import _dtype as D
-    from ..ops._util import from_array
-
     return from_array(positions.reshape(-1), D.int64, g.device, g._backend)
 
 
