@@ -222,3 +222,28 @@ def _with(x, modify):
 @pytest.mark.parametrize("program", INPLACE_CHECK_ORDER.values(), ids=INPLACE_CHECK_ORDER.keys())
 def test_inplace_checks_in_torchs_order(program):
     check(program)
+
+
+@pytest.mark.parametrize("decimals", [0, 1])
+@pytest.mark.parametrize("target", ["leaf", "non_leaf", "expanded"])
+def test_round_in_place_under_autograd(decimals, target):
+    """round_ refuses leaves that require grad, records RoundBackward0/1 (a zero gradient) on
+    non-leaves and refuses expanded targets, as torch does."""
+    def program(T):
+        x = T.tensor([1.26, 2.5], requires_grad=True)
+        y = {"leaf": lambda: x, "non_leaf": lambda: x * 2, "expanded": lambda: T.tensor([1.26]).expand(2)}[target]()
+        y.round_(decimals=decimals)
+        if y.requires_grad:
+            y.sum().backward()
+        return y.detach(), y.grad_fn.name() if y.grad_fn is not None else None, x.grad
+
+    check(program)
+
+
+@pytest.mark.parametrize("decimals", [{}, {"decimals": 0}, {"decimals": 1}])
+@pytest.mark.parametrize("dtype", ["int64", "float32", "bool"])
+def test_round_decimals_overload(decimals, dtype):
+    """``decimals`` (even 0) selects round.decimals: floating only, RoundBackward1."""
+    check(lambda T: T.round(T.tensor([1, 2]).to(getattr(T, dtype)), **decimals))
+    if dtype == "float32":
+        check(lambda T: T.round(T.tensor([1.26, 2.5], requires_grad=True), **decimals).grad_fn.name())

@@ -481,8 +481,8 @@ def _partial_overlap(a: Tensor, b: Tensor) -> bool:
 
 
 def check_output(out: Tensor, result_dtype: D.dtype, shape: tuple[int, ...]) -> None:
-    """An in-place result must have ``out``'s shape and a dtype castable to ``out``'s, and ``out`` may
-    not alias itself; these checks run before anything is written."""
+    """An in-place result must have ``out``'s shape and a dtype castable to ``out``'s; these checks run
+    after :func:`check_inplace_target` and before anything is written."""
     if shape != out._shape:
         raise RuntimeError(
             f"output with shape [{', '.join(map(str, out._shape))}] doesn't match the broadcast shape "
@@ -491,11 +491,11 @@ def check_output(out: Tensor, result_dtype: D.dtype, shape: tuple[int, ...]) -> 
         raise RuntimeError(
             f"result type {result_dtype.scalar_name} can't be cast to the desired output type "
             f"{out._dtype.scalar_name}")
-    check_writable(out)
 
 
 def write_result(out: Tensor, values: Any, result_dtype: D.dtype, shape: tuple[int, ...]) -> Tensor:
-    """Store an op's result into ``out`` (in-place ops) after :func:`check_output`."""
+    """Store an op's result into ``out`` (in-place ops, after :func:`check_inplace_target`) once
+    :func:`check_output` passes."""
     check_output(out, result_dtype, shape)
     return _store(out, values)
 

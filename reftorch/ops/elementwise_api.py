@@ -12,11 +12,12 @@ from typing import Any
 from .. import _dtype as D
 from .._promotion import can_cast, operands_result_type
 from .._tensor import Tensor
+from ..autograd.copy_grads import record_zero
 from ..autograd.elementwise_grads import record_clamp, record_masked_fill, record_where
-from ..autograd.grad_mode import STATE
+from ..autograd.grad_mode import STATE, no_grad
 from ..autograd.inplace import apply_inplace
 from . import elementwise as E
-from ._util import same_device
+from ._util import same_device, unsupported_dtype
 
 FUNCTIONS: dict[str, Any] = {}
 METHODS: dict[str, Any] = {}
@@ -44,21 +45,33 @@ METHODS.update({"negative": METHODS["neg"], "absolute": METHODS["abs"], "arcsin"
                 "arccos": METHODS["acos"], "arctan": METHODS["atan"], "fix": METHODS["trunc"]})
 
 
-def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001 - torch.round
-    """Rounds half to even; ``decimals`` rounds to that many decimal places (integers unchanged)."""
+def round(input: Tensor, *, decimals: int | None = None) -> Tensor:  # noqa: A001 - torch.round
+    """Rounds half to even. Passing ``decimals`` (even 0) selects torch's ``round.decimals``
+    overload: floating inputs only, rounded to that many decimal places, one op under autograd
+    (RoundBackward1, a zero gradient)."""
     if input._dtype.is_complex:
         raise NotImplementedError("round is not supported for complex inputs")
-    if decimals == 0 or not input._dtype.is_floating_point:
+    if decimals is None:
         return E.apply_unary(_ROUND, input)
+    if not input._dtype.is_floating_point:
+        raise unsupported_dtype("round_vml_cpu" if decimals == 0 else "round_cpu", input._dtype)
     scale = 10.0 ** decimals
-    return E.apply_binary(E.BINARY_BY_NAME["true_divide"],
-                          E.apply_unary(_ROUND, E.apply_binary(E.BINARY_BY_NAME["mul"], input, scale)), scale)
+    with no_grad():
+        out = E.apply_binary(E.BINARY_BY_NAME["true_divide"],
+                             E.apply_unary(_ROUND, E.apply_binary(E.BINARY_BY_NAME["mul"], input, scale)), scale)
+    if STATE.enabled and input._requires_grad:
+        record_zero(out, input, "RoundBackward1")
+    return out
 
 
-_ROUND = E.Unary("round", E._same_for_ints("rint"))
+_ROUND = E.Unary("round", E._same_for_ints("rint"), check=E._reject({D.BOOL}, "round_vml_cpu"))
 
 
-def round_(self: Tensor, *, decimals: int = 0) -> Tensor:
+def round_(self: Tensor, *, decimals: int | None = None) -> Tensor:
+    """In-place ``round`` (recorded as RoundBackward0/1 under autograd, leaves refused)."""
+    E.check_inplace_target(self)
+    if STATE.enabled and self._requires_grad:
+        return apply_inplace(self, lambda snap: round(snap, decimals=decimals))
     return E.write_result(self, round(self, decimals=decimals)._array, self._dtype, self._shape)
 
 

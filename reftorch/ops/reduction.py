@@ -803,6 +803,7 @@ def _make_cumulative(name: str):
         return out
 
     def op_(self: Tensor, dim: Any = UNSET, *, dtype: D.dtype | None = None) -> Tensor:
+        E.check_inplace_target(self)
         dtype = check_dtype(dtype, name)
         if dtype is not None and dtype is not self._dtype:
             raise RuntimeError(f"Bad in-place call: input tensor dtype {_CPP_NAMES[self._dtype]} and output "
