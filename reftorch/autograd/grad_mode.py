@@ -2,8 +2,8 @@
 
 Mirrors torch/autograd/grad_mode.py: each is a context manager and a decorator;
 ``set_grad_enabled(mode)`` also takes effect when called as a plain function, because the mode is
-switched in the constructor. The state is process-wide (torch's is thread-local; reftorch is not
-thread-aware).
+switched in the constructor. The modes are thread-local, as torch's (see
+:mod:`reftorch._autograd_state`).
 """
 
 from __future__ import annotations
