@@ -15,13 +15,18 @@ class dtype:  # noqa: N801 - torch's spelling
     """A torch dtype. ``array_name`` is the NumPy/CuPy dtype name that stores it (None if none)."""
 
     __slots__ = ("name", "itemsize", "category", "is_signed", "array_name", "scalar_name", "tensor_type",
-                 "_real", "_complex")
+                 "cpp_name", "demangled_name", "_real", "_complex")
 
     def __init__(self, name: str, itemsize: int, category: int, is_signed: bool, array_name: str | None,
-                 scalar_name: str):
+                 scalar_name: str, cpp_name: str, demangled_name: str | None = None):
         self.name = name
         self.scalar_name = scalar_name  # c10::ScalarType name used in torch's messages ("Float")
         self.tensor_type = f"torch.{scalar_name}Tensor"  # legacy type string ("torch.FloatTensor")
+        # The C++ type in torch's two vocabularies: as ATen's source spells it, which Scalar::to's
+        # overflow message prints ("int64_t"), and as typeid demangles it, which messages built from
+        # c10::demangle print ("long int": "Bad in-place call", masked_fill_, mm, clamp_).
+        self.cpp_name = cpp_name
+        self.demangled_name = demangled_name or cpp_name
         self.itemsize = itemsize
         self.category = category
         self.is_signed = is_signed
@@ -56,19 +61,19 @@ class dtype:  # noqa: N801 - torch's spelling
         return (_dtype_by_name, (self.name,))
 
 
-bool = dtype("bool", 1, BOOL, False, "bool", "Bool")  # noqa: A001 - torch.bool
-uint8 = dtype("uint8", 1, INTEGER, False, "uint8", "Byte")
-int8 = dtype("int8", 1, INTEGER, True, "int8", "Char")
-int16 = dtype("int16", 2, INTEGER, True, "int16", "Short")
-int32 = dtype("int32", 4, INTEGER, True, "int32", "Int")
-int64 = dtype("int64", 8, INTEGER, True, "int64", "Long")
-float16 = dtype("float16", 2, FLOATING, True, "float16", "Half")
+bool = dtype("bool", 1, BOOL, False, "bool", "Bool", "bool")  # noqa: A001 - torch.bool
+uint8 = dtype("uint8", 1, INTEGER, False, "uint8", "Byte", "uint8_t", "unsigned char")
+int8 = dtype("int8", 1, INTEGER, True, "int8", "Char", "int8_t", "signed char")
+int16 = dtype("int16", 2, INTEGER, True, "int16", "Short", "int16_t", "short int")
+int32 = dtype("int32", 4, INTEGER, True, "int32", "Int", "int")
+int64 = dtype("int64", 8, INTEGER, True, "int64", "Long", "int64_t", "long int")
+float16 = dtype("float16", 2, FLOATING, True, "float16", "Half", "c10::Half")
 # NumPy has no bfloat16; the dtype exists so code can name it, but no array can hold it.
-bfloat16 = dtype("bfloat16", 2, FLOATING, True, None, "BFloat16")
-float32 = dtype("float32", 4, FLOATING, True, "float32", "Float")
-float64 = dtype("float64", 8, FLOATING, True, "float64", "Double")
-complex64 = dtype("complex64", 8, COMPLEX, True, "complex64", "ComplexFloat")
-complex128 = dtype("complex128", 16, COMPLEX, True, "complex128", "ComplexDouble")
+bfloat16 = dtype("bfloat16", 2, FLOATING, True, None, "BFloat16", "c10::BFloat16")
+float32 = dtype("float32", 4, FLOATING, True, "float32", "Float", "float")
+float64 = dtype("float64", 8, FLOATING, True, "float64", "Double", "double")
+complex64 = dtype("complex64", 8, COMPLEX, True, "complex64", "ComplexFloat", "c10::complex<float>")
+complex128 = dtype("complex128", 16, COMPLEX, True, "complex128", "ComplexDouble", "c10::complex<double>")
 
 complex64._real, complex128._real = float32, float64
 float16._complex, float32._complex, float64._complex = None, complex64, complex128

@@ -84,3 +84,22 @@ def test_size_and_device_objects():
     check(lambda T: T.device("cud"))
     check(lambda T: T.device("cuda:x"))
     check(lambda T: T.device(1.5))
+
+
+@pytest.mark.parametrize("name", [n for n in DTYPE_NAMES if n != "bool"])
+def test_dtype_type_names_in_messages(name: str) -> None:
+    """Both C++ type vocabularies torch's messages use, read off torch's own messages: the demangled
+    name (``long int``) of ``masked_fill_``'s mask check and the source name (``int64_t``) of
+    Scalar::to's overflow check."""
+    def mask_message(T):
+        return T.ones(2).masked_fill_(T.ones(2, dtype=getattr(T, name)), 1.0)
+
+    check(mask_message)
+    dtype = getattr(reftorch, name)
+    if dtype.category <= 1:  # integer dtypes: an out-of-range fill overflows
+        def overflow(T):
+            return T.zeros(1, dtype=getattr(T, name)).fill_(2 ** 64 - 1)
+        with pytest.raises(RuntimeError) as theirs:
+            overflow(torch)
+        assert f"type {dtype.cpp_name} without" in str(theirs.value)
+        check(overflow)

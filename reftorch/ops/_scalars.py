@@ -11,11 +11,6 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from ._util import array_dtype
 
-_C_TYPE_NAMES = {
-    D.bool: "bool", D.uint8: "uint8_t", D.int8: "int8_t", D.int16: "int16_t", D.int32: "int",
-    D.int64: "int64_t", D.float16: "c10::Half", D.bfloat16: "c10::BFloat16", D.float32: "float",
-    D.float64: "double", D.complex64: "c10::complex<float>", D.complex128: "c10::complex<double>",
-}
 _FLOAT_MAX = {D.float16: 65504.0, D.bfloat16: 3.3895313892515355e38, D.float32: 3.4028234663852886e38,
               D.float64: 1.7976931348623157e308}
 
@@ -74,7 +69,7 @@ def checked_scalar(value: Any, dtype: D.dtype) -> bool | int | float | complex:
     else:
         overflow = real_overflows(value, dtype, from_unsigned)
     if overflow:
-        raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[dtype]} without overflow")
+        raise RuntimeError(f"value cannot be converted to type {dtype.cpp_name} without overflow")
     if dtype.is_complex:
         return complex(value)
     if dtype.is_floating_point:

@@ -120,7 +120,7 @@ def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A
     values, dtype, shape = _clamp_values(self, min, max)
     if not can_cast(dtype, self._dtype):
         raise RuntimeError(f"result type {dtype.scalar_name} can't be cast to the desired output type "
-                           f"{_c_type_name(self._dtype)}")
+                           f"{self._dtype.demangled_name}")
     if STATE.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in (self, min, max)):
         E.check_output(self, dtype, shape)
         return apply_inplace(self, lambda snap: clamp(snap, min, max))
@@ -159,7 +159,7 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Any:
 def _masked_fill_values(self: Tensor, mask: Tensor, value: Any) -> Any:
     if mask._dtype is not D.bool:
         raise RuntimeError(
-            f"masked_fill_ only supports boolean masks, but got mask with dtype {_c_type_name(mask._dtype)}")
+            f"masked_fill_ only supports boolean masks, but got mask with dtype {mask._dtype.demangled_name}")
     if isinstance(value, Tensor):
         if value.dim() != 0:
             raise RuntimeError(
@@ -172,11 +172,6 @@ def _masked_fill_values(self: Tensor, mask: Tensor, value: Any) -> Any:
         self._dtype.category < D.FLOATING and isinstance(value, float)) else \
         E._as_operand(value, D.float64, backend).astype(self._array.dtype)
     return backend.xp.where(mask._array, fill, self._array), shape
-
-
-def _c_type_name(dtype: D.dtype) -> str:
-    return {D.int64: "long int", D.int32: "int", D.uint8: "unsigned char", D.float32: "float",
-            D.float64: "double"}.get(dtype, dtype.scalar_name)
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:

@@ -35,12 +35,6 @@ from .elementwise import BINARY_BY_NAME, apply_binary, broadcast_shapes
 from .joining import fresh_tensor, require_tensor
 from .views import contiguous, diagonal, expand, movedim, mT, permute, reshape, squeeze, t, unsqueeze, view
 
-_CPP_TYPE_NAMES = {
-    D.bool: "bool", D.uint8: "unsigned char", D.int8: "signed char", D.int16: "short int", D.int32: "int",
-    D.int64: "long int", D.float16: "c10::Half", D.bfloat16: "c10::BFloat16", D.float32: "float",
-    D.float64: "double", D.complex64: "c10::complex<float>", D.complex128: "c10::complex<double>",
-}
-
 
 def _no_bool(dtype: D.dtype, kernel: str) -> None:
     if dtype is D.bool:
@@ -92,8 +86,8 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
             f"mat1 and mat2 shapes cannot be multiplied ({_matrix_str(input)} and {_matrix_str(mat2)})")
     if input._dtype is not mat2._dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_CPP_TYPE_NAMES[input._dtype]} != "
-            f"{_CPP_TYPE_NAMES[mat2._dtype]}")
+            f"expected m1 and m2 to have the same dtype, but got: {input._dtype.demangled_name} != "
+            f"{mat2._dtype.demangled_name}")
     if not _is_trivial(input._shape[0] * mat2._shape[1], input._shape[1]):
         _no_bool(input._dtype, "addmm_impl_cpu_")
     return _recorded_product("MmBackward0", input, mat2)

@@ -806,8 +806,8 @@ def _make_cumulative(name: str):
         E.check_inplace_target(self)
         dtype = check_dtype(dtype, name)
         if dtype is not None and dtype is not self._dtype:
-            raise RuntimeError(f"Bad in-place call: input tensor dtype {_CPP_NAMES[self._dtype]} and output "
-                               f"tensor dtype {_CPP_NAMES[dtype]} should match")
+            raise RuntimeError(f"Bad in-place call: input tensor dtype {self._dtype.demangled_name} and output "
+                               f"tensor dtype {dtype.demangled_name} should match")
         dim = _required_dim(name, dim)
         if STATE.enabled and self._requires_grad:
             return apply_inplace(self, lambda snapshot: op(snapshot, dim))
@@ -828,12 +828,6 @@ def _required_dim(fn: str, dim: Any) -> Any:
         raise TypeError(f'{fn}() missing 1 required positional arguments: "dim"')
     return dim
 
-
-_CPP_NAMES = {
-    D.bool: "bool", D.uint8: "unsigned char", D.int8: "signed char", D.int16: "short int", D.int32: "int",
-    D.int64: "long int", D.float16: "c10::Half", D.bfloat16: "c10::BFloat16", D.float32: "float",
-    D.float64: "double", D.complex64: "c10::complex<float>", D.complex128: "c10::complex<double>",
-}
 
 (cumsum, cumsum_), (cumprod, cumprod_) = _make_cumulative("cumsum"), _make_cumulative("cumprod")
 
