@@ -583,3 +583,149 @@ def test_planted_bug_is_caught(name, reftorch_outcomes):
     assert caught, (f"no test that passes on reftorch fails with the planted bug ({mutant.bug}):\n"
                     f"  with the bug: {outcomes}\n  reftorch: "
                     f"{ {n: reftorch_outcomes.get(n) for n in outcomes} }")
+
+
+# --- the API inventory (conformance/inventory.py, conformance/absent.toml) ---------------------------------------
+
+def test_absent_entries_are_counted_torch_names_that_reftorch_lacks():
+    import reftorch
+    from conformance import inventory
+
+    problems = inventory.absent_problems(inventory.load_absent(), reftorch)
+    assert not problems, _report(problems)
+
+
+def test_absent_problems_are_reported(tmp_path):
+    import reftorch
+    from conformance import inventory
+
+    path = _write(tmp_path / "absent.toml", """
+        [[absent]]
+        name = "torch.Tensor.to_mkldnn"
+        reason = "no mkldnn layout"
+
+        [[absent]]
+        name = "torch.Tensor.no_such_method"
+        reason = "r"
+
+        [[absent]]
+        name = "torch.zeros"
+        reason = "reftorch has it"
+
+        [[absent]]
+        name = "torch.sparse.mm"
+        reason = "a real name no section counts"
+
+        [[absent]]
+        name = "torch.Tensor.to_mkldnn"
+        reason = "twice"
+
+        [[absent]]
+        name = "torch.sparse_coo_tensor"
+        reason = " "
+
+        [[absent]]
+        name = "sparse_csr_tensor"
+        reason = "r"
+
+        [[absent]]
+        name = "torch.sparse_csc_tensor"
+        reason = "r"
+        since = "1.0"
+    """)
+    absent = inventory.load_absent(path)
+    assert absent.reasons == {"torch.Tensor.to_mkldnn": "no mkldnn layout", "torch.Tensor.no_such_method": "r",
+                              "torch.zeros": "reftorch has it",
+                              "torch.sparse.mm": "a real name no section counts"}
+    assert inventory.absent_problems(absent, reftorch) == [
+        "absent.toml [[absent]] #5: torch.Tensor.to_mkldnn is listed twice",
+        "absent.toml [[absent]] #6 (torch.sparse_coo_tensor): reason must be a non-empty string",
+        "absent.toml [[absent]] #7: name 'sparse_csr_tensor' must be a dotted torch name ('torch.<path>')",
+        "absent.toml [[absent]] #8: keys must be exactly name and reason, got {'name': 'torch.sparse_csc_tensor', "
+        "'reason': 'r', 'since': '1.0'}",
+        f"torch.Tensor.no_such_method: not a torch name (torch {torch.__version__})",
+        "torch.zeros: listed as absent but reftorch has it (mark it with _reftorch_unsupported if it only raises, "
+        "or remove the entry)",
+        f"torch.sparse.mm: counted by no section of the inventory ({', '.join(inventory.SECTIONS)})",
+    ]
+    _write(tmp_path / "bad.toml", "[[absent]\n")
+    assert inventory.load_absent(tmp_path / "bad.toml").problems[0].startswith("bad.toml: cannot be read:")
+
+
+def test_inventory_sections_count_public_documented_names_of_their_module():
+    from conformance import inventory
+
+    top, tensor, nn, functional, fft, data, optim = (set(inventory.torch_names(f"torch{s}")) for s in (
+        "", ".Tensor", ".nn", ".nn.functional", ".fft", ".utils.data", ".optim"))
+    assert {"zeros", "Tensor", "dtype", "no_grad", "unique", "set_default_dtype", "broadcast_shapes"} <= top
+    # not constants, dtypes, modules, names neither in __all__ nor documented, private names
+    assert not {"pi", "float32", "nn", "HalfStorage", "classproperty", "_C"} & top
+    assert {"add", "shape", "T", "__add__", "__radd__", "__getitem__", "__len__", "__hash__", "__eq__"} <= tensor
+    assert not {"__dict__", "__new__", "__init_subclass__", "__sizeof__", "_version"} & tensor
+    assert {"relu", "conv2d", "linear", "softmax"} <= functional  # Python functions and C bindings
+    assert not {"Tensor", "Optional", "handle_torch_function", "assert_int_or_pair"} & functional
+    assert "Linear" in nn and "Container" not in nn
+    assert "hfft2" in fft and "Tensor" not in fft
+    assert "_DatasetKind" not in data and "lr_scheduler" not in optim
+
+
+def _fake_impl() -> object:
+    """A tiny implementation: names it has, names it marks unsupported, a special method it disables."""
+    impl, nn = type(torch)("fakeimpl"), type(torch)("fakeimpl.nn")
+
+    class Tensor:
+        __hash__ = None  # Python's "not supported"
+
+        def add(self, other): ...
+
+        def __add__(self, other): ...
+
+        @property
+        def is_mkldnn(self): ...
+
+        def to_mkldnn(self): ...
+
+    Tensor.is_mkldnn.fget._reftorch_unsupported = "no mkldnn"
+    Tensor.to_mkldnn._reftorch_unsupported = "no mkldnn layout"
+    nn.Linear = type("Linear", (), {})
+    impl.Tensor, impl.nn = Tensor, nn
+    return impl
+
+
+def test_inventory_splits_names_into_has_raises_listed_and_missing():
+    import reftorch
+    from conformance import inventory
+
+    names = ["add", "__add__", "is_mkldnn", "to_mkldnn", "to_sparse", "__hash__", "__eq__", "mul"]
+    c = inventory.count("torch.Tensor", names, _fake_impl(), {"torch.Tensor.to_sparse": "no sparse layout"})
+    assert (c.has, c.raises, c.listed, c.missing) == (("add", "__add__"), ("is_mkldnn", "to_mkldnn"),
+                                                      ("to_sparse",), ("__hash__", "__eq__", "mul"))
+    assert (c.torch, c.deliberately_absent, c.coverage, c.coverage_of_all) == (8, 3, 2 / 5, 2 / 8)
+    assert inventory.count("torch.nn", ["Linear", "ReLU"], _fake_impl(), {}).has == ("Linear",)
+    assert inventory.resolve(reftorch, "torch.nn.functional.relu") is reftorch.nn.functional.relu
+    assert inventory.resolve(reftorch, "torch.utils.data.Dataset") is inventory.MISSING  # no reftorch.utils
+
+
+def test_inventory_command_prints_every_section_with_consistent_figures(capsys):
+    from conformance import inventory
+
+    assert cli.main(["inventory", "--json", "--missing"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    rows = report["sections"]
+    assert [r["section"] for r in rows] == [*inventory.SECTIONS, "total"]
+    for r in rows:
+        assert r["torch"] > 0 and r["has"] + r["deliberately_absent"] + r["missing"] == r["torch"], r
+        assert r["raises"] + r["listed"] == r["deliberately_absent"] and len(r["missing_names"]) == r["missing"], r
+        assert r["coverage_of_all"] == round(r["has"] / r["torch"], 4), r
+        assert r["coverage"] == round(r["has"] / (r["torch"] - r["deliberately_absent"]), 4), r
+    for key in ("torch", "has", "deliberately_absent", "missing"):
+        assert rows[-1][key] == sum(r[key] for r in rows[:-1])
+    assert rows[-1]["listed"] == len(inventory.load_absent().reasons)  # every listed name enters the figures
+    assert cli.main(["inventory", "--missing"]) == 0
+    text = capsys.readouterr().out
+    for r in rows:
+        assert re.search(rf"^{re.escape(r['section'])} +{r['torch']} +{r['has']} +{r['deliberately_absent']} ", text,
+                         re.MULTILINE), f"no row for {r}:\n{text}"
+        if r["section"] != "total" and r["missing"]:
+            first = re.escape(r["missing_names"][0])
+            assert re.search(rf"\n{re.escape(r['section'])}: {r['missing']} missing\n  {first}\b", text), text
