@@ -3,6 +3,10 @@
 Both sides are observed by the same duck-typed code (torch tensors and implementation tensors alike expose
 ``shape``, ``dtype``, ``detach`` ...), producing a tree of plain nodes; the trees are then compared and every
 difference is reported as one path-qualified line, e.g. ``result['b'].stride: oracle (1, 3) vs impl (3, 1)``.
+
+This is the one comparer of both suites: the conformance harness (``conformance/harness.py``) and the unit
+tests' helpers (``tests/helpers.py``, which ask for :data:`Options` ``exact``, ``messages`` and
+``tensor_type``: the strength their own comparer had).
 """
 
 from __future__ import annotations
@@ -84,16 +88,32 @@ class DeviceMap:
 
 @dataclass
 class Options:
+    """What to compare beyond types, shapes, dtypes, values, autograd flags and exceptions.
+
+    ``layout``: strides, storage offsets, contiguity and which result tensors share storage. ``grads``: the
+    ``.grad`` of result leaves that require grad. ``exact``: values that are not tensors (Python numbers,
+    NumPy scalars and arrays) without tolerance, any other object by class identity and ``==``, and
+    exceptions by class identity rather than the oracle's class name among the impl's bases. ``messages``:
+    the impl's exception message contains the first line of the oracle's (:func:`key_words` of both).
+    ``tensor_type``: every impl tensor is an instance of this class. ``grad_fns``: the names of tensors'
+    ``grad_fn`` nodes (off only where a test documents that reftorch builds that graph from other nodes).
+    """
+
     layout: bool = False
     grads: bool = True
     tolerance: Tolerance = field(default_factory=Tolerance)
     devices: DeviceMap = field(default_factory=DeviceMap)
+    exact: bool = False
+    messages: bool = False
+    tensor_type: type | None = None
+    grad_fns: bool = True
 
 
 # --- observation --------------------------------------------------------------------------------------------
 
 @dataclass
 class TensorNode:
+    cls: type
     kind: str
     shape: Any
     dtype: Any
@@ -165,12 +185,12 @@ class Observer:
         if isinstance(x, dict):
             return Node("dict", tname, [repr(k) for k in x],
                         [(f"[{k!r}]", self.observe(v, f"{path}[{k!r}]")) for k, v in x.items()])
-        return Node("other", tname)
+        return Node("other", tname, x)
 
     def _tensor(self, t: Any, path: str, top: bool) -> TensorNode:
         names = {c.__name__ for c in type(t).__mro__}
         node = TensorNode(
-            kind="Parameter" if "Parameter" in names else "Tensor",
+            cls=type(t), kind="Parameter" if "Parameter" in names else "Tensor",
             shape=_read(lambda: tuple(t.shape)), dtype=_read(lambda: str(t.dtype)),
             device=_read(lambda: t.device.type), requires_grad=_read(lambda: t.requires_grad),
             is_leaf=_read(lambda: t.is_leaf), grad_fn=_read(_grad_fn_name, t), values=_read(_host_values, t),
@@ -255,10 +275,26 @@ def describe(node: Any) -> str:
     return f"<{node.type_name} object>"
 
 
+def _qualified(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _objects_differ(o: Any, i: Any) -> str | None:
+    """Why two objects of the same class are not ``==`` (None when they are)."""
+    try:
+        return None if bool(o == i) else "not =="
+    except Exception as exc:  # noqa: BLE001 - an == that raises is a difference too
+        return f"== raised {type(exc).__name__}: {exc}"
+
+
 class Comparer:
     def __init__(self, options: Options):
         self.options = options
         self.lines: list[str] = []
+
+    def non_tensor_tolerance(self, dtype: str | None) -> tuple[float, float]:
+        """Python numbers (``dtype`` None) and NumPy values: exact under ``Options.exact``."""
+        return (0.0, 0.0) if self.options.exact else self.options.tolerance.for_dtype(dtype)
 
     def add(self, path: str, what: str, oracle: Any, impl: Any, raw: bool = False) -> None:
         show = str if raw else _fmt
@@ -276,7 +312,7 @@ class Comparer:
         if o.type_name != i.type_name:
             self.add(path, " type", o.type_name, i.type_name, raw=True)
         if okind == "scalar":
-            if _scalars_differ(o.value, i.value, self.options.tolerance.for_dtype(None)):
+            if _scalars_differ(o.value, i.value, self.non_tensor_tolerance(None)):
                 self.add(path, "", o.value, i.value)
         elif okind == "text":
             same = self.options.devices.same(o.value, i.value) if o.type_name == "device" else (
@@ -291,6 +327,12 @@ class Comparer:
             else:
                 for (suffix, oc), (_, ic) in zip(o.children, i.children, strict=True):
                     self.node(oc, ic, path + suffix)
+        elif okind == "other" and self.options.exact:
+            if type(o.value) is not type(i.value):
+                if o.type_name == i.type_name:  # else the type line above says it
+                    self.add(path, " class", _qualified(type(o.value)), _qualified(type(i.value)), raw=True)
+            elif (why := _objects_differ(o.value, i.value)) is not None:
+                self.add(path, f" ({why})", o.value, i.value)
 
     def ndarray(self, o: tuple, i: tuple, path: str) -> None:
         (odt, oshape, ovals, ostrides), (idt, ishape, ivals, istrides) = o, i
@@ -298,31 +340,35 @@ class Comparer:
             if a != b:
                 self.add(path, what, a, b)
         if oshape == ishape:
-            self._values(path, ovals, ivals, f"torch.{odt}")
+            self._values(path, ovals, ivals, self.non_tensor_tolerance(f"torch.{odt}"))
         if self.options.layout and ostrides != istrides:
             self.add(path, ".strides (elements)", ostrides, istrides)
 
-    def _values(self, path: str, o: Any, i: Any, dtype: Any) -> None:
+    def _values(self, path: str, o: Any, i: Any, tol: tuple[float, float]) -> None:
         if isinstance(o, Raised) or isinstance(i, Raised):
             if o != i:
                 self.add(path, " values", o, i)
             return
-        tol = self.options.tolerance.for_dtype(dtype if isinstance(dtype, str) else None)
         problem = _values_differ(o, i, tol)
         if problem:
             self.lines.append(f"{path} values: {problem}")
 
     def tensor(self, o: TensorNode, i: TensorNode, path: str) -> None:
+        wanted = self.options.tensor_type
+        if wanted is not None and not issubclass(i.cls, wanted):
+            self.add(path, " class", f"(an instance of) {_qualified(wanted)}", _qualified(i.cls), raw=True)
         if o.kind != i.kind:
             self.add(path, " class", o.kind, i.kind)
-        for what in ("shape", "dtype", "requires_grad", "is_leaf", "grad_fn"):
+        checked = ("shape", "dtype", "requires_grad", "is_leaf") + (("grad_fn",) if self.options.grad_fns else ())
+        for what in checked:
             if getattr(o, what) != getattr(i, what):
                 ov, iv = getattr(o, what), getattr(i, what)
                 self.add(path, f".{what}", ov, iv, raw=what in ("dtype", "grad_fn"))
         if not self.options.devices.same(o.device, i.device):
             self.add(path, ".device.type", o.device, i.device, raw=True)
         if o.shape == i.shape:
-            self._values(path, o.values, i.values, o.dtype)
+            self._values(path, o.values, i.values,
+                         self.options.tolerance.for_dtype(o.dtype if isinstance(o.dtype, str) else None))
         if o.layout is not None:
             for what, ov in o.layout.items():
                 iv = i.layout[what]
@@ -339,13 +385,14 @@ class Comparer:
                 self.node(o.grad, i.grad, path + ".grad")
 
 
-def compare_results(oracle: Any, impl: Any, options: Options) -> list[str]:
-    """Every difference between two program results, one line each (at most ``_MAX_LINES`` of them)."""
+def compare_results(oracle: Any, impl: Any, options: Options, path: str = "result") -> list[str]:
+    """Every difference between two program results, one line each (at most ``_MAX_LINES`` of them), each
+    starting with the path of the value within the result (``path`` for the result itself)."""
     observers = (Observer(options), Observer(options))
-    onode = observers[0].observe(oracle, "result")
-    inode = observers[1].observe(impl, "result")
+    onode = observers[0].observe(oracle, path)
+    inode = observers[1].observe(impl, path)
     comparer = Comparer(options)
-    comparer.node(onode, inode, "result")
+    comparer.node(onode, inode, path)
     if options.layout:
         oparts, iparts = observers[0].partitions(), observers[1].partitions()
         for label, groups in oparts.items():
@@ -377,6 +424,20 @@ def mro_names(exc: BaseException) -> set[str]:
     return {c.__name__ for c in type(exc).__mro__}
 
 
+def key_words(message: str) -> str:
+    """The message without the C++ 'Triggered internally' tail, with addresses blanked (``0x?``)."""
+    message = message.split("(Triggered internally")[0]
+    return re.sub(r"0x[0-9a-f]+", "0x?", message).strip()
+
+
+def message_problem(oracle: BaseException, impl: BaseException) -> str | None:
+    """``Options.messages``: the impl's message must contain the first line of the oracle's (key words)."""
+    expected = key_words(str(oracle)).splitlines()[0] if str(oracle) else ""
+    if expected in key_words(str(impl)):
+        return None
+    return f"exception message: oracle {str(oracle)!r} vs impl {str(impl)!r}"
+
+
 def message_contains(message: str, fragment: str) -> bool:
     """A claim's ``error.match``: a plain substring, or else a regular expression."""
     if fragment in message:
@@ -403,14 +464,20 @@ def declared_error_problems(exc: BaseException, errors: list[tuple[str, str | No
 
 def compare_outcomes(oracle: Outcome, impl: Outcome, options: Options,
                      errors: list[tuple[str, str | None]]) -> list[str]:
+    """Every difference between two outcomes: result or exception (and ``errors``, the (type, match) pairs
+    the claims declare), stdout and warning categories."""
     lines: list[str] = []
     if oracle.error is not None and impl.error is None:
         lines.append(f"exception: oracle raised {_exc(oracle.error)} but impl returned {_fmt(impl.result)}")
     elif oracle.error is None and impl.error is not None:
         lines.append(f"exception: oracle returned normally but impl raised {_exc(impl.error)}")
     elif oracle.error is not None:
-        if type(oracle.error).__name__ not in mro_names(impl.error):
+        same_type = (type(impl.error) is type(oracle.error) if options.exact
+                     else type(oracle.error).__name__ in mro_names(impl.error))
+        if not same_type:
             lines.append(f"exception type: oracle {_exc(oracle.error)} vs impl {_exc(impl.error)}")
+        if options.messages and (problem := message_problem(oracle.error, impl.error)):
+            lines.append(problem)
         if errors:
             lines += declared_error_problems(oracle.error, errors, "oracle")
             lines += declared_error_problems(impl.error, errors, "impl")

@@ -3,13 +3,16 @@
 Options: ``--impl NAME`` (module under test, default reftorch; ``torch`` checks the suite against itself),
 ``--backend numpy|cuda``, ``--conformance-report DIR``. Hypothesis profiles ``ci`` (the default), ``dev``,
 ``thorough`` and ``noshrink`` (ci without shrinking, for the meta-tests) are registered here. Tests whose
-claims are all listed in ``expectations/<backend>.toml`` run as strict xfails, except with ``--impl torch``.
-Results are gathered from test reports, so the summary table and the report also work on the xdist
-controller.
+claims are all listed in ``expectations/<backend>.toml``, or that an entry names (a test function, or one case
+of a parametrized test by its pytest id), run as strict xfails, except with ``--impl torch``. Each collected
+test's claims must be the ones the static scan (``conformance.spec.scan_tests``) reads from its source, so
+``python -m conformance claims``, the expectations and the report see what pytest runs. Results are gathered
+from test reports, so the summary table and the report also work on the xdist controller.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import time
 from dataclasses import dataclass, field
@@ -43,6 +46,7 @@ if settings.get_current_profile_name() == "default":
     settings.load_profile("ci")
 
 PROBLEM = pytest.StashKey[str]()
+NO_SHRINK = pytest.StashKey[bool]()
 
 
 @dataclass
@@ -50,6 +54,7 @@ class RunState:
     impl_name: str
     backend: str
     spec: catalog.Spec
+    scan: dict[str, tuple[str, ...] | None]  # conformance.spec.scan_tests()
     expectations: dict[str, str]
     differential: Differential
     backend_error: str | None
@@ -69,9 +74,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write report.json and report.html into DIR")
 
 
-def _expectations(backend: str, spec: catalog.Spec) -> dict[str, str]:
+def _expectations(backend: str, spec: catalog.Spec,
+                  scan: dict[str, tuple[str, ...] | None] | None = None) -> dict[str, str]:
+    """The backend's expectations; stale entries stop the run."""
     expected = catalog.load_expectations(backend)
-    scan = catalog.scan_tests()
+    scan = catalog.scan_tests() if scan is None else scan
     problems = catalog.expectation_problems(spec, expected, set(catalog.tests_by_claim(scan)), backend, scan)
     if problems:
         raise pytest.UsageError("conformance expectations are stale:\n  " + "\n  ".join(problems))
@@ -83,7 +90,8 @@ def pytest_configure(config: pytest.Config) -> None:
     impl_name, backend = config.getoption("impl"), config.getoption("backend")
     try:
         spec = catalog.load_spec()
-        expected = _expectations(backend, spec)
+        scan = catalog.scan_tests()
+        expected = _expectations(backend, spec, scan)
     except catalog.SpecError as exc:
         raise pytest.UsageError(str(exc)) from exc
     try:
@@ -94,7 +102,8 @@ def pytest_configure(config: pytest.Config) -> None:
     oracle_device = "cuda" if backend == "cuda" and torch.cuda.is_available() else "cpu"
     problem = backend_problem(impl, impl_device) if backend == "cuda" else None
     config.stash[STATE] = RunState(
-        impl_name=impl_name, backend=backend, spec=spec, expectations={} if impl_name == ORACLE else expected,
+        impl_name=impl_name, backend=backend, spec=spec, scan=scan,
+        expectations={} if impl_name == ORACLE else expected,
         differential=Differential(impl_name, impl, backend, oracle_device, impl_device),
         backend_error=None if problem is None else
         f"--backend cuda: implementation {impl_name!r} has no working cuda backend: {problem}",
@@ -116,18 +125,48 @@ def _claim_ids(item: pytest.Item) -> tuple[str, ...]:
 
 
 def _test_id(item: pytest.Item) -> str:
-    """The item's id as :func:`conformance.spec.scan_tests` writes it (``conformance/test_x.py::test_y``,
-    whatever the rootdir; parameters dropped)."""
-    return "::".join([f"{item.path.parent.name}/{item.path.name}", *item.nodeid.split("::")[1:]]).split("[")[0]
+    """The item's id as :func:`conformance.spec.scan_tests` writes it (``conformance/test_x.py::test_y``, and
+    ``...::test_y[case]`` for a parametrized test), whatever the rootdir."""
+    return "::".join([f"{item.path.parent.name}/{item.path.name}", *item.nodeid.split("::")[1:]])
 
 
-def _without_shrinking(item: pytest.Item) -> None:
-    """Known failures are not shrunk: the first failing example is enough to confirm them."""
+def _scan_problem(item: pytest.Item, ids: tuple[str, ...], scan: dict[str, tuple[str, ...] | None]) -> str | None:
+    """How the static scan's reading of a test in the scanned folder differs from what pytest collected."""
+    if item.path.parent.resolve() != catalog.tests_dir().resolve():
+        return None
+    test_id = _test_id(item)
+    key = test_id if test_id in scan else catalog.function_id(test_id)
+    if key not in scan:
+        return (f"the static scan of the test files does not see {test_id}: parametrize it with literal "
+                "argvalues and ids (pytest.param(..., id='...')), see conformance/spec.py")
+    scanned = set(scan[key] or ())
+    if scanned != set(ids):
+        return (f"the static scan (python -m conformance claims, the expectations, the report) reads {key} as "
+                f"claiming {sorted(scanned)}, but pytest collects it claiming {sorted(set(ids))}: give claims as "
+                "literal strings in @claims(...) on the function or in pytest.param(..., marks=claims(...), "
+                "id='...') inside @pytest.mark.parametrize(..., [literal list])")
+    return None
+
+
+@contextlib.contextmanager
+def _without_shrinking(item: pytest.Item):
+    """Known failures are not shrunk: the first failing example is enough to confirm them. The settings
+    are swapped for this item's call only: the cases of a parametrized test share one function."""
     fn = getattr(item.obj, "__func__", item.obj)
-    if is_hypothesis_test(fn):
-        current = getattr(fn, "_hypothesis_internal_use_settings", None) or settings.default
-        fn._hypothesis_internal_use_settings = settings(
-            parent=current, phases=[p for p in current.phases if p is not Phase.shrink])
+    if not is_hypothesis_test(fn):
+        yield
+        return
+    saved = fn.__dict__.get("_hypothesis_internal_use_settings")
+    current = saved or settings.default
+    fn._hypothesis_internal_use_settings = settings(
+        parent=current, phases=[p for p in current.phases if p is not Phase.shrink])
+    try:
+        yield
+    finally:
+        if saved is None:
+            del fn._hypothesis_internal_use_settings
+        else:
+            fn._hypothesis_internal_use_settings = saved
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -142,12 +181,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.stash[PROBLEM] = "conformance test without @claims(...): link it to the claims it checks"
         elif unknown:
             item.stash[PROBLEM] = f"@claims names unknown claim id(s) {unknown}: not in spec/"
+        elif chapter != "meta" and (problem := _scan_problem(item, ids, state.scan)):
+            item.stash[PROBLEM] = problem
         item.user_properties += [("conformance_chapter", chapter), ("claims", list(ids))]
         item.extra_keyword_matches.update(ids)
         reason = catalog.expected_failure(_test_id(item), ids, state.expectations)
-        if reason is not None:
+        if reason is not None and PROBLEM not in item.stash:  # an xfail would hide the problem
             item.add_marker(pytest.mark.xfail(strict=True, reason=f"expected failure ({state.backend}): {reason}"))
-            _without_shrinking(item)
+            item.stash[NO_SHRINK] = True
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -168,7 +209,8 @@ def pytest_runtest_call(item: pytest.Item):
     claims = [state.spec.claims[cid] for cid in _claim_ids(item) if cid in state.spec.claims]
     state.differential.context = RunContext(item.nodeid, claims, _rerun_args(item.config, state))
     try:
-        return (yield)
+        with _without_shrinking(item) if item.stash.get(NO_SHRINK, False) else contextlib.nullcontext():
+            return (yield)
     finally:
         state.differential.context = RunContext()
 
@@ -254,5 +296,5 @@ class Reporter:
             "tests": {k: v for k, v in state.tests.items() if v["chapter"] != "meta"},
         }
         expectations = {b: catalog.load_expectations(b) for b in catalog.BACKENDS}
-        chapters = catalogue(state.spec, catalog.tests_by_claim(catalog.scan_tests()), expectations)
+        chapters = catalogue(state.spec, catalog.tests_by_claim(state.scan), expectations)
         self.report_path = write_report(Path(directory).expanduser(), run, chapters)

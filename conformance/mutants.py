@@ -68,6 +68,11 @@ def _transpose_copies(m: types.ModuleType) -> None:
     _patch(m, "transpose", lambda transpose: lambda input, *dims: transpose(input, *dims).contiguous())
 
 
+def _bmm_float64(m: types.ModuleType) -> None:
+    """Only ``bmm`` (not mm or matmul): a bug that one case of a parametrized test must catch alone."""
+    _patch(m, "bmm", lambda bmm: lambda *args, **kwargs: bmm(*args, **kwargs).double())
+
+
 def _drop_keepdim(total: Callable) -> Callable:
     return lambda input, *args, keepdim=False, **kwargs: total(input, *args[:1], **kwargs)
 
@@ -103,6 +108,8 @@ MUTANTS: dict[str, Mutant] = {
     "transpose_copies": Mutant("transpose returns a contiguous copy", "views", "views.transpose-",
                                _transpose_copies),
     "sum_ignores_keepdim": Mutant("sum drops keepdim=True", "math", "math.sum-", _sum_ignores_keepdim),
+    "bmm_float64": Mutant("torch.bmm returns float64 for float32 operands", "math",
+                          "math.bmm- or math.mm-matrix or math.matmul-broadcasts", _bmm_float64),
     "grad_overwrites": Mutant("backward overwrites .grad instead of accumulating", "autograd",
                               "autograd.gradients-accumulate", _grad_overwrites),
 }

@@ -17,6 +17,7 @@ import functools
 import os
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -308,22 +309,187 @@ def coverage_problems(spec: Spec, sources: Path | None = None) -> list[str]:
 
 
 # --- which tests check which claims (static scan of test files) ------------------------------------------
+#
+# The scan reads test sources with ``ast`` and never imports them (``python -m conformance`` stays fast: no
+# torch, no hypothesis). It understands claims given as
+#
+#   @claims("views.a", "views.b")                         on a test function, and
+#   @pytest.mark.parametrize("args", [pytest.param(..., marks=claims("views.c"), id="c"), ...])
+#
+# where ``argvalues`` is a list or tuple literal, or a module-level name bound to one. A parametrized test is
+# one test per case, keyed by its pytest id (``conformance/test_views.py::test_x[c]``), and a case checks the
+# function's claims *and* its own (they add up, as pytest's marks do). Stacked parametrize decorators give the
+# cases of their product, ids joined with "-" from the decorator nearest the function on, as pytest does.
+# The scan must know each case's id: a ``pytest.param(..., id=...)``, an ``ids=[...]`` entry, or a value
+# pytest names after itself (a printable str, a number, a bool or None). A parametrize whose ids it cannot
+# tell is transparent when its cases carry no claims (the test stays one entry, its function id) and a
+# problem when they do. The plugin checks at collection that every collected test's claims are the ones the
+# scan read (conformance/conftest.py), so the scan cannot silently disagree with pytest.
 
-def _claims_decorator_ids(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...] | None:
-    for dec in func.decorator_list:
-        if not isinstance(dec, ast.Call):
-            continue
-        name = dec.func.id if isinstance(dec.func, ast.Name) else getattr(dec.func, "attr", None)
-        if name == "claims":
-            return tuple(a.value if isinstance(a, ast.Constant) and isinstance(a.value, str)
-                         else "<non-literal>" for a in dec.args)
+UNREADABLE = "<non-literal>"  # stands for claims given in a form the scan cannot read
+_MAX_VALUE_ID = 100  # pytest names a case after a longer string value only under some settings
+
+
+def _call_name(node: ast.AST) -> str | None:
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _keyword(call: ast.Call, name: str, position: int | None = None) -> ast.AST | None:
+    """A call's argument given by keyword ``name`` or at ``position``."""
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return call.args[position] if position is not None and position < len(call.args) else None
+
+
+def _claim_args(call: ast.Call) -> tuple[str, ...]:
+    """The ids of a ``claims(...)`` call; an argument that is not a string literal reads as UNREADABLE."""
+    return tuple(a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else UNREADABLE
+                 for a in call.args)
+
+
+def _mark_claims(marks: ast.AST | None, names: dict[str, ast.AST]) -> tuple[str, ...]:
+    """The claim ids of a ``pytest.param(marks=...)`` value: one mark or a list or tuple of marks."""
+    if isinstance(marks, ast.Name):
+        marks = names.get(marks.id, marks)
+    if marks is None:
+        return ()
+    out: tuple[str, ...] = ()
+    for item in marks.elts if isinstance(marks, ast.List | ast.Tuple) else [marks]:
+        if isinstance(item, ast.Name):
+            item = names.get(item.id, item)
+        if _call_name(item) == "claims":
+            out += _claim_args(item)
+        elif not isinstance(item, ast.Attribute | ast.Call):  # a name the scan cannot follow may hide claims
+            out += (UNREADABLE,)
+    return out
+
+
+def _is_none(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _literal_id(node: ast.AST) -> str | None:
+    """An explicit id (``id=`` or an ``ids=`` entry) as pytest writes it, when the scan can tell."""
+    if not isinstance(node, ast.Constant):
+        return None
+    if isinstance(node.value, str):
+        return node.value if node.value.isascii() and node.value.isprintable() else None
+    return str(node.value) if isinstance(node.value, bool | int | float | complex) else None
+
+
+def _value_id(node: ast.AST, argname: str, index: int) -> str | None:
+    """The id pytest makes of one parameter value (``_idval``), or None when the scan cannot tell it."""
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None  # a name, a call, a lambda...: pytest may name it after its __name__
+    if isinstance(value, str):
+        return value if len(value) <= _MAX_VALUE_ID and value.isascii() and value.isprintable() else None
+    if value is None or isinstance(value, bool | int | float | complex):
+        return str(value)
+    return None if isinstance(value, bytes) else f"{argname}{index}"  # containers: argname + index
+
+
+def _case_id(explicit: ast.AST | None, ids: ast.AST | None, index: int, values: list[ast.AST] | None,
+             argnames: list[str] | None) -> str | None:
+    """pytest's id of one case (``_resolve_ids``): its param's id, else its ``ids=`` entry, else its values'."""
+    if explicit is not None and not _is_none(explicit):
+        return _literal_id(explicit)
+    if ids is not None:
+        if not isinstance(ids, ast.List | ast.Tuple):
+            return None  # ids=callable
+        if index < len(ids.elts) and not _is_none(ids.elts[index]):
+            return _literal_id(ids.elts[index])
+    if argnames is None or values is None or len(values) != len(argnames):
+        return None
+    parts = [_value_id(v, n, index) for v, n in zip(values, argnames, strict=True)]
+    return None if None in parts else "-".join(parts)
+
+
+@dataclass(frozen=True)
+class _Case:
+    id: str | None  # None: the scan cannot tell pytest's id
+    claims: tuple[str, ...] = ()
+
+
+def _argnames(node: ast.AST | None) -> list[str] | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [n.strip() for n in node.value.split(",") if n.strip()]
+    if isinstance(node, ast.List | ast.Tuple) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return [e.value for e in node.elts]
     return None
 
 
-def scan_tests(directory: Path | None = None) -> dict[str, tuple[str, ...] | None]:
-    """Maps each test of ``test_<chapter>.py`` files to its ``@claims`` ids (None when it has none).
+def _parametrize_cases(call: ast.Call, names: dict[str, ast.AST]) -> list[_Case]:
+    """The cases of one ``parametrize(argnames, argvalues, ids=...)`` decorator, as pytest ids them.
 
-    Keys are pytest-style ids relative to the tests folder's parent: ``conformance/test_views.py::test_x``.
+    Argvalues the scan cannot read give one case of unknown id, carrying UNREADABLE if the decorator's source
+    holds a ``claims(...)`` call anywhere."""
+    argnames = _argnames(_keyword(call, "argnames", 0))
+    argvalues = _keyword(call, "argvalues", 1)
+    if isinstance(argvalues, ast.Name):
+        argvalues = names.get(argvalues.id)
+    if not isinstance(argvalues, ast.List | ast.Tuple):
+        hidden = any(_call_name(n) == "claims" for n in ast.walk(call))
+        return [_Case(None, (UNREADABLE,) if hidden else ())]
+    ids = _keyword(call, "ids")
+    cases = []
+    for index, element in enumerate(argvalues.elts):
+        claims: tuple[str, ...] = ()
+        explicit: ast.AST | None = None
+        values: list[ast.AST] | None = [element]
+        if _call_name(element) == "param":
+            claims = _mark_claims(_keyword(element, "marks"), names)
+            explicit, values = _keyword(element, "id"), list(element.args)
+        elif argnames is not None and len(argnames) > 1:
+            values = list(element.elts) if isinstance(element, ast.List | ast.Tuple) else None
+        cases.append(_Case(_case_id(explicit, ids, index, values, argnames), claims))
+    counts = Counter(c.id for c in cases)
+    return [c if counts[c.id] == 1 else _Case(None, c.claims) for c in cases]  # pytest numbers duplicates
+
+
+def _test_cases(func: ast.FunctionDef | ast.AsyncFunctionDef,
+                names: dict[str, ast.AST]) -> list[tuple[str | None, tuple[str, ...] | None]]:
+    """``(case id, claims)`` of a test function: ``[(None, claims)]`` for one unparametrized test."""
+    own: tuple[str, ...] = ()
+    cases: list[_Case] | None = None
+    for dec in reversed(func.decorator_list):  # pytest ids cases from the innermost parametrize on
+        name = _call_name(dec)
+        if name == "claims":
+            own = _claim_args(dec) + own
+        elif name == "parametrize":
+            options = _parametrize_cases(dec, names)
+            cases = options if cases is None else [
+                _Case(None if a.id is None or b.id is None else f"{a.id}-{b.id}", a.claims + b.claims)
+                for a in cases for b in options]
+    if cases is None or all(c.id is not None for c in cases):
+        return [(c.id, tuple(dict.fromkeys(own + c.claims)) or None) for c in cases or [_Case(None)]]
+    if any(c.claims for c in cases):
+        return [(None, tuple(dict.fromkeys((*own, UNREADABLE))))]
+    return [(None, own or None)]
+
+
+def _module_names(tree: ast.Module) -> dict[str, ast.AST]:
+    """Module-level ``NAME = <value>`` bindings (parametrize argvalues may be given by name)."""
+    names: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            names[node.targets[0].id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            names[node.target.id] = node.value
+    return names
+
+
+def scan_tests(directory: Path | None = None) -> dict[str, tuple[str, ...] | None]:
+    """Maps each test of ``test_<chapter>.py`` files to its claim ids (None when it has none).
+
+    Keys are pytest-style ids relative to the tests folder's parent: ``conformance/test_views.py::test_x``,
+    and ``conformance/test_views.py::test_x[case]`` for each case of a parametrized test (see above).
     """
     folder = directory or tests_dir()
     found: dict[str, tuple[str, ...] | None] = {}
@@ -332,6 +498,7 @@ def scan_tests(directory: Path | None = None) -> dict[str, tuple[str, ...] | Non
             continue
         prefix = f"{folder.name}/{file.name}"
         tree = ast.parse(file.read_text(encoding="utf-8"), filename=str(file))
+        names = _module_names(tree)
         for node in tree.body:
             funcs: list[tuple[str, ast.AST]] = []
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -341,8 +508,14 @@ def scan_tests(directory: Path | None = None) -> dict[str, tuple[str, ...] | Non
                          if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)]
             for name, func in funcs:
                 if name.rsplit("::", 1)[-1].startswith("test"):
-                    found[f"{prefix}::{name}"] = _claims_decorator_ids(func)
+                    for case, ids in _test_cases(func, names):
+                        found[f"{prefix}::{name}" + (f"[{case}]" if case else "")] = ids
     return found
+
+
+def function_id(test_id: str) -> str:
+    """A test id without its parametrized case: ``f.py::test_x[a-b]`` -> ``f.py::test_x``."""
+    return test_id.split("[", 1)[0]
 
 
 def tests_by_claim(scan: dict[str, tuple[str, ...] | None]) -> dict[str, list[str]]:
@@ -354,14 +527,19 @@ def tests_by_claim(scan: dict[str, tuple[str, ...] | None]) -> dict[str, list[st
 
 
 def claim_test_problems(spec: Spec, scan: dict[str, tuple[str, ...] | None]) -> list[str]:
-    """Every test names existing claims, and every claim has a test."""
+    """Every test (every case of a parametrized one) names existing claims, and every claim has a test."""
     problems = []
     for test, ids in scan.items():
         if not ids:
-            problems.append(f"{test}: no @claims(...) decorator with claim ids")
+            where = " or claims(...) in its pytest.param marks" if test != function_id(test) else ""
+            problems.append(f"{test}: no @claims(...) decorator{where} with claim ids")
             continue
+        if UNREADABLE in ids:
+            problems.append(f"{test}: claims the static scan cannot read: claim ids must be string literals, and "
+                            "parametrized cases that carry claims need ids it can tell "
+                            "(pytest.param(..., marks=claims(...), id='...') in a literal list)")
         for cid in ids:
-            if cid not in spec.claims:
+            if cid not in spec.claims and cid != UNREADABLE:
                 problems.append(f"{test}: claims unknown id {cid!r}")
     checked = tests_by_claim(scan)
     problems += [f"claim {cid}: no conformance test checks it" for cid in spec.claims if cid not in checked]
@@ -373,8 +551,10 @@ def claim_test_problems(spec: Spec, scan: dict[str, tuple[str, ...] | None]) -> 
 def load_expectations(backend: str, directory: Path | None = None) -> dict[str, str]:
     """``claim id or test id -> reason`` from ``expectations/<backend>.toml`` (an absent file is empty).
 
-    An entry names a ``claim`` (all its tests are expected to fail) or, when only some tests of a
-    claim fail, one ``test`` (``conformance/test_<chapter>.py::test_name``).
+    An entry names a ``claim`` (all its tests are expected to fail) or, when only some tests of a claim
+    fail, one ``test``: a test function (``conformance/test_<chapter>.py::test_name``, all of its cases if
+    it is parametrized) or one case of a parametrized test by its pytest id
+    (``conformance/test_<chapter>.py::test_name[case]``).
     """
     path = (directory or expectations_dir()) / f"{backend}.toml"
     if not path.exists():
@@ -394,18 +574,27 @@ def load_expectations(backend: str, directory: Path | None = None) -> dict[str, 
 
 
 def is_test_id(key: str) -> bool:
-    """Expectation keys naming a test (``conformance/test_x.py::test_y``) rather than a claim."""
+    """Expectation keys naming a test (``conformance/test_x.py::test_y``, ``...::test_y[case]``) rather
+    than a claim."""
     return "::" in key
 
 
 def expectation_problems(spec: Spec, expected: dict[str, str], checked: set[str], backend: str,
                          tests: Collection[str] = ()) -> list[str]:
-    """Entries naming a claim that does not exist or that no test checks, or a test that does not exist."""
+    """Entries naming a claim that does not exist or that no test checks, or a test (or a parametrized
+    test's case) that the scan does not find."""
     problems = []
+    functions = {function_id(t) for t in tests}
     for key in expected:
         if is_test_id(key):
-            if key not in tests:
-                problems.append(f"expectations/{backend}.toml: test {key!r} does not exist")
+            if key in tests or (key == function_id(key) and key in functions):
+                continue
+            problem = f"expectations/{backend}.toml: test {key!r} does not exist"
+            if function_id(key) in functions:
+                cases = sorted(t for t in tests if function_id(t) == function_id(key) and t != function_id(t))
+                problem += (f" (its cases: {', '.join(c[len(function_id(c)):] for c in cases)})" if cases else
+                            " (the scan cannot tell the ids of its cases: give them pytest.param(..., id=...))")
+            problems.append(problem)
         elif key not in spec.claims:
             problems.append(f"expectations/{backend}.toml: claim {key!r} does not exist in spec/")
         elif key not in checked:
@@ -413,11 +602,17 @@ def expectation_problems(spec: Spec, expected: dict[str, str], checked: set[str]
     return problems
 
 
+def _test_entry(test_id: str, expected: dict[str, str]) -> str | None:
+    """The reason an entry gives for a test: the entry of its case, else of its function."""
+    return expected.get(test_id, expected.get(function_id(test_id)))
+
+
 def expected_failure(test_id: str, claim_ids: Sequence[str], expected: dict[str, str]) -> str | None:
-    """Why a test is expected to fail: its own entry, or the entries of all of its claims; None if it
-    is expected to pass."""
-    if test_id in expected:
-        return expected[test_id]
+    """Why a test (or a parametrized test's case) is expected to fail: its own entry (its case's, else its
+    function's), or the entries of all of its claims; None if it is expected to pass."""
+    reason = _test_entry(test_id, expected)
+    if reason is not None:
+        return reason
     if claim_ids and all(cid in expected for cid in claim_ids):
         return "; ".join(dict.fromkeys(expected[cid] for cid in claim_ids))
     return None
@@ -430,7 +625,7 @@ def expected_failures(claim_id: str, tests: Sequence[str], expectations: dict[st
         if claim_id in expected:
             out[backend] = expected[claim_id]
             continue
-        listed = [f"{test}: {expected[test]}" for test in tests if test in expected]
+        listed = [f"{test}: {reason}" for test in tests if (reason := _test_entry(test, expected)) is not None]
         if listed:
             out[backend] = "; ".join(listed)
     return out

@@ -29,6 +29,9 @@ def bounded_floats(shape: tuple[int, ...], lo: float = -4.0, hi: float = 4.0) ->
     )
 
 
+VALUES = SHAPES.flatmap(bounded_floats)  # nested lists of a drawn shape
+
+
 def needs_same_device(differential) -> None:
     """Skips a program whose outcome depends on the device when the oracle cannot run on the impl's device."""
     if differential.oracle_device != differential.impl_device:
@@ -73,10 +76,8 @@ def test_availability_guarded_to(differential, shape, dtype, data):
 
 
 @claims("devices.same-device-returns-self")
-@given(shape=SHAPES, data=st.data())
-def test_same_device_returns_self(differential, shape, data):
-    vals = data.draw(bounded_floats(shape))
-
+@given(vals=VALUES)
+def test_same_device_returns_self(differential, vals):
     def program(T, device):
         t = T.tensor(vals)
         d = T.tensor(vals, device=device)
@@ -92,10 +93,8 @@ def test_same_device_returns_self(differential, shape, data):
 
 
 @claims("devices.cpu-copies-from-cuda")
-@given(shape=SHAPES, data=st.data())
-def test_cpu_copies_from_cuda(differential, shape, data):
-    vals = data.draw(bounded_floats(shape))
-
+@given(vals=VALUES)
+def test_cpu_copies_from_cuda(differential, vals):
     def program(T, device):
         x = T.tensor(vals, device=device)
         y = x.cpu()
@@ -238,28 +237,26 @@ def test_module_to_in_place(differential, seed):
     )
 
 
-@claims("devices.mixed-device-error")
-@given(shape=SHAPES, data=st.data())
-def test_mixed_device_error(differential, shape, data):
+def _add_host_copy(tensor_on_device):
+    tensor_in_cpu = tensor_on_device.cpu()
+    return tensor_on_device + tensor_in_cpu
+
+
+def _numpy(tensor_on_device):
+    return tensor_on_device.numpy()
+
+
+@pytest.mark.parametrize("use", [
+    pytest.param(_add_host_copy, marks=claims("devices.mixed-device-error"), id="mixed-devices"),
+    pytest.param(_numpy, marks=claims("devices.numpy-needs-cpu"), id="numpy-on-device"),
+])
+@given(vals=VALUES)
+def test_device_bound_use(differential, use, vals):
+    """``use`` of a tensor on the run's device: refused on cuda (a host copy or NumPy needs the cpu)."""
     needs_same_device(differential)
-    vals = data.draw(bounded_floats(shape))
 
     def program(T, device):
-        tensor_on_device = T.tensor(vals, device=device)
-        tensor_in_cpu = tensor_on_device.cpu()
-        return tensor_on_device + tensor_in_cpu
-
-    differential(program)
-
-
-@claims("devices.numpy-needs-cpu")
-@given(shape=SHAPES, data=st.data())
-def test_numpy_on_device(differential, shape, data):
-    needs_same_device(differential)
-    vals = data.draw(bounded_floats(shape))
-
-    def program(T, device):
-        return T.tensor(vals, device=device).numpy()
+        return use(T.tensor(vals, device=device))
 
     differential(program)
 
@@ -287,10 +284,8 @@ def test_moved_tensor_is_tensor(differential):
 
 
 @claims("devices.cuda-and-to-equivalent")
-@given(shape=SHAPES, data=st.data())
-def test_cuda_and_to_equivalent(differential, shape, data):
-    vals = data.draw(bounded_floats(shape))
-
+@given(vals=VALUES)
+def test_cuda_and_to_equivalent(differential, vals):
     def program(T, device):
         t = T.tensor(vals)
         if device == "cuda":
@@ -307,10 +302,8 @@ def test_cuda_and_to_equivalent(differential, shape, data):
 
 
 @claims("devices.detach-cpu-order")
-@given(shape=SHAPES, data=st.data())
-def test_detach_cpu_order(differential, shape, data):
-    vals = data.draw(bounded_floats(shape))
-
+@given(vals=VALUES)
+def test_detach_cpu_order(differential, vals):
     def program(T, device):
         b = T.tensor(vals, device=device, requires_grad=True) * 2
         return [b.cpu().detach().numpy(), b.detach().cpu().numpy()]
@@ -319,10 +312,8 @@ def test_detach_cpu_order(differential, shape, data):
 
 
 @claims("devices.cpu-without-detach")
-@given(shape=SHAPES, data=st.data())
-def test_cpu_without_detach(differential, shape, data):
-    vals = data.draw(bounded_floats(shape))
-
+@given(vals=VALUES)
+def test_cpu_without_detach(differential, vals):
     def program(T, device):
         x = T.tensor(vals, device=device, requires_grad=True)
         y = x.cpu()
@@ -373,10 +364,8 @@ def test_cuda_amp_autocast_deprecated(differential, n, data):
 
 
 @claims("devices.grad-scaler")
-@given(shape=SHAPES, data=st.data())
-def test_grad_scaler(differential, shape, data):
-    vals = data.draw(bounded_floats(shape))
-
+@given(vals=VALUES)
+def test_grad_scaler(differential, vals):
     def program(T, device):
         scaler = T.amp.GradScaler(device)
         p = T.nn.Parameter(T.tensor(vals, device=device))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -160,82 +161,64 @@ def test_fan_needs_two_dims(differential, shape, which):
     differential(program)
 
 
-@claims("init.xavier-uniform")
-@given(shape=WEIGHT_SHAPES, g=st.sampled_from([None, 1.0, 2.0, math.sqrt(2.0)]), seed=SEEDS)
-def test_xavier_uniform(differential, shape, g, seed):
-    fan_in, fan_out = fans(shape)
-    bound = (1.0 if g is None else g) * math.sqrt(6.0 / (fan_in + fan_out))
+def _gain_only(gains: list[float | None]) -> st.SearchStrategy:
+    """Xavier keyword arguments: no gain (the default 1) or one of ``gains``."""
+    return st.sampled_from(gains).map(lambda g: {} if g is None else {"gain": g})
+
+
+def _kaiming(slopes: list[float]) -> st.SearchStrategy:
+    return st.fixed_dictionaries({"a": st.sampled_from(slopes), "mode": st.sampled_from(["fan_in", "fan_out"]),
+                                  "nonlinearity": NONLINEARITIES})
+
+
+def _xavier_bound(shape: tuple[int, ...], gain: float = 1.0) -> float:
+    return gain * math.sqrt(6.0 / sum(fans(shape)))
+
+
+def _xavier_std(shape: tuple[int, ...], gain: float = 1.0) -> float:
+    return gain * math.sqrt(2.0 / sum(fans(shape)))
+
+
+def _fan(shape: tuple[int, ...], mode: str) -> int:
+    return fans(shape)[0 if mode == "fan_in" else 1]
+
+
+def _kaiming_bound(shape: tuple[int, ...], a: float, mode: str, nonlinearity: str) -> float:
+    return gain(nonlinearity, a) * math.sqrt(3.0 / _fan(shape, mode))
+
+
+def _kaiming_std(shape: tuple[int, ...], a: float, mode: str, nonlinearity: str) -> float:
+    return gain(nonlinearity, a) / math.sqrt(_fan(shape, mode))
+
+
+RANDOM_INITIALIZERS = [
+    pytest.param("xavier_uniform_", _gain_only([None, 1.0, 2.0, math.sqrt(2.0)]), _xavier_bound, "uniform",
+                 marks=claims("init.xavier-uniform"), id="xavier-uniform"),
+    pytest.param("xavier_normal_", _gain_only([None, 1.0, 0.5]), _xavier_std, "normal",
+                 marks=claims("init.xavier-normal"), id="xavier-normal"),
+    pytest.param("kaiming_uniform_", _kaiming([0.0, 0.1, math.sqrt(5)]), _kaiming_bound, "uniform",
+                 marks=claims("init.kaiming-uniform"), id="kaiming-uniform"),
+    pytest.param("kaiming_normal_", _kaiming([0.0, 0.1]), _kaiming_std, "normal",
+                 marks=claims("init.kaiming-normal"), id="kaiming-normal"),
+]
+
+
+@pytest.mark.parametrize("name, options, scale, draw", RANDOM_INITIALIZERS)
+@given(shape=WEIGHT_SHAPES, seed=SEEDS, data=st.data())
+def test_random_initializer(differential, name, options, scale, draw, shape, seed, data):
+    """``nn.init.<name>(t, **options)`` equals a plain ``uniform_(-s, s)`` / ``normal_(0, s)`` draw with the
+    same seed, ``s`` the documented bound / std; uniform values also lie within the bound."""
+    kwargs = data.draw(options)
+    s = scale(shape, **kwargs)
 
     def program(T, device):
         T.manual_seed(seed)
-        t = T.empty(shape, device=device)
-        init = T.nn.init.xavier_uniform_(t) if g is None else T.nn.init.xavier_uniform_(t, gain=g)
+        init = getattr(T.nn.init, name)(T.empty(shape, device=device), **kwargs)
         T.manual_seed(seed)
-        return {"init": init, "manual": T.empty(shape, device=device).uniform_(-bound, bound)}
+        manual = T.empty(shape, device=device)
+        return {"init": init, "manual": manual.uniform_(-s, s) if draw == "uniform" else manual.normal_(0, s)}
 
-    differential(program, predicate=lambda r, T: same_draw(r, T) and within(r, bound))
-
-
-@claims("init.xavier-normal")
-@given(shape=WEIGHT_SHAPES, g=st.sampled_from([None, 1.0, 0.5]), seed=SEEDS)
-def test_xavier_normal(differential, shape, g, seed):
-    fan_in, fan_out = fans(shape)
-    std = (1.0 if g is None else g) * math.sqrt(2.0 / (fan_in + fan_out))
-
-    def program(T, device):
-        T.manual_seed(seed)
-        t = T.empty(shape, device=device)
-        init = T.nn.init.xavier_normal_(t) if g is None else T.nn.init.xavier_normal_(t, gain=g)
-        T.manual_seed(seed)
-        return {"init": init, "manual": T.empty(shape, device=device).normal_(0, std)}
-
-    differential(program, predicate=same_draw)
-
-
-@claims("init.kaiming-uniform")
-@given(
-    shape=WEIGHT_SHAPES,
-    a=st.sampled_from([0.0, 0.1, math.sqrt(5)]),
-    mode=st.sampled_from(["fan_in", "fan_out"]),
-    nonlinearity=NONLINEARITIES,
-    seed=SEEDS,
-)
-def test_kaiming_uniform(differential, shape, a, mode, nonlinearity, seed):
-    fan = fans(shape)[0 if mode == "fan_in" else 1]
-    bound = gain(nonlinearity, a) * math.sqrt(3.0 / fan)
-
-    def program(T, device):
-        T.manual_seed(seed)
-        init = T.nn.init.kaiming_uniform_(
-            T.empty(shape, device=device), a=a, mode=mode, nonlinearity=nonlinearity
-        )
-        T.manual_seed(seed)
-        return {"init": init, "manual": T.empty(shape, device=device).uniform_(-bound, bound)}
-
-    differential(program, predicate=lambda r, T: same_draw(r, T) and within(r, bound))
-
-
-@claims("init.kaiming-normal")
-@given(
-    shape=WEIGHT_SHAPES,
-    a=st.sampled_from([0.0, 0.1]),
-    mode=st.sampled_from(["fan_in", "fan_out"]),
-    nonlinearity=NONLINEARITIES,
-    seed=SEEDS,
-)
-def test_kaiming_normal(differential, shape, a, mode, nonlinearity, seed):
-    fan = fans(shape)[0 if mode == "fan_in" else 1]
-    std = gain(nonlinearity, a) / math.sqrt(fan)
-
-    def program(T, device):
-        T.manual_seed(seed)
-        init = T.nn.init.kaiming_normal_(
-            T.empty(shape, device=device), a=a, mode=mode, nonlinearity=nonlinearity
-        )
-        T.manual_seed(seed)
-        return {"init": init, "manual": T.empty(shape, device=device).normal_(0, std)}
-
-    differential(program, predicate=same_draw)
+    differential(program, predicate=lambda r, T: same_draw(r, T) and (draw == "normal" or within(r, s)))
 
 
 @claims(

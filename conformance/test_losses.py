@@ -9,6 +9,7 @@ import itertools
 import math
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -65,40 +66,39 @@ def class_targets(draw, n: int, c: int, ignore: bool = False) -> list[int]:
     return draw(st.lists(choices, min_size=n, max_size=n))
 
 
+# (N, C) scores and N class indices
+SCORES_AND_CLASSES = BATCH.flatmap(lambda nc: st.tuples(bounded_floats(nc), class_targets(*nc)))
+
+
 # --- elementwise regression losses ---
 
 
-@claims("losses.l1-loss")
+REGRESSION_LOSSES = [
+    pytest.param("L1Loss", (-4.0, 4.0), (-4.0, 4.0), lambda x, y: np.abs(x - y),
+                 marks=claims("losses.l1-loss"), id="l1"),
+    pytest.param("MSELoss", (-4.0, 4.0), (-4.0, 4.0), lambda x, y: (x - y) ** 2,
+                 marks=claims("losses.mse-loss"), id="mse"),
+    pytest.param("PoissonNLLLoss", (-3.0, 3.0), (0.0, 5.0), lambda x, y: np.exp(x) - y * x,
+                 marks=claims("losses.poisson-nll-loss"), id="poisson-nll"),
+]
+
+
+@pytest.mark.parametrize("loss_name, x_range, y_range, elementwise", REGRESSION_LOSSES)
 @given(shape=SHAPES, reduction=REDUCTIONS, data=st.data())
-def test_l1_loss(differential, shape, reduction, data):
-    x, y = data.draw(bounded_floats(shape)), data.draw(bounded_floats(shape))
+def test_regression_loss(differential, loss_name, x_range, y_range, elementwise, shape, reduction, data):
+    """``loss_name(reduction)(x, y)`` and its gradient; the predicate reduces ``elementwise`` in float64."""
+    x, y = data.draw(bounded_floats(shape, *x_range)), data.draw(bounded_floats(shape, *y_range))
 
     def program(T, device):
         a = T.tensor(x, device=device, requires_grad=True)
-        loss = T.nn.L1Loss(reduction=reduction)(a, T.tensor(y, device=device))
+        loss = getattr(T.nn, loss_name)(reduction=reduction)(a, T.tensor(y, device=device))
         loss.sum().backward()
         return {"loss": loss, "a": a}
 
     differential(
         program,
         rtol=1e-5,
-        predicate=lambda r, T: close(r["loss"], reduce(np.abs(f64(x) - f64(y)), reduction)),
-    )
-
-
-@claims("losses.mse-loss")
-@given(shape=SHAPES, reduction=REDUCTIONS, data=st.data())
-def test_mse_loss(differential, shape, reduction, data):
-    x, y = data.draw(bounded_floats(shape)), data.draw(bounded_floats(shape))
-
-    def program(T, device):
-        a = T.tensor(x, device=device, requires_grad=True)
-        loss = T.nn.MSELoss(reduction=reduction)(a, T.tensor(y, device=device))
-        loss.sum().backward()
-        return {"loss": loss, "a": a}
-
-    differential(
-        program, rtol=1e-5, predicate=lambda r, T: close(r["loss"], reduce((f64(x) - f64(y)) ** 2, reduction))
+        predicate=lambda r, T: close(r["loss"], reduce(elementwise(f64(x), f64(y)), reduction)),
     )
 
 
@@ -211,25 +211,6 @@ def test_cross_entropy_is_log_softmax_nll(differential, nc, extra, reduction, we
     differential(program, rtol=1e-5, predicate=lambda r, T: close(r["ce"], r["nll"].numpy(), 1e-5, 1e-6))
 
 
-@claims("losses.cross-entropy-usage")
-@given(nc=BATCH, data=st.data())
-def test_cross_entropy_usage(differential, nc, data):
-    n, c = nc
-    out = data.draw(bounded_floats((n, c)))
-    target = data.draw(class_targets(n, c))
-
-    def program(T, device):
-        loss_fn = T.nn.CrossEntropyLoss()
-        return loss_fn(T.tensor(out, device=device), T.tensor(target, device=device))
-
-    expected = -log_softmax(f64(out))[np.arange(n), target].mean()
-    differential(
-        program,
-        rtol=1e-5,
-        predicate=lambda r, T: r.dim() == 0 and r.dtype == T.float32 and close(r, expected),
-    )
-
-
 @claims("losses.cross-entropy-probability-targets")
 @given(nc=BATCH, one_hot=st.booleans(), data=st.data())
 def test_cross_entropy_probability_targets(differential, nc, one_hot, data):
@@ -256,25 +237,25 @@ def test_cross_entropy_probability_targets(differential, nc, one_hot, data):
 
 
 @claims("losses.cross-entropy-float-index-target")
-@given(n=st.integers(1, 8))
-def test_cross_entropy_float_index_target(differential, n):
+@pytest.mark.parametrize(
+    "label_dtype, sizes, predicate",
+    [
+        pytest.param("float", st.integers(1, 8), None, id="float-label"),
+        pytest.param("long", st.sampled_from([1, 7, 5000]),
+                     lambda r, T: math.isclose(r.item(), math.log(2), rel_tol=1e-6), id="long-label"),
+    ],
+)
+@given(data=st.data())
+def test_cross_entropy_label_dtype(differential, label_dtype, sizes, predicate, data):
+    """Class-index labels must be long: float ones of the inputs' batch shape are refused."""
+    n = data.draw(sizes)
+
     def program(T, device):
         inputs = T.ones((n, 2), dtype=T.float, device=device)
-        label = T.ones(n, dtype=T.float, device=device)
+        label = T.ones(n, dtype=getattr(T, label_dtype), device=device)
         return T.nn.CrossEntropyLoss()(inputs, label)
 
-    differential(program)
-
-
-@claims("losses.cross-entropy-float-index-target")
-@given(n=st.sampled_from([1, 7, 5000]))
-def test_cross_entropy_long_target(differential, n):
-    def program(T, device):
-        inputs = T.ones((n, 2), dtype=T.float, device=device)
-        label = T.ones(n, dtype=T.long, device=device)
-        return T.nn.CrossEntropyLoss()(inputs, label)
-
-    differential(program, predicate=lambda r, T: math.isclose(r.item(), math.log(2), rel_tol=1e-6))
+    differential(program, predicate=predicate)
 
 
 NOTE_OUTPUTS = (
@@ -301,27 +282,50 @@ def test_cross_entropy_formula_document_example(differential):
     )
 
 
-@claims("losses.cross-entropy-formula-example", "losses.cross-entropy-description")
-@given(nc=BATCH, data=st.data())
-def test_cross_entropy_formula(differential, nc, data):
-    n, c = nc
-    x = data.draw(bounded_floats((n, c)))
-    target = data.draw(class_targets(n, c))
+def _mean_picked_log_softmax(x: np.ndarray, target: list[int]) -> float:
+    return -log_softmax(x)[np.arange(len(target)), target].mean()
+
+
+def _documented_formula(x: np.ndarray, target: list[int]) -> float:
+    """The documents' formula: mean over samples of log(sum(exp(x))) - x[target]."""
+    return np.mean([np.log(np.exp(row).sum()) - row[t] for row, t in zip(x, target, strict=True)])
+
+
+@pytest.mark.parametrize(
+    "expected_loss, rtol, float32_scalar",
+    [
+        pytest.param(_mean_picked_log_softmax, 1e-5, True, marks=claims("losses.cross-entropy-usage"), id="usage"),
+        pytest.param(
+            _documented_formula,
+            None,
+            False,
+            marks=claims("losses.cross-entropy-formula-example", "losses.cross-entropy-description"),
+            id="formula",
+        ),
+    ],
+)
+@given(batch=SCORES_AND_CLASSES)
+def test_cross_entropy_class_targets(differential, expected_loss, rtol, float32_scalar, batch):
+    """CrossEntropyLoss()(scores, class indices) against ``expected_loss`` in float64 (and, for the usage
+    claim, a 0-dim float32 result)."""
+    x, target = batch
 
     def program(T, device):
-        return T.nn.CrossEntropyLoss()(T.tensor(x, device=device), T.tensor(target, device=device))
+        loss_fn = T.nn.CrossEntropyLoss()
+        return loss_fn(T.tensor(x, device=device), T.tensor(target, device=device))
 
-    xs = f64(x)
-    expected = np.mean([np.log(np.exp(row).sum()) - row[t] for row, t in zip(xs, target, strict=True)])
-    differential(program, predicate=lambda r, T: close(r, expected))
+    expected = expected_loss(f64(x), target)
+    differential(
+        program,
+        rtol=rtol,
+        predicate=lambda r, T: (not float32_scalar or (r.dim() == 0 and r.dtype == T.float32)) and close(r, expected),
+    )
 
 
 @claims("losses.custom-cross-entropy")
-@given(nc=BATCH, data=st.data())
-def test_custom_cross_entropy(differential, nc, data):
-    n, c = nc
-    out = data.draw(bounded_floats((n, c)))
-    labels = data.draw(class_targets(n, c))
+@given(batch=SCORES_AND_CLASSES)
+def test_custom_cross_entropy(differential, batch):
+    out, labels = batch
 
     def program(T, device):
         def my_cross_entropy_loss(outputs, labels):
@@ -411,25 +415,6 @@ def test_ctc_loss(differential, steps, n, c, reduction, data):
     differential(program, predicate=lambda r, T: close(r["loss"], expected))
 
 
-@claims("losses.poisson-nll-loss")
-@given(shape=SHAPES, reduction=REDUCTIONS, data=st.data())
-def test_poisson_nll_loss(differential, shape, reduction, data):
-    x = data.draw(bounded_floats(shape, -3.0, 3.0))
-    y = data.draw(bounded_floats(shape, 0.0, 5.0))
-
-    def program(T, device):
-        a = T.tensor(x, device=device, requires_grad=True)
-        loss = T.nn.PoissonNLLLoss(reduction=reduction)(a, T.tensor(y, device=device))
-        loss.sum().backward()
-        return {"loss": loss, "a": a}
-
-    differential(
-        program,
-        rtol=1e-5,
-        predicate=lambda r, T: close(r["loss"], reduce(np.exp(f64(x)) - f64(y) * f64(x), reduction)),
-    )
-
-
 @claims("losses.kl-div-loss")
 @given(
     nc=BATCH,
@@ -463,181 +448,154 @@ def test_kl_div_loss(differential, nc, reduction, zero, data):
 # --- margin and embedding losses ---
 
 
-@claims("losses.margin-ranking-loss")
-@given(n=st.integers(1, 6), margin=st.sampled_from([0.0, 0.5, 1.0]), reduction=REDUCTIONS, data=st.data())
-def test_margin_ranking_loss(differential, n, margin, reduction, data):
-    x1, x2, y = data.draw(bounded_floats((n,))), data.draw(bounded_floats((n,))), data.draw(signs((n,)))
+def _smooth_l1(x: np.ndarray, y: np.ndarray, beta: float = 1.0) -> np.ndarray:
+    d = np.abs(x - y)
+    return np.where(d < beta, 0.5 * d**2 / beta, d - 0.5 * beta)
+
+
+POINTWISE_LOSSES = [
+    pytest.param("HingeEmbeddingLoss", signs, st.sampled_from([0.5, 1.0, 2.0]).map(lambda m: {"margin": m}),
+                 lambda x, y, margin: np.where(y == 1, x, np.maximum(0, margin - x)),
+                 marks=claims("losses.hinge-embedding-loss"), id="hinge-embedding"),
+    pytest.param("SmoothL1Loss", bounded_floats,
+                 st.sampled_from([None, 0.5, 1.0, 2.0]).map(lambda b: {} if b is None else {"beta": b}),
+                 _smooth_l1, marks=claims("losses.smooth-l1-loss"), id="smooth-l1"),
+    pytest.param("SoftMarginLoss", signs, st.just({}), lambda x, y: np.log1p(np.exp(-y * x)),
+                 marks=claims("losses.soft-margin-loss"), id="soft-margin"),
+]
+
+
+@pytest.mark.parametrize("loss_name, targets, options, elementwise", POINTWISE_LOSSES)
+@given(shape=SHAPES, reduction=REDUCTIONS, data=st.data())
+def test_pointwise_loss(differential, loss_name, targets, options, elementwise, shape, reduction, data):
+    """``loss_name(reduction, **options)(x, y)`` with y drawn by ``targets``; ``elementwise`` in float64."""
+    x, y, kwargs = data.draw(bounded_floats(shape)), data.draw(targets(shape)), data.draw(options)
 
     def program(T, device):
-        return T.nn.MarginRankingLoss(margin=margin, reduction=reduction)(
-            T.tensor(x1, device=device), T.tensor(x2, device=device), T.tensor(y, device=device)
-        )
+        loss = getattr(T.nn, loss_name)(reduction=reduction, **kwargs)
+        return loss(T.tensor(x, device=device), T.tensor(y, device=device))
 
-    per = np.maximum(0, -f64(y) * (f64(x1) - f64(x2)) + margin)
+    per = elementwise(f64(x), f64(y), **kwargs)
     differential(program, predicate=lambda r, T: close(r, reduce(per, reduction)))
 
 
-@claims("losses.hinge-embedding-loss")
-@given(shape=SHAPES, margin=st.sampled_from([0.5, 1.0, 2.0]), reduction=REDUCTIONS, data=st.data())
-def test_hinge_embedding_loss(differential, shape, margin, reduction, data):
-    x, y = data.draw(bounded_floats(shape)), data.draw(signs(shape))
-
-    def program(T, device):
-        return T.nn.HingeEmbeddingLoss(margin=margin, reduction=reduction)(
-            T.tensor(x, device=device), T.tensor(y, device=device)
-        )
-
-    per = np.where(f64(y) == 1, f64(x), np.maximum(0, margin - f64(x)))
-    differential(program, predicate=lambda r, T: close(r, reduce(per, reduction)))
-
-
-@claims("losses.multilabel-margin-loss")
-@given(nc=BATCH, reduction=REDUCTIONS, data=st.data())
-def test_multilabel_margin_loss(differential, nc, reduction, data):
-    n, c = nc
-    x = data.draw(bounded_floats((n, c)))
+@st.composite
+def label_rows(draw, n: int, c: int) -> list[list[int]]:
+    """MultiLabelMarginLoss targets: per sample, distinct class indices padded with -1 to C entries."""
     rows = []
     for _ in range(n):
-        labels = data.draw(st.lists(st.integers(0, c - 1), min_size=0, max_size=c, unique=True))
+        labels = draw(st.lists(st.integers(0, c - 1), min_size=0, max_size=c, unique=True))
         rows.append(labels + [-1] * (c - len(labels)))
+    return rows
 
-    def program(T, device):
-        return T.nn.MultiLabelMarginLoss(reduction=reduction)(
-            T.tensor(x, device=device), T.tensor(rows, device=device)
-        )
 
-    xs = f64(x)
+def label_matrix(n: int, c: int) -> st.SearchStrategy:
+    """(N, C) multi-hot targets of 0.0 / 1.0."""
+    return st.lists(st.lists(st.sampled_from([0.0, 1.0]), min_size=c, max_size=c), min_size=n, max_size=n)
+
+
+def _multilabel_margin(x: np.ndarray, rows: list[list[int]]) -> np.ndarray:
+    c = x.shape[1]
     per = []
     for i, row in enumerate(rows):
         targets = row[: row.index(-1)] if -1 in row else row
         others = [k for k in range(c) if k not in targets]
-        per.append(sum(max(0.0, 1 - (xs[i, j] - xs[i, k])) for j in targets for k in others) / c)
-    differential(program, predicate=lambda r, T: close(r, reduce(np.array(per), reduction)))
+        per.append(sum(max(0.0, 1 - (x[i, j] - x[i, k])) for j in targets for k in others) / c)
+    return np.array(per)
 
 
-@claims("losses.smooth-l1-loss")
-@given(shape=SHAPES, beta=st.sampled_from([None, 0.5, 1.0, 2.0]), reduction=REDUCTIONS, data=st.data())
-def test_smooth_l1_loss(differential, shape, beta, reduction, data):
-    x, y = data.draw(bounded_floats(shape)), data.draw(bounded_floats(shape))
-
-    def program(T, device):
-        loss = (
-            T.nn.SmoothL1Loss(reduction=reduction)
-            if beta is None
-            else T.nn.SmoothL1Loss(reduction=reduction, beta=beta)
-        )
-        return loss(T.tensor(x, device=device), T.tensor(y, device=device))
-
-    b = 1.0 if beta is None else beta
-    d = np.abs(f64(x) - f64(y))
-    per = np.where(d < b, 0.5 * d**2 / b, d - 0.5 * b)
-    differential(program, predicate=lambda r, T: close(r, reduce(per, reduction)))
+def _multilabel_soft_margin(x: np.ndarray, y: list[list[float]]) -> np.ndarray:
+    y = np.array(y)
+    return -(y * np.log(sigmoid(x)) + (1 - y) * np.log(sigmoid(-x))).mean(axis=1)
 
 
-@claims("losses.soft-margin-loss")
-@given(shape=SHAPES, reduction=REDUCTIONS, data=st.data())
-def test_soft_margin_loss(differential, shape, reduction, data):
-    x, y = data.draw(bounded_floats(shape)), data.draw(signs(shape))
-
-    def program(T, device):
-        return T.nn.SoftMarginLoss(reduction=reduction)(
-            T.tensor(x, device=device), T.tensor(y, device=device)
-        )
-
-    per = np.log1p(np.exp(-f64(y) * f64(x)))
-    differential(program, predicate=lambda r, T: close(r, reduce(per, reduction)))
+def _multi_margin(x: np.ndarray, t: list[int], p: int, margin: float) -> np.ndarray:
+    n, c = x.shape
+    return np.array(
+        [sum(max(0.0, margin - x[i, t[i]] + x[i, k]) ** p for k in range(c) if k != t[i]) / c for i in range(n)]
+    )
 
 
-@claims("losses.multilabel-soft-margin-loss")
+CLASS_TARGET_LOSSES = [
+    pytest.param("MultiLabelMarginLoss", label_rows, st.just({}), _multilabel_margin,
+                 marks=claims("losses.multilabel-margin-loss"), id="multilabel-margin"),
+    pytest.param("MultiLabelSoftMarginLoss", label_matrix, st.just({}), _multilabel_soft_margin,
+                 marks=claims("losses.multilabel-soft-margin-loss"), id="multilabel-soft-margin"),
+    pytest.param("MultiMarginLoss", class_targets,
+                 st.fixed_dictionaries({"p": st.sampled_from([1, 2]), "margin": st.sampled_from([1.0, 0.5])}),
+                 _multi_margin, marks=claims("losses.multi-margin-loss"), id="multi-margin"),
+]
+
+
+@pytest.mark.parametrize("loss_name, targets, options, per_sample", CLASS_TARGET_LOSSES)
 @given(nc=BATCH, reduction=REDUCTIONS, data=st.data())
-def test_multilabel_soft_margin_loss(differential, nc, reduction, data):
+def test_class_target_loss(differential, loss_name, targets, options, per_sample, nc, reduction, data):
+    """``loss_name(reduction, **options)(x, targets)`` for (N, C) scores; ``per_sample`` in float64."""
     n, c = nc
     x = data.draw(bounded_floats((n, c)))
-    y = np.array(data.draw(st.lists(st.sampled_from([0.0, 1.0]), min_size=n * c, max_size=n * c))).reshape(
-        n, c
-    )
+    t = data.draw(targets(n, c))
+    kwargs = data.draw(options)
 
     def program(T, device):
-        return T.nn.MultiLabelSoftMarginLoss(reduction=reduction)(
-            T.tensor(x, device=device), T.tensor(y.tolist(), device=device)
-        )
+        loss = getattr(T.nn, loss_name)(reduction=reduction, **kwargs)
+        return loss(T.tensor(x, device=device), T.tensor(t, device=device))
 
-    xs = f64(x)
-    per = -(y * np.log(sigmoid(xs)) + (1 - y) * np.log(sigmoid(-xs))).mean(axis=1)
+    per = per_sample(f64(x), t, **kwargs)
     differential(program, predicate=lambda r, T: close(r, reduce(per, reduction)))
 
 
-@claims("losses.cosine-embedding-loss")
-@given(
-    n=st.integers(1, 4),
-    d=st.integers(1, 4),
-    margin=st.sampled_from([0.0, 0.3, -0.2]),
-    reduction=REDUCTIONS,
-    data=st.data(),
-)
-def test_cosine_embedding_loss(differential, n, d, margin, reduction, data):
-    x1, x2, y = data.draw(bounded_floats((n, d))), data.draw(bounded_floats((n, d))), data.draw(signs((n,)))
-    a, b = f64(x1), f64(x2)
-    assume(np.all(np.linalg.norm(a, axis=1) > 0.5) and np.all(np.linalg.norm(b, axis=1) > 0.5))
+def _rows(u: np.ndarray) -> np.ndarray:
+    return np.linalg.norm(u, axis=1)
+
+
+def _cosine_embedding(x1: np.ndarray, x2: np.ndarray, y: np.ndarray, margin: float) -> np.ndarray:
+    cos = (x1 * x2).sum(1) / (_rows(x1) * _rows(x2))
+    return np.where(y == 1, 1 - cos, np.maximum(0, cos - margin))
+
+
+def _triplet(a: np.ndarray, p: np.ndarray, q: np.ndarray, margin: float) -> np.ndarray:
+    return np.maximum(_rows(a - p + 1e-6) - _rows(a - q + 1e-6) + margin, 0)
+
+
+def _vectors_and_signs(n: int) -> st.SearchStrategy:
+    return st.tuples(bounded_floats((n,)), bounded_floats((n,)), signs((n,)))
+
+
+def _row_pairs_and_signs(nd: tuple[int, int]) -> st.SearchStrategy:
+    """Two (N, D) inputs whose rows are not too short for a stable cosine, and N labels."""
+    pairs = st.tuples(bounded_floats(nd), bounded_floats(nd)).filter(
+        lambda ab: bool(np.all(_rows(f64(ab[0])) > 0.5) and np.all(_rows(f64(ab[1])) > 0.5)))
+    return st.tuples(pairs, signs(nd[:1])).map(lambda ab_y: (*ab_y[0], ab_y[1]))
+
+
+def _row_triples(nd: tuple[int, int]) -> st.SearchStrategy:
+    return st.tuples(*(bounded_floats(nd) for _ in range(3)))
+
+
+ROWS = st.tuples(st.integers(1, 4), st.integers(1, 4))  # (N, D)
+THREE_INPUT_LOSSES = [
+    pytest.param("MarginRankingLoss", st.integers(1, 6).flatmap(_vectors_and_signs), [0.0, 0.5, 1.0],
+                 lambda x1, x2, y, margin: np.maximum(0, -y * (x1 - x2) + margin),
+                 marks=claims("losses.margin-ranking-loss"), id="margin-ranking"),
+    pytest.param("CosineEmbeddingLoss", ROWS.flatmap(_row_pairs_and_signs), [0.0, 0.3, -0.2], _cosine_embedding,
+                 marks=claims("losses.cosine-embedding-loss"), id="cosine-embedding"),
+    pytest.param("TripletMarginLoss", ROWS.flatmap(_row_triples), [1.0, 0.5, 2.0], _triplet,
+                 marks=claims("losses.triplet-margin-loss"), id="triplet-margin"),
+]
+
+
+@pytest.mark.parametrize("loss_name, inputs, margins, per_sample", THREE_INPUT_LOSSES)
+@given(reduction=REDUCTIONS, data=st.data())
+def test_three_input_loss(differential, loss_name, inputs, margins, per_sample, reduction, data):
+    """``loss_name(margin, reduction)(i1, i2, i3)``; ``per_sample`` in float64."""
+    drawn = data.draw(inputs)
+    margin = data.draw(st.sampled_from(margins))
 
     def program(T, device):
-        return T.nn.CosineEmbeddingLoss(margin=margin, reduction=reduction)(
-            T.tensor(x1, device=device), T.tensor(x2, device=device), T.tensor(y, device=device)
-        )
+        loss = getattr(T.nn, loss_name)(margin=margin, reduction=reduction)
+        return loss(*(T.tensor(v, device=device) for v in drawn))
 
-    cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
-    per = np.where(f64(y) == 1, 1 - cos, np.maximum(0, cos - margin))
-    differential(program, predicate=lambda r, T: close(r, reduce(per, reduction)))
-
-
-@claims("losses.multi-margin-loss")
-@given(
-    nc=BATCH,
-    p=st.sampled_from([1, 2]),
-    margin=st.sampled_from([1.0, 0.5]),
-    reduction=REDUCTIONS,
-    data=st.data(),
-)
-def test_multi_margin_loss(differential, nc, p, margin, reduction, data):
-    n, c = nc
-    x = data.draw(bounded_floats((n, c)))
-    t = data.draw(class_targets(n, c))
-
-    def program(T, device):
-        return T.nn.MultiMarginLoss(p=p, margin=margin, reduction=reduction)(
-            T.tensor(x, device=device), T.tensor(t, device=device)
-        )
-
-    xs = f64(x)
-    per = np.array(
-        [
-            sum(max(0.0, margin - xs[i, t[i]] + xs[i, k]) ** p for k in range(c) if k != t[i]) / c
-            for i in range(n)
-        ]
-    )
-    differential(program, predicate=lambda r, T: close(r, reduce(per, reduction)))
-
-
-@claims("losses.triplet-margin-loss")
-@given(
-    n=st.integers(1, 4),
-    d=st.integers(1, 4),
-    margin=st.sampled_from([1.0, 0.5, 2.0]),
-    reduction=REDUCTIONS,
-    data=st.data(),
-)
-def test_triplet_margin_loss(differential, n, d, margin, reduction, data):
-    a, p, q = (data.draw(bounded_floats((n, d))) for _ in range(3))
-
-    def program(T, device):
-        return T.nn.TripletMarginLoss(margin=margin, reduction=reduction)(
-            T.tensor(a, device=device), T.tensor(p, device=device), T.tensor(q, device=device)
-        )
-
-    def dist(u, v):
-        return np.linalg.norm(f64(u) - f64(v) + 1e-6, axis=1)
-
-    per = np.maximum(dist(a, p) - dist(a, q) + margin, 0)
+    per = per_sample(*(f64(v) for v in drawn), margin)
     differential(program, predicate=lambda r, T: close(r, reduce(per, reduction)))
 
 
@@ -645,11 +603,10 @@ def test_triplet_margin_loss(differential, n, d, margin, reduction, data):
 
 
 @claims("losses.mean-reduction-item")
-@given(nc=BATCH, data=st.data())
-def test_mean_reduction_item(differential, nc, data):
-    n, c = nc
-    out = data.draw(bounded_floats((n, c)))
-    target = data.draw(class_targets(n, c))
+@given(batch=SCORES_AND_CLASSES)
+def test_mean_reduction_item(differential, batch):
+    out, target = batch
+    n = len(out)
 
     def program(T, device):
         outputs, labels = T.tensor(out, device=device), T.tensor(target, device=device)

@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -207,30 +208,32 @@ def test_bitwise_and_on_float32_raises(differential):
 
 # --- matrix products ----------------------------------------------------------------------------------------
 
-@claims("math.bmm-batched-product")
-@given(dims=st.tuples(*[st.integers(0, 4)] * 4), data=st.data())
-def test_bmm_batched_product(differential, dims, data):
-    b, n, m, p = dims
-    x = data.draw(_small_ints((b, n, m)))
-    y = data.draw(_small_ints((b, m, p)))
+PRODUCTS = [
+    pytest.param("bmm", st.tuples(*[st.integers(0, 4)] * 4).map(
+        lambda d: ((d[0], d[1], d[2]), (d[0], d[2], d[3]), (d[0], d[1], d[3]))),
+        marks=claims("math.bmm-batched-product"), id="bmm"),
+    pytest.param("mm", st.tuples(*[st.integers(0, 5)] * 3).map(
+        lambda d: ((d[0], d[1]), (d[1], d[2]), (d[0], d[2]))),
+        marks=claims("math.mm-matrix-product"), id="mm"),
+    pytest.param("matmul", st.tuples(st.lists(st.integers(1, 3), max_size=2), *[st.integers(1, 4)] * 3).map(
+        lambda d: ((*d[0], d[1], d[2]), (d[2], d[3]), (*d[0], d[1], d[3]))),
+        marks=claims("math.matmul-broadcasts-batch"), id="matmul-batch-broadcast"),
+]
+
+
+@pytest.mark.parametrize("op, shapes", PRODUCTS)
+@given(data=st.data())
+def test_matrix_product(differential, op, shapes, data):
+    """``T.<op>(x, y)`` of small-integer float32 operands of drawn ``(x shape, y shape, result shape)``
+    equals NumPy's ``x @ y`` exactly."""
+    x_shape, y_shape, out_shape = data.draw(shapes)
+    x = data.draw(_small_ints(x_shape))
+    y = data.draw(_small_ints(y_shape))
 
     def program(T, device):
-        return T.bmm(T.from_numpy(x.copy()), T.from_numpy(y.copy()))
+        return getattr(T, op)(T.from_numpy(x.copy()), T.from_numpy(y.copy()))
     differential(program,
-                 predicate=lambda r, T: tuple(r.shape) == (b, n, p) and np.array_equal(r.numpy(), x @ y))
-
-
-@claims("math.mm-matrix-product")
-@given(dims=st.tuples(*[st.integers(0, 5)] * 3), data=st.data())
-def test_mm_matrix_product(differential, dims, data):
-    n, m, p = dims
-    x = data.draw(_small_ints((n, m)))
-    y = data.draw(_small_ints((m, p)))
-
-    def program(T, device):
-        return T.mm(T.from_numpy(x.copy()), T.from_numpy(y.copy()))
-    differential(program,
-                 predicate=lambda r, T: tuple(r.shape) == (n, p) and np.array_equal(r.numpy(), x @ y))
+                 predicate=lambda r, T: tuple(r.shape) == out_shape and np.array_equal(r.numpy(), x @ y))
 
 
 @claims("math.mm-matrix-product")
@@ -252,19 +255,6 @@ def test_mm_mixed_dtypes_raise(differential, n, op, double_first):
         return getattr(T, op)(a, b) if double_first else getattr(T, op)(b, a)
     oracle, _ = differential(program)
     assert isinstance(oracle, RuntimeError)
-
-
-@claims("math.matmul-broadcasts-batch")
-@given(batch=st.lists(st.integers(1, 3), max_size=2), dims=st.tuples(*[st.integers(1, 4)] * 3), data=st.data())
-def test_matmul_broadcasts_batch(differential, batch, dims, data):
-    n, m, p = dims
-    x = data.draw(_small_ints((*batch, n, m)))
-    y = data.draw(_small_ints((m, p)))
-
-    def program(T, device):
-        return T.matmul(T.from_numpy(x.copy()), T.from_numpy(y.copy()))
-    differential(program, predicate=lambda r, T: tuple(r.shape) == (*batch, n, p)
-                 and np.array_equal(r.numpy(), x @ y))
 
 
 @claims("math.matmul-broadcasts-batch")

@@ -729,3 +729,215 @@ def test_inventory_command_prints_every_section_with_consistent_figures(capsys):
         if r["section"] != "total" and r["missing"]:
             first = re.escape(r["missing_names"][0])
             assert re.search(rf"\n{re.escape(r['section'])}: {r['missing']} missing\n  {first}\b", text), text
+
+# --- parametrized tests: claims through pytest.param marks, case ids in expectations --------------------------
+
+def _claims_named(*slugs: str) -> str:
+    """Well-formed throwaway claims ``views.<slug>``."""
+    return "".join(GOOD_CLAIM.replace("transpose-shares-storage", slug) for slug in slugs)
+
+
+PARAM_SCAN_TESTS = """
+    import pytest
+    import a_module_the_scan_never_imports  # the scan is static: it never imports a test file
+    from conformance import claims
+
+    LOSSES = [
+        pytest.param("L1Loss", marks=claims("views.l1"), id="l1"),
+        pytest.param("MSELoss", marks=[pytest.mark.slow, claims("views.mse", "views.shared")], id="mse"),
+    ]
+
+
+    @claims("views.shared")
+    @pytest.mark.parametrize("name", LOSSES)
+    def test_named(differential, name): ...
+
+
+    @claims("views.fn")
+    @pytest.mark.parametrize("n", [1, None, "x y", (1, 2)])
+    @pytest.mark.parametrize("kind, flag", [("a", True), pytest.param("b", False, id="bee")])
+    def test_stacked(differential, n, kind, flag): ...
+
+
+    @claims("views.fn")
+    @pytest.mark.parametrize("seed", [0, 2**31])
+    def test_ids_not_literal(differential, seed): ...
+
+
+    @pytest.mark.parametrize("x", [pytest.param(1, marks=claims("views.l1"), id="one"), pytest.param(2, id="two")])
+    def test_case_without_claims(differential, x): ...
+
+
+    @pytest.mark.parametrize("f", [pytest.param(len, marks=claims("views.l1"))])
+    def test_case_id_unknown(differential, f): ...
+"""
+SCANNED = {
+    "ctests/test_views.py::test_named[l1]": ("views.shared", "views.l1"),
+    "ctests/test_views.py::test_named[mse]": ("views.shared", "views.mse"),
+    **{f"ctests/test_views.py::test_stacked[{k}-{n}]": ("views.fn",)
+       for k in ("a-True", "bee") for n in ("1", "None", "x y", "n3")},
+    "ctests/test_views.py::test_ids_not_literal": ("views.fn",),
+    "ctests/test_views.py::test_case_without_claims[one]": ("views.l1",),
+    "ctests/test_views.py::test_case_without_claims[two]": None,
+    "ctests/test_views.py::test_case_id_unknown": (catalog.UNREADABLE,),
+}
+
+
+def test_scan_reads_claims_given_through_pytest_param_marks(tmp_path, monkeypatch, capsys):
+    spec = _catalogue(tmp_path, _claims_named("l1", "mse", "shared", "fn"))
+    _write(tmp_path / "ctests" / "test_views.py", PARAM_SCAN_TESTS)
+    scan = catalog.scan_tests(tmp_path / "ctests")
+    assert scan == SCANNED  # pytest's ids: stacked ones from the innermost decorator on, "n3" for a tuple
+    assert catalog.tests_by_claim(scan)["views.l1"] == ["ctests/test_views.py::test_named[l1]",
+                                                        "ctests/test_views.py::test_case_without_claims[one]"]
+    assert catalog.claim_test_problems(spec, scan) == [
+        "ctests/test_views.py::test_case_without_claims[two]: no @claims(...) decorator or claims(...) in its"
+        " pytest.param marks with claim ids",
+        "ctests/test_views.py::test_case_id_unknown: claims the static scan cannot read: claim ids must be string"
+        " literals, and parametrized cases that carry claims need ids it can tell (pytest.param(...,"
+        " marks=claims(...), id='...') in a literal list)",
+    ]
+    for name, sub in (("SPEC", "spec"), ("TESTS", "ctests"), ("EXPECTATIONS", "exp")):
+        monkeypatch.setenv(f"CONFORMANCE_{name}_DIR", str(tmp_path / sub))
+    assert cli.main(["claims", "--json"]) == 0
+    rows = {row["id"]: row["tests"] for row in json.loads(capsys.readouterr().out)}
+    assert rows["views.mse"] == ["ctests/test_views.py::test_named[mse]"]
+    assert rows["views.shared"] == ["ctests/test_views.py::test_named[l1]", "ctests/test_views.py::test_named[mse]"]
+
+
+def test_expectations_may_name_one_case_and_stale_cases_are_refused(tmp_path, monkeypatch):
+    from conformance.conftest import _expectations
+
+    spec = _catalogue(tmp_path, _claims_named("l1", "mse", "shared", "fn"))
+    _write(tmp_path / "ctests" / "test_views.py", PARAM_SCAN_TESTS)
+    scan = catalog.scan_tests(tmp_path / "ctests")
+    entry = '[[xfail]]\ntest = "ctests/test_views.py::{}"\nreason = "{}"\n'
+    _write(tmp_path / "exp" / "numpy.toml", entry.format("test_named[mse]", "mse only")
+           + entry.format("test_stacked", "every case"))
+    _write(tmp_path / "exp" / "cuda.toml", entry.format("test_named[huber]", "r")
+           + entry.format("test_ids_not_literal[0]", "r"))
+    for name, sub in (("TESTS", "ctests"), ("EXPECTATIONS", "exp")):
+        monkeypatch.setenv(f"CONFORMANCE_{name}_DIR", str(tmp_path / sub))
+    expected = _expectations("numpy", spec)
+    assert catalog.expected_failure("ctests/test_views.py::test_named[mse]", SCANNED[
+        "ctests/test_views.py::test_named[mse]"], expected) == "mse only"
+    assert catalog.expected_failure("ctests/test_views.py::test_named[l1]", SCANNED[
+        "ctests/test_views.py::test_named[l1]"], expected) is None
+    assert catalog.expected_failure("ctests/test_views.py::test_stacked[bee-1]", ("views.fn",), expected) == \
+        "every case"
+    assert catalog.expected_failures("views.mse", ["ctests/test_views.py::test_named[mse]"], {"numpy": expected}) \
+        == {"numpy": "ctests/test_views.py::test_named[mse]: mse only"}
+    with pytest.raises(pytest.UsageError) as info:
+        _expectations("cuda", spec)
+    assert str(info.value).splitlines()[1:] == [
+        "  expectations/cuda.toml: test 'ctests/test_views.py::test_named[huber]' does not exist"
+        " (its cases: [l1], [mse])",
+        "  expectations/cuda.toml: test 'ctests/test_views.py::test_ids_not_literal[0]' does not exist"
+        " (the scan cannot tell the ids of its cases: give them pytest.param(..., id=...))",
+    ]
+    assert catalog.expectation_problems(spec, expected, set(catalog.tests_by_claim(scan)), "numpy", scan) == []
+
+
+PARAM_PLUGIN_TESTS = """
+    import pytest
+    from hypothesis import given, strategies as st
+    from conformance import claims
+
+    MAKERS = [
+        pytest.param("ones", marks=claims("views.ones-are-float"), id="ones"),
+        pytest.param("zeros", marks=claims("views.zeros-are-float"), id="zeros"),
+        pytest.param("arange", marks=claims("views.arange-is-int"), id="arange"),
+    ]
+
+
+    @claims("views.made-on-the-device")
+    @pytest.mark.parametrize("make", MAKERS)
+    @given(n=st.integers(1, 4))
+    def test_made(differential, make, n):
+        def program(T, device):
+            return getattr(T, make)(n, device=device)
+        differential(program)
+"""
+HIDDEN_CLAIMS_TESTS = """
+    import pytest
+    from conformance import claims
+
+
+    def _cases():
+        return [pytest.param(1, marks=claims("views.ones-are-float"), id="one")]
+
+
+    @pytest.mark.parametrize("k", _cases())
+    def test_hidden_claims(differential, k):
+        differential(lambda T, device: k)
+"""
+
+
+@pytest.fixture
+def param_project(tmp_path):
+    _catalogue(tmp_path, _claims_named("made-on-the-device", "ones-are-float", "zeros-are-float", "arange-is-int"))
+    _write(tmp_path / "ctests" / "test_views.py", PARAM_PLUGIN_TESTS)
+    _write(tmp_path / "ctests" / "test_shape.py", HIDDEN_CLAIMS_TESTS)
+    _write(tmp_path / "exp" / "numpy.toml", "# no known failures\n")
+    _write(tmp_path / "buggy.py", IMPLS["buggy.py"])
+    return tmp_path
+
+
+def _run_outcomes(project: Path, *args: str) -> tuple[dict[str, str], dict, str]:
+    """Test outcomes (by node id), the run's report and the output of a plugin run writing into rep/."""
+    run = _pytest(project, *args, "--impl", "buggy", "--conformance-report", "rep")
+    report = json.loads((project / "rep" / "report.json").read_text())
+    tests = report["runs"]["buggy/numpy"]["tests"]
+    return {k: v["outcome"] for k, v in tests.items()}, report, run.stdout + run.stderr
+
+
+def test_a_bug_in_one_parametrized_case_fails_that_case_only(param_project):
+    outcomes, report, out = _run_outcomes(param_project, "ctests")
+    assert outcomes == {"ctests/test_views.py::test_made[ones]": "failed",
+                        "ctests/test_views.py::test_made[zeros]": "passed",
+                        "ctests/test_views.py::test_made[arange]": "passed",
+                        "ctests/test_shape.py::test_hidden_claims[one]": "failed"}, out
+    assert "result.dtype: oracle torch.float32 vs impl torch.float64" in out
+    # the static scan cannot see claims made by a function call: pytest's and the scan's views are compared
+    assert ("reads ctests/test_shape.py::test_hidden_claims as claiming [], but pytest collects it claiming"
+            " ['views.ones-are-float']") in out
+    assert report["runs"]["buggy/numpy"]["claims"] == {
+        "views.made-on-the-device": "fail", "views.ones-are-float": "fail", "views.zeros-are-float": "pass",
+        "views.arange-is-int": "pass"}
+    tests = {c["id"]: c["tests"] for ch in report["chapters"] for c in ch["claims"]}
+    assert tests["views.zeros-are-float"] == ["ctests/test_views.py::test_made[zeros]"]
+    assert len(tests["views.made-on-the-device"]) == 3
+
+
+def test_an_expectation_naming_a_case_makes_that_case_a_strict_xfail(param_project):
+    entry = '[[xfail]]\ntest = "ctests/test_views.py::test_made[{}]"\nreason = "r"\n'
+    _write(param_project / "exp" / "numpy.toml", entry.format("ones") + entry.format("zeros"))
+    outcomes, report, out = _run_outcomes(param_project, "ctests/test_views.py")
+    assert outcomes == {"ctests/test_views.py::test_made[ones]": "xfailed",  # fails, as expected
+                        "ctests/test_views.py::test_made[zeros]": "failed",  # passes: strict xfail
+                        "ctests/test_views.py::test_made[arange]": "passed"}, out
+    assert "[XPASS(strict)] expected failure (numpy): r" in out
+    chapter = next(ch for ch in report["chapters"] if ch["chapter"] == "views")
+    failures = {c["id"]: c["expected_failures"] for c in chapter["claims"]}
+    assert failures["views.ones-are-float"] == {"numpy": "ctests/test_views.py::test_made[ones]: r"}
+
+
+def test_planted_bug_in_one_real_case_is_caught_by_that_case_only(reftorch_outcomes):
+    cases = [f"conformance/test_math.py::test_matrix_product[{c}]" for c in ("bmm", "mm", "matmul-batch-broadcast")]
+    assert all(reftorch_outcomes.get(c) == "PASSED" for c in cases), reftorch_outcomes
+    outcomes = _outcomes("conformance.mutants.bmm_float64", {"math"}, "test_matrix_product")
+    assert outcomes == dict(zip(cases, ("FAILED", "PASSED", "PASSED"), strict=True))
+
+
+def test_known_failures_are_not_shrunk_only_while_their_case_runs():
+    from hypothesis import Phase
+
+    from conformance.conftest import _without_shrinking
+
+    @given(st.integers())
+    def shared_by_cases(x): ...
+
+    before = shared_by_cases._hypothesis_internal_use_settings
+    with _without_shrinking(type("Item", (), {"obj": shared_by_cases})):
+        assert Phase.shrink not in shared_by_cases._hypothesis_internal_use_settings.phases
+    assert shared_by_cases._hypothesis_internal_use_settings is before

@@ -4,6 +4,7 @@ import math
 import warnings
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,40 +20,33 @@ def _dtype_is(name):
 
 # --- dtype inference ----------------------------------------------------------------------------------------
 
-@claims("tensors.tensor-infers-int64-from-ints")
+@pytest.mark.parametrize("lists, dtype", [
+    pytest.param(cst.int_lists, "int64", marks=claims("tensors.tensor-infers-int64-from-ints"), id="ints"),
+    pytest.param(cst.float_lists, "float32", marks=claims("tensors.tensor-infers-default-float-from-floats"),
+                 id="floats"),
+])
 @given(shape=cst.nonempty_shapes(max_dims=3), data=st.data())
-def test_tensor_infers_int64(differential, shape, data):
-    values = data.draw(cst.int_lists(shape))
+def test_tensor_infers_dtype(differential, lists, dtype, shape, data):
+    """torch.tensor of nested Python numbers drawn by ``lists`` infers ``dtype`` and keeps the values."""
+    values = data.draw(lists(shape))
 
     def program(T, device):
         return T.tensor(values, device=device)
-    differential(program, predicate=lambda r, T: r.dtype == T.int64 and r.tolist() == values)
+    differential(program, predicate=lambda r, T: r.dtype == getattr(T, dtype) and r.tolist() == values)
 
 
-@claims("tensors.tensor-infers-int64-from-ints")
-def test_tensor_infers_int64_document_example(differential):
+@pytest.mark.parametrize("example, dtype", [
+    pytest.param([[1, 2], [3, 4]], "int64", marks=claims("tensors.tensor-infers-int64-from-ints"), id="ints"),
+    pytest.param([[1., 2.], [3., 4.]], "float32", marks=claims("tensors.tensor-infers-default-float-from-floats"),
+                 id="floats"),
+    pytest.param([[1, 2], [3, 4]], "int64", marks=claims("tensors.changing-datatypes-int-example-dtype"),
+                 id="changing-datatypes-example"),
+])
+def test_tensor_infers_dtype_document_examples(differential, example, dtype):
     def program(T, device):
-        a = T.tensor([[1, 2], [3, 4]])
+        a = T.tensor(example)
         return a, a.dtype
-    differential(program, predicate=lambda r, T: r[1] == T.int64)
-
-
-@claims("tensors.tensor-infers-default-float-from-floats")
-@given(shape=cst.nonempty_shapes(max_dims=3), data=st.data())
-def test_tensor_infers_default_float(differential, shape, data):
-    values = data.draw(cst.float_lists(shape))
-
-    def program(T, device):
-        return T.tensor(values, device=device)
-    differential(program, predicate=lambda r, T: r.dtype == T.float32 and r.tolist() == values)
-
-
-@claims("tensors.tensor-infers-default-float-from-floats")
-def test_tensor_infers_default_float_document_example(differential):
-    def program(T, device):
-        a = T.tensor([[1., 2.], [3., 4.]])
-        return a, a.dtype
-    differential(program, predicate=lambda r, T: r[1] == T.float32 and r[0].tolist() == [[1., 2.], [3., 4.]])
+    differential(program, predicate=lambda r, T: r[1] == getattr(T, dtype) and r[0].tolist() == example)
 
 
 @claims("tensors.legacy-constructor-uses-default-dtype")
@@ -72,14 +66,6 @@ def test_legacy_constructor_document_examples(differential):
         b = T.Tensor([1, 2, 3, 4])
         return a, a.dtype, b
     differential(program, predicate=lambda r, T: r[1] == T.float32 and r[2].dtype == T.float32)
-
-
-@claims("tensors.changing-datatypes-int-example-dtype")
-def test_changing_datatypes_int_example_is_int64(differential):
-    def program(T, device):
-        a = T.tensor([[1, 2], [3, 4]])
-        return a, a.dtype
-    differential(program, predicate=lambda r, T: r[1] == T.int64 and r[1] != T.float32)
 
 
 @claims("tensors.creation-dtype-argument")

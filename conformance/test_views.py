@@ -2,6 +2,7 @@
 
 import warnings
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -30,18 +31,31 @@ def _transposable(draw):
 
 # --- view ---------------------------------------------------------------------------------------------------
 
-@claims("views.view-shares-storage")
+def _view_and_write(a, target):
+    b = a.view(target)
+    b.mul_(2)          # write through the view
+    return a, b
+
+
+def _reshape(a, target):
+    return a, a.reshape(target)
+
+
+@pytest.mark.parametrize("reshape, holds", [
+    pytest.param(_view_and_write, lambda r, T, shape: _shares(r[0], r[1])
+                 and r[0].flatten().tolist() == [2 * i for i in range(cst.numel(shape))],
+                 marks=claims("views.view-shares-storage"), id="view"),
+    pytest.param(_reshape, lambda r, T, shape: _shares(r[0], r[1]),
+                 marks=claims("views.reshape-views-when-possible"), id="reshape"),
+])
 @given(shape=cst.nonempty_shapes(max_dims=4), data=st.data())
-def test_view_shares_storage(differential, shape, data):
+def test_contiguous_reshape_shares_storage(differential, reshape, holds, shape, data):
+    """``reshape(a, target)`` of a contiguous tensor to a compatible shape returns a view of it."""
     target = data.draw(cst.view_shapes(shape))
 
     def program(T, device):
-        a = _base(T, shape, device)
-        b = a.view(target)
-        b.mul_(2)          # write through the view
-        return a, b
-    differential(program, layout=True, predicate=lambda r, T: _shares(r[0], r[1])
-                 and r[0].flatten().tolist() == [2 * i for i in range(cst.numel(shape))])
+        return reshape(_base(T, shape, device), target)
+    differential(program, layout=True, predicate=lambda r, T: holds(r, T, shape))
 
 
 @claims("views.view-shares-storage")
@@ -92,26 +106,6 @@ def test_view_infers_document_examples(differential):
         return x.view(16), x.view(-1, 8), x.view((-1, 8))
     differential(program, layout=True,
                  predicate=lambda r, T: [tuple(t.shape) for t in r] == [(16,), (2, 8), (2, 8)])
-
-
-@claims("views.view-numel-mismatch-raises")
-@given(shape=cst.nonempty_shapes(max_dims=3), data=st.data())
-def test_view_numel_mismatch_raises(differential, shape, data):
-    target = data.draw(cst.shapes(min_dims=1, max_dims=3).filter(lambda s: cst.numel(s) != cst.numel(shape)))
-
-    def program(T, device):
-        return _base(T, shape, device).view(target)
-    oracle, _ = differential(program)
-    assert isinstance(oracle, RuntimeError)
-
-
-@claims("views.view-two-inferred-dims-raises")
-@given(shape=cst.nonempty_shapes(max_dims=3))
-def test_view_two_inferred_dims_raises(differential, shape):
-    def program(T, device):
-        return _base(T, shape, device).view(-1, -1)
-    oracle, _ = differential(program)
-    assert isinstance(oracle, RuntimeError)
 
 
 @claims("views.view-on-non-contiguous")
@@ -165,30 +159,6 @@ def test_reshape_document_example(differential):
     differential(program, layout=True, predicate=lambda r, T: not _shares(r[0], r[1]) and T.equal(r[1], r[2]))
 
 
-@claims("views.reshape-copies-when-needed")
-@given(case=_transposable())
-def test_reshape_copies_when_needed(differential, case):
-    shape, d0, d1 = case
-
-    def program(T, device):
-        a = _base(T, shape, device)
-        b = a.transpose(d0, d1)
-        return a, b.reshape(-1), b.contiguous().view(-1)
-    differential(program, layout=True, predicate=lambda r, T: not _shares(r[0], r[1])
-                 and r[1].is_contiguous() and T.equal(r[1], r[2]))
-
-
-@claims("views.reshape-views-when-possible")
-@given(shape=cst.nonempty_shapes(max_dims=4), data=st.data())
-def test_reshape_views_when_possible(differential, shape, data):
-    target = data.draw(cst.view_shapes(shape))
-
-    def program(T, device):
-        a = _base(T, shape, device)
-        return a, a.reshape(target)
-    differential(program, layout=True, predicate=lambda r, T: _shares(r[0], r[1]))
-
-
 @claims("views.reshape-size-forms")
 @given(shape=cst.shapes(max_dims=4), data=st.data())
 def test_reshape_size_forms(differential, shape, data):
@@ -226,19 +196,52 @@ def test_reshape_note_example_raises(differential):
 
 # --- transpose, swapdims, t, T ------------------------------------------------------------------------------
 
-@claims("views.transpose-shares-storage")
+def _transpose_and_write(a, d0, d1):
+    b = a.transpose(d0, d1)
+    b.neg_()            # write through the transposed view
+    return a, b
+
+
+def _transpose(a, d0, d1):
+    return a.transpose(d0, d1)
+
+
+def _transpose_and_aliases(a, d0, d1):
+    return a, a.transpose(d0, d1), a.swapdims(d0, d1), a.swapaxes(d0, d1)
+
+
+def _transpose_inplace(a, d0, d1):
+    out = a.transpose_(d0, d1)
+    return a, out is a
+
+
+TRANSPOSES = [
+    pytest.param(_transpose_and_write, lambda r, T, shape, swapped: cst.numel(shape) == 0 or (
+        _shares(r[0], r[1]) and r[0].data_ptr() == r[1].data_ptr()
+        and r[0].flatten().tolist() == [-i for i in range(cst.numel(shape))]),
+        marks=claims("views.transpose-shares-storage"), id="shares-storage"),
+    pytest.param(_transpose, lambda r, T, shape, swapped: list(r.shape) == swapped,
+                 marks=claims("views.transpose-swaps-two-dims"), id="swaps-two-dims"),
+    pytest.param(_transpose_and_aliases, lambda r, T, shape, swapped: all(
+        t.shape == r[1].shape and t.stride() == r[1].stride() for t in r[2:]),
+        marks=claims("views.swapdims-swapaxes-alias-transpose"), id="swapdims-swapaxes"),
+    pytest.param(_transpose_inplace, lambda r, T, shape, swapped: r[1] is True,
+                 marks=claims("views.transpose-inplace"), id="inplace"),
+]
+
+
+@pytest.mark.parametrize("transpose, holds", TRANSPOSES)
 @given(shape=cst.shapes(min_dims=1, max_dims=4), data=st.data())
-def test_transpose_shares_storage(differential, shape, data):
+def test_transpose_two_dims(differential, transpose, holds, shape, data):
+    """``transpose(a, d0, d1)`` on a tensor of a drawn shape and dims; ``holds`` checks the claim on the
+    oracle given the shape and the shape with d0 and d1 swapped."""
     d0, d1 = data.draw(cst.dim_pairs(len(shape)))
+    swapped = list(shape)
+    swapped[d0], swapped[d1] = swapped[d1], swapped[d0]
 
     def program(T, device):
-        a = _base(T, shape, device)
-        b = a.transpose(d0, d1)
-        b.neg_()            # write through the transposed view
-        return a, b
-    differential(program, layout=True, predicate=lambda r, T: cst.numel(shape) == 0 or (
-        _shares(r[0], r[1]) and r[0].data_ptr() == r[1].data_ptr()
-        and r[0].flatten().tolist() == [-i for i in range(cst.numel(shape))]))
+        return transpose(_base(T, shape, device), d0, d1)
+    differential(program, layout=True, predicate=lambda r, T: holds(r, T, shape, swapped))
 
 
 @claims("views.transpose-shares-storage")
@@ -248,18 +251,6 @@ def test_transpose_shares_storage_document_example(differential):
         y = x.transpose(0, 1)
         return x.data_ptr() == y.data_ptr(), x.is_contiguous(), y.is_contiguous(), x, y
     differential(program, layout=True, predicate=lambda r, T: r[:3] == (True, True, False))
-
-
-@claims("views.transpose-swaps-two-dims")
-@given(shape=cst.shapes(min_dims=1, max_dims=4), data=st.data())
-def test_transpose_swaps_two_dims(differential, shape, data):
-    d0, d1 = data.draw(cst.dim_pairs(len(shape)))
-    swapped = list(shape)
-    swapped[d0], swapped[d1] = swapped[d1], swapped[d0]
-
-    def program(T, device):
-        return _base(T, shape, device).transpose(d0, d1)
-    differential(program, layout=True, predicate=lambda r, T: list(r.shape) == swapped)
 
 
 @claims("views.transpose-swaps-two-dims")
@@ -274,47 +265,12 @@ def test_transpose_document_examples(differential):
                  and r[3].tolist() == [[0, 3], [1, 4], [2, 5]])
 
 
-@claims("views.transpose-dim-out-of-range-raises")
-@given(shape=cst.shapes(min_dims=1, max_dims=4), data=st.data())
-def test_transpose_dim_out_of_range_raises(differential, shape, data):
-    bad = data.draw(cst.invalid_dims(len(shape)))
-
-    def program(T, device):
-        return _base(T, shape, device).transpose(0, bad)
-    oracle, _ = differential(program)
-    assert isinstance(oracle, IndexError)
-
-
-@claims("views.swapdims-swapaxes-alias-transpose")
-@given(shape=cst.shapes(min_dims=1, max_dims=4), data=st.data())
-def test_swapdims_swapaxes_alias_transpose(differential, shape, data):
-    d0, d1 = data.draw(cst.dim_pairs(len(shape)))
-
-    def program(T, device):
-        a = _base(T, shape, device)
-        return a, a.transpose(d0, d1), a.swapdims(d0, d1), a.swapaxes(d0, d1)
-    differential(program, layout=True, predicate=lambda r, T: all(
-        t.shape == r[1].shape and t.stride() == r[1].stride() for t in r[2:]))
-
-
 @claims("views.swapdims-swapaxes-alias-transpose")
 def test_swapaxes_document_example(differential):
     def program(T, device):
         a = T.zeros(2, 3, 5)
         return a.swapdims(0, -1).shape, a.swapaxes(0, -1).shape
     differential(program, predicate=lambda r, T: tuple(r[0]) == tuple(r[1]) == (5, 3, 2))
-
-
-@claims("views.transpose-inplace")
-@given(shape=cst.shapes(min_dims=1, max_dims=4), data=st.data())
-def test_transpose_inplace(differential, shape, data):
-    d0, d1 = data.draw(cst.dim_pairs(len(shape)))
-
-    def program(T, device):
-        t = _base(T, shape, device)
-        out = t.transpose_(d0, d1)
-        return t, out is t
-    differential(program, layout=True, predicate=lambda r, T: r[1] is True)
 
 
 @claims("views.t-attribute-reverses-dims")
@@ -353,15 +309,6 @@ def test_t_document_examples(differential):
                  predicate=lambda r, T: [tuple(t.shape) for t in r] == [(), (3,), (3, 2)])
 
 
-@claims("views.t-rejects-more-than-2d")
-@given(shape=cst.shapes(min_dims=3, max_dims=5, max_side=3))
-def test_t_rejects_more_than_2d(differential, shape):
-    def program(T, device):
-        return _base(T, shape, device).t()
-    oracle, _ = differential(program)
-    assert isinstance(oracle, RuntimeError)
-
-
 # --- permute ------------------------------------------------------------------------------------------------
 
 @claims("views.permute-reorders-dims")
@@ -389,17 +336,6 @@ def test_permute_document_examples(differential):
                 nhwc.permute(0, 3, 1, 2).shape, nhwc.permute(0, 1, 3, 2).shape)
     differential(program, predicate=lambda r, T: [tuple(s) for s in r] == [
         (5, 2, 3), (3, 32, 16), (32, 3, 16), (2, 3, 8, 6), (2, 8, 3, 6)])
-
-
-@claims("views.permute-needs-every-dim")
-@given(shape=cst.shapes(min_dims=1, max_dims=4), data=st.data())
-def test_permute_needs_every_dim(differential, shape, data):
-    length = data.draw(st.integers(0, len(shape) + 1).filter(lambda k: k != len(shape)))
-
-    def program(T, device):
-        return _base(T, shape, device).permute(tuple(range(length)))
-    oracle, _ = differential(program)
-    assert isinstance(oracle, RuntimeError)
 
 
 @claims("views.view-differs-from-permute")
@@ -430,17 +366,29 @@ def test_transpose_vs_permute_same_result(differential, shape):
 
 # --- contiguity ---------------------------------------------------------------------------------------------
 
-@claims("views.contiguous-copies-non-contiguous")
+def _reshape_flat(b):
+    return b.reshape(-1), b.contiguous().view(-1)
+
+
+def _contiguous(b):
+    return b.contiguous(), b
+
+
+@pytest.mark.parametrize("copy", [
+    pytest.param(_reshape_flat, marks=claims("views.reshape-copies-when-needed"), id="reshape"),
+    pytest.param(_contiguous, marks=claims("views.contiguous-copies-non-contiguous"), id="contiguous"),
+])
 @given(case=_transposable())
-def test_contiguous_copies_non_contiguous(differential, case):
+def test_non_contiguous_is_copied(differential, copy, case):
+    """``copy(b)`` of a non-contiguous transpose ``b`` gives a contiguous copy and what it must equal."""
     shape, d0, d1 = case
 
     def program(T, device):
         a = _base(T, shape, device)
         b = a.transpose(d0, d1)
-        return a, b, b.contiguous()
+        return (a, b, *copy(b))
     differential(program, layout=True, predicate=lambda r, T: not r[1].is_contiguous()
-                 and r[2].is_contiguous() and not _shares(r[0], r[2]) and T.equal(r[1], r[2]))
+                 and r[2].is_contiguous() and not _shares(r[0], r[2]) and T.equal(r[2], r[3]))
 
 
 @claims("views.contiguous-returns-self")
@@ -594,17 +542,6 @@ def test_unsqueeze_document_examples(differential):
                  and r[1].tolist() == [[1], [2], [3], [4]] and tuple(r[3]) == (1, 3, 32, 32))
 
 
-@claims("views.unsqueeze-dim-out-of-range-raises")
-@given(shape=cst.shapes(max_dims=4), data=st.data())
-def test_unsqueeze_dim_out_of_range_raises(differential, shape, data):
-    bad = data.draw(cst.invalid_dims(len(shape) + 1))
-
-    def program(T, device):
-        return _base(T, shape, device).unsqueeze(bad)
-    oracle, _ = differential(program)
-    assert isinstance(oracle, IndexError)
-
-
 @claims("views.unsqueeze-dim-required")
 @given(method=st.booleans())
 def test_unsqueeze_dim_required(differential, method):
@@ -631,3 +568,39 @@ def test_unsqueeze_matches_view(differential, n):
         return x.view(-1, n), x.unsqueeze(0), x.view(n, -1), x.unsqueeze(1)
     differential(program, layout=True, predicate=lambda r, T: T.equal(r[0], r[1]) and T.equal(r[2], r[3])
                  and r[0].shape == r[1].shape and r[2].shape == r[3].shape)
+
+
+# --- refused arguments -------------------------------------------------------------------------------------
+
+REFUSED_CALLS = [
+    pytest.param("view", cst.nonempty_shapes(max_dims=3),
+                 lambda s: cst.shapes(min_dims=1, max_dims=3).filter(lambda t: cst.numel(t) != cst.numel(s))
+                 .map(lambda t: (t,)),
+                 RuntimeError, marks=claims("views.view-numel-mismatch-raises"), id="view-numel-mismatch"),
+    pytest.param("view", cst.nonempty_shapes(max_dims=3), lambda s: st.just((-1, -1)), RuntimeError,
+                 marks=claims("views.view-two-inferred-dims-raises"), id="view-two-inferred-dims"),
+    pytest.param("transpose", cst.shapes(min_dims=1, max_dims=4),
+                 lambda s: cst.invalid_dims(len(s)).map(lambda bad: (0, bad)), IndexError,
+                 marks=claims("views.transpose-dim-out-of-range-raises"), id="transpose-dim-out-of-range"),
+    pytest.param("t", cst.shapes(min_dims=3, max_dims=5, max_side=3), lambda s: st.just(()), RuntimeError,
+                 marks=claims("views.t-rejects-more-than-2d"), id="t-more-than-2d"),
+    pytest.param("permute", cst.shapes(min_dims=1, max_dims=4),
+                 lambda s: st.integers(0, len(s) + 1).filter(lambda k: k != len(s)).map(lambda k: (tuple(range(k)),)),
+                 RuntimeError, marks=claims("views.permute-needs-every-dim"), id="permute-not-every-dim"),
+    pytest.param("unsqueeze", cst.shapes(max_dims=4), lambda s: cst.invalid_dims(len(s) + 1).map(lambda bad: (bad,)),
+                 IndexError, marks=claims("views.unsqueeze-dim-out-of-range-raises"), id="unsqueeze-dim-out-of-range"),
+]
+
+
+@pytest.mark.parametrize("method, shapes, arguments, error", REFUSED_CALLS)
+@given(data=st.data())
+def test_refused_arguments_raise(differential, method, shapes, arguments, error, data):
+    """``method(*args)`` on a tensor of a drawn shape, with arguments ``arguments(shape)`` draws that the
+    claim says are refused: both sides raise the same ``error``."""
+    shape = data.draw(shapes)
+    args = data.draw(arguments(shape))
+
+    def program(T, device):
+        return getattr(_base(T, shape, device), method)(*args)
+    oracle, _ = differential(program)
+    assert isinstance(oracle, error)

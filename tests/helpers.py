@@ -1,9 +1,14 @@
 """Differential helpers for the unit tests: build the same input on reftorch and torch, compare
-results observable by observable (dtype, shape, strides, values, storage sharing, errors)."""
+results observable by observable (dtype, shape, strides, values, storage sharing, errors).
+
+The comparison is the conformance suite's (``conformance.compare``), at the strength these helpers always
+had: values that are not tensors compared exactly, other objects by class and ``==``, exception classes
+by identity and (with ``message``) reftorch's message containing the first line of torch's.
+"""
 
 from __future__ import annotations
 
-import re
+import dataclasses
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -12,9 +17,16 @@ import numpy as np
 import torch
 
 import reftorch
+from conformance.compare import Options, Outcome, compare_outcomes, compare_results, key_words
 
 DTYPE_NAMES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64",
                "complex64", "complex128")
+
+# The unit tests' strength (see conformance.compare.Options); ``layout`` and ``messages`` are per call.
+UNIT = Options(exact=True, tensor_type=reftorch.Tensor)
+
+__all__ = ["DTYPE_NAMES", "UNIT", "arange_shaped", "assert_same", "check", "from_small_values", "key_words",
+           "outcome", "pair", "shares_storage", "small_values"]
 
 
 def pair(array: np.ndarray) -> tuple[reftorch.Tensor, torch.Tensor]:
@@ -22,30 +34,14 @@ def pair(array: np.ndarray) -> tuple[reftorch.Tensor, torch.Tensor]:
     return reftorch.from_numpy(array.copy()), torch.from_numpy(array.copy())
 
 
-def assert_same(ours: Any, theirs: Any, *, layout: bool = False, path: str = "result") -> None:
-    """Assert that a reftorch result equals a torch result (recursing into tuples and lists)."""
-    if isinstance(theirs, torch.Tensor):
-        assert isinstance(ours, reftorch.Tensor), f"{path}: expected a tensor, got {type(ours).__name__}"
-        assert str(ours.dtype) == str(theirs.dtype), f"{path}.dtype: {ours.dtype} vs {theirs.dtype}"
-        assert tuple(ours.shape) == tuple(theirs.shape), f"{path}.shape: {ours.shape} vs {theirs.shape}"
-        if layout:
-            assert ours.stride() == theirs.stride(), f"{path}.stride: {ours.stride()} vs {theirs.stride()}"
-            assert ours.storage_offset() == theirs.storage_offset(), f"{path}.storage_offset"
-            assert ours.is_contiguous() == theirs.is_contiguous(), f"{path}.is_contiguous"
-        expected = theirs.detach().resolve_conj().numpy()
-        actual = ours.detach().numpy()
-        torch.testing.assert_close(torch.from_numpy(np.array(actual)), torch.from_numpy(np.array(expected)),
-                                   equal_nan=True, msg=lambda m: f"{path}: {m}")
-    elif isinstance(theirs, (tuple, list)):
-        assert len(ours) == len(theirs), f"{path}: length {len(ours)} vs {len(theirs)}"
-        for i, (o, t) in enumerate(zip(ours, theirs)):
-            assert_same(o, t, layout=layout, path=f"{path}[{i}]")
-    elif isinstance(theirs, (torch.dtype, torch.Size, torch.device)):
-        assert str(ours) == str(theirs), f"{path}: {ours} vs {theirs}"
-    elif isinstance(theirs, float) and theirs != theirs:
-        assert ours != ours, f"{path}: {ours} vs nan"
-    else:
-        assert type(ours) is type(theirs) and ours == theirs, f"{path}: {ours!r} vs {theirs!r}"
+def assert_same(ours: Any, theirs: Any, *, layout: bool = False, path: str = "result",
+                grad_fns: bool = True) -> None:
+    """Assert that a reftorch result equals a torch result (recursing into tuples, lists and dicts).
+
+    ``grad_fns=False`` leaves out the names of the tensors' ``grad_fn`` nodes: only for gradients whose
+    graph reftorch is known to build from other nodes than torch (the caller says which and why)."""
+    lines = compare_results(theirs, ours, dataclasses.replace(UNIT, layout=layout, grad_fns=grad_fns), path)
+    assert not lines, "torch (oracle) vs reftorch (impl):\n  " + "\n  ".join(lines)
 
 
 def outcome(fn: Callable[[Any], Any], namespace: Any) -> tuple[str, Any]:
@@ -58,28 +54,23 @@ def outcome(fn: Callable[[Any], Any], namespace: Any) -> tuple[str, Any]:
             return "error", exc
 
 
-def key_words(message: str) -> str:
-    """The message with addresses and the C++ 'Triggered internally' tail removed."""
-    message = message.split("(Triggered internally")[0]
-    return re.sub(r"0x[0-9a-f]+", "0x?", message).strip()
+def _as_outcome(kind: str, value: Any) -> Outcome:
+    return Outcome(error=value) if kind == "error" else Outcome(result=value)
 
 
 def check(fn: Callable[[Any], Any], *, layout: bool = False, message: bool = True) -> Any:
     """Run ``fn(torch)`` and ``fn(reftorch)``; results must match, or both must raise the same type
-    (and, with ``message``, reftorch's message must contain the first line of torch's)."""
+    (and, with ``message``, reftorch's message must contain the first line of torch's).
+
+    Returns ``(ours, theirs)``, or None when both raised."""
     kind_t, theirs = outcome(fn, torch)
     kind_o, ours = outcome(fn, reftorch)
-    if kind_t == "error":
-        assert kind_o == "error", f"torch raised {type(theirs).__name__}: {theirs}; reftorch returned {ours!r}"
-        assert type(ours) is type(theirs), f"exception type: {type(ours).__name__} vs {type(theirs).__name__}: {ours}"
-        if message:
-            expected = key_words(str(theirs)).splitlines()[0] if str(theirs) else ""
-            assert expected in key_words(str(ours)), f"message: {ours!r} vs {theirs!r}"
-        return None
-    if kind_o == "error":
-        raise AssertionError(f"reftorch raised {type(ours).__name__}: {ours}; torch returned {theirs!r}") from ours
-    assert_same(ours, theirs, layout=layout)
-    return ours, theirs
+    options = dataclasses.replace(UNIT, layout=layout, messages=message)
+    lines = compare_outcomes(_as_outcome(kind_t, theirs), _as_outcome(kind_o, ours), options, [])
+    if lines:
+        raise AssertionError("torch (oracle) vs reftorch (impl):\n  " + "\n  ".join(lines)) from (
+            ours if kind_o == "error" else None)
+    return None if kind_t == "error" else (ours, theirs)
 
 
 def small_values(shape: tuple[int, ...], dtype_name: str, seed: int = 0) -> np.ndarray:

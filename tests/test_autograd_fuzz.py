@@ -794,7 +794,10 @@ def compare_backward(program: Program, ours: dict, theirs: dict) -> None:
             # torch may answer an efficient ZeroTensor (it has no NumPy view): compare it as zeros
             expected = [t if t is None or not t._is_zerotensor() else torch.zeros(t.shape, dtype=t.dtype)
                         for t in theirs[key]]
-            assert_same(list(ours[key]), expected, path=key)
+            # known difference (as in test_linalg_grad's and test_reduction_grad's double backward): reftorch
+            # builds some gradients' graphs from other nodes than torch's backward formulas (tanh's gradient:
+            # MulBackward0 where torch has TanhBackwardBackward0), so their grad_fn names are not compared
+            assert_same(list(ours[key]), expected, path=key, grad_fns=False)
         flags = [[gi is not None and gi.requires_grad for gi in ns["g"]] for ns in (ours, theirs)]
         assert flags[0] == flags[1], f"g[i].requires_grad: {flags[0]} vs {flags[1]}"
 

@@ -144,12 +144,17 @@ DOUBLE = ["mm", "bmm", "mv", "dot", "matmul_1d_1d", "matmul_2d_1d", "matmul_1d_2
           "trace"]
 
 
+# known difference: torch's backward formulas for these use Scalar multiplications (MulBackward1) and
+# unsqueeze (UnsqueezeBackward0) where reftorch records MulBackward0 and ViewBackward0
+GRAPH_DIFFERS = {"matmul_batch1_left_squeezes", "addmm_scaled"}
+
+
 @pytest.mark.parametrize("dtype", ["float64", "complex128"])
 @pytest.mark.parametrize("name", DOUBLE)
 def test_double_backward(name, dtype):
-    """First gradients (values and strides) built with create_graph=True, then differentiated again
-    w.r.t. every input. (The graphs of the first gradients are not compared: torch's backward
-    formulas use lazy conjugation and Scalar multiplications that reftorch records differently.)"""
+    """First gradients (values, strides and grad_fn names) built with create_graph=True, then
+    differentiated again w.r.t. every input. (The grad_fn names of the first gradients are not compared
+    for GRAPH_DIFFERS, whose backward formulas reftorch records with other nodes.)"""
     fn, shapes = CASES[name]
     rng = np.random.default_rng(3)
     arrays = [_random(s, dtype, rng) for s in shapes]
@@ -165,7 +170,7 @@ def test_double_backward(name, dtype):
         second = lib.autograd.grad([g for g, _ in live], inputs, [w for _, w in live], allow_unused=True)
         results.append((first, second))
     (t_first, t_second), (o_first, o_second) = results
-    assert_same(list(o_first), list(t_first), layout=True)
+    assert_same(list(o_first), list(t_first), layout=True, grad_fns=name not in GRAPH_DIFFERS)
     for i, (o, t) in enumerate(zip(o_second, t_second)):
         assert (o is None) == (t is None), f"second-order gradient {i}"
         if t is not None:
