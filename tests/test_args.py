@@ -637,15 +637,17 @@ def is_composite(op: str) -> bool:
     return torch._C._dispatch_has_kernel_for_dispatch_key(f"aten::{op}", "CompositeImplicitAutograd")
 
 
-def check_overload(rows: tuple, index: int, ops: list[str], returned: bool, call: str) -> str:
-    """torch dispatched the ATen overload of the signature reftorch chose, as far as the dispatch
-    shows it (an overload that decomposes, or a call that dispatched nothing, shows nothing)."""
-    chosen = set(rows[index][1].split())
-    known = {op for _, overloads in rows for op in overloads.split()}
+def check_overload(rows: tuple, index: int, out: bool, ops: list[str], returned: bool, call: str) -> str:
+    """torch dispatched the ATen overload of the signature reftorch chose (its out= overload when
+    ``out`` is given), as far as the dispatch shows it: an overload that decomposes, or a call that
+    dispatched nothing, shows nothing."""
+    overloads = rows[index][1].split()
+    known = {op for _, names in rows for op in names.split()}
     first = next((op for op in ops if op in known), None)
-    if first in chosen:
+    if first in overloads:
         return "same overload dispatched"
-    if all(is_composite(op) for op in chosen) or (first is None and not returned):
+    expected = overloads[1] if out and len(overloads) > 1 else overloads[0] if overloads else None
+    if expected is None or is_composite(expected) or (first is None and not returned):
         return "overload not observable"
     raise AssertionError(f"{call}: reftorch chose {rows[index][0]!r}, torch dispatched {ops}")
 
@@ -690,7 +692,8 @@ def test_parser_matches_torch(kind: str, name: str, data: st.DataObject) -> None
     assert not is_parser_error(theirs), f"{call}: torch refused with {theirs!r}; reftorch chose {rows[index][0]!r}"
     assert len(values) == len(parser.signatures[index].params)
     event("both accepted" + ("" if theirs is None else f", torch's kernel raised {type(theirs).__name__}"))
-    event(check_overload(rows, index, ops, theirs is None, call))
+    out = kwarg_specs.get("out", plain(None)).label != "None"
+    event(check_overload(rows, index, out, ops, theirs is None, call))
 
 
 def refusing_call(parser: Parser) -> tuple:

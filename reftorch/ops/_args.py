@@ -418,7 +418,7 @@ def _accelerator() -> str:
     working CUDA backend; torch's error otherwise."""
     try:
         available = _backends.get("cuda").is_available()
-    except RuntimeError:
+    except (RuntimeError, ImportError):  # no CUDA backend registered, or CuPy missing
         available = False
     if not available:
         raise RuntimeError("Cannot access accelerator device when none is available.")
@@ -536,12 +536,14 @@ class Parameter:
     ints"); ``python_type``, an annotation for stubs; ``size``, the N of ``IntArrayRef[N]`` (0 if
     none); ``allow_none`` (``?`` or a ``None`` default); ``optional`` (has a default);
     ``default_str``, the default as written; ``default``, the value it converts to;
-    ``keyword_only``; ``index``, the position in the signature.
+    ``keyword_only``; ``index``, the position in the signature; ``function``, the signature's name;
+    ``aliases``, the NumPy keyword spellings also accepted (``axis`` for ``dim``);
+    ``numbers_as_tensors``, whether this Tensor parameter also takes Python numbers.
     """
 
     __slots__ = ("name", "type", "size", "allow_none", "optional", "default_str", "default", "keyword_only",
-                 "index", "function", "aliases", "check", "convert", "fast", "plain", "int_low", "int_high",
-                 "numbers_as_tensors")
+                 "index", "function", "aliases", "numbers_as_tensors", "_check", "_convert", "_fast", "_plain",
+                 "_int_low", "_int_high")
 
     def __init__(self, spec: str, keyword_only: bool, index: int, function: str) -> None:
         type_str, space, name_str = spec.partition(" ")
@@ -568,13 +570,13 @@ class Parameter:
         self.function = function
         self.aliases = _NUMPY_ALIASES.get(self.name, ())
         self.numbers_as_tensors = kind is T.TENSOR and function in NUMBERS_AS_TENSORS
-        self.check = self._make_check()
-        self.convert = self._make_converter()
-        self.fast = {T.INT_LIST: self._fast_int_list, T.SYM_INT_LIST: self._fast_int_list,
+        self._check = self._make_check()
+        self._convert = self._make_converter()
+        self._fast = {T.INT_LIST: self._fast_int_list, T.SYM_INT_LIST: self._fast_int_list,
                      T.TENSOR_LIST: self._fast_tensor_list}.get(kind)
-        self.plain = _TENSOR_OR_NUMBER_PLAIN if self.numbers_as_tensors else _PLAIN.get(kind, frozenset())
-        self.int_low, self.int_high = _INT_RANGES[T.SCALAR if self.numbers_as_tensors else kind] if (
-            self.numbers_as_tensors or kind in _INT_RANGES) else (0, 0)
+        self._plain = _TENSOR_OR_NUMBER_PLAIN if self.numbers_as_tensors else _PLAIN.get(kind, frozenset())
+        # Plain ints (no conversion needed) are those in this range; an empty one for other kinds.
+        self._int_low, self._int_high = _INT_RANGES.get(T.SCALAR if self.numbers_as_tensors else kind, (0, 0))
 
     @property
     def type_name(self) -> str:
@@ -790,7 +792,7 @@ class Signature:
             # Fast path: positional arguments only, each its own value (a tensor, a fitting int...).
             for arg, param in zip(args, self.params):
                 cls = type(arg)
-                if cls in param.plain or (cls is int and param.int_low <= arg < param.int_high):
+                if cls in param._plain or (cls is int and param._int_low <= arg < param._int_high):
                     continue
                 values = self._bind_positional(args, nargs)
                 if values is not None:
@@ -810,19 +812,19 @@ class Signature:
             arg = args[i]
             param = params[i]
             cls = type(arg)
-            if cls in param.plain or (cls is int and param.int_low <= arg < param.int_high):
+            if cls in param._plain or (cls is int and param._int_low <= arg < param._int_high):
                 continue
-            if param.fast is not None:
-                value = param.fast(arg)
+            if param._fast is not None:
+                value = param._fast(arg)
                 if value is not _SLOW:
                     values[i] = value
                     continue
-            if arg is None or not param.check(arg):
+            if arg is None or not param._check(arg):
                 return None
-            if param.convert is not None:
+            if param._convert is not None:
                 todo.append(i)
         for i in reversed(todo):  # last to first, see _bind
-            values[i] = params[i].convert(values[i])
+            values[i] = params[i]._convert(values[i])
         return (*values, *self._tail[nargs])
 
     def _bind(self, args: tuple, kwargs: dict | None, raise_errors: bool) -> tuple | None:
@@ -863,16 +865,20 @@ class Signature:
                 if raise_errors:
                     raise self._missing_args(i)
                 return None
-            elif type(obj) in param.plain or (type(obj) is int and param.int_low <= obj < param.int_high):
+            elif type(obj) in param._plain or (type(obj) is int and param._int_low <= obj < param._int_high):
                 values.append(obj)
-            elif param.fast is not None and (value := param.fast(obj)) is not _SLOW:
+            elif param._fast is not None and (value := param._fast(obj)) is not _SLOW:
                 values.append(value)
-            elif param.check(obj):
+            elif param._check(obj):
                 values.append(obj)
                 given.append(i)
             elif allow_varargs and arg_pos == 0 and not is_kwd and _is_int_list(args, param.size):
-                values.append(args)  # permute(1, 2, 3) means permute((1, 2, 3))
-                given.append(i)
+                # permute(1, 2, 3) means permute((1, 2, 3))
+                value = param._fast(args)
+                if value is _SLOW:
+                    value = args
+                    given.append(i)
+                values.append(value)
                 arg_pos = nargs
                 continue
             elif raise_errors:
@@ -890,7 +896,7 @@ class Signature:
         # torch converts in its generated dispatch call, whose arguments GCC evaluates last to first:
         # of two bad arguments, the later one's error is the one raised.
         for i in reversed(given):
-            convert = params[i].convert
+            convert = params[i]._convert
             if convert is not None:
                 values[i] = convert(values[i])
         return tuple(values)
