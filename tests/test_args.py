@@ -277,6 +277,46 @@ FUNCTIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ('norm(Tensor input, Scalar? p, IntArrayRef[1] dim, bool keepdim=False, *, Tensor out=None)',
          'norm.ScalarOpt_dim norm.out'),
     ),
+    # Beyond the list asked for, for the other parameter kinds: ArrayRef<double>, ScalarList, double,
+    # SymIntArrayRef[2] and string defaults, lists of optional tensors.
+    'histogramdd': (
+        ('histogramdd(Tensor input, int64_t bins, ArrayRef<double>? range=None, Tensor? weight=None, '
+         'bool density=False)',
+         'histogramdd.int_bins'),
+        ('histogramdd(Tensor input, IntArrayRef bins, ArrayRef<double>? range=None, Tensor? weight=None, '
+         'bool density=False)',
+         'histogramdd'),
+        ('histogramdd(Tensor input, TensorList bins, ArrayRef<double>? range=None, Tensor? weight=None, '
+         'bool density=False)',
+         'histogramdd.TensorList_bins'),
+    ),
+    '_foreach_mul': (
+        ('_foreach_mul(TensorList self, ScalarList scalars)',
+         '_foreach_mul.ScalarList'),
+        ('_foreach_mul(TensorList self, Tensor other)',
+         '_foreach_mul.Tensor'),
+        ('_foreach_mul(TensorList self, TensorList other)',
+         '_foreach_mul.List'),
+        ('_foreach_mul(TensorList self, Scalar scalar)',
+         '_foreach_mul.Scalar'),
+    ),
+    'conv2d': (
+        ('conv2d(Tensor input, Tensor weight, Tensor? bias=None, SymIntArrayRef[2] stride=1, '
+         'SymIntArrayRef[2] padding=0, SymIntArrayRef[2] dilation=1, SymInt groups=1)',
+         'conv2d'),
+        ('conv2d(Tensor input, Tensor weight, Tensor? bias=None, SymIntArrayRef[2] stride=1, '
+         'c10::string_view padding="valid", SymIntArrayRef[2] dilation=1, SymInt groups=1)',
+         'conv2d.padding'),
+    ),
+    'index_put_': (
+        ('index_put_(Tensor input, c10::List<::std::optional<Tensor>> indices, Tensor values, '
+         'bool accumulate=False)',
+         'index_put_'),
+    ),
+    'dropout': (
+        ('dropout(Tensor input, double p, bool train)',
+         'dropout'),
+    ),
 }
 METHODS: dict[str, tuple[tuple[str, str], ...]] = {
     'sum': (
@@ -465,6 +505,11 @@ METHODS: dict[str, tuple[tuple[str, str], ...]] = {
         ('norm(Scalar? p, IntArrayRef[1] dim, bool keepdim=False)',
          'norm.ScalarOpt_dim'),
     ),
+    # A list of optional tensors.
+    'index_put_': (
+        ('index_put_(c10::List<::std::optional<Tensor>> indices, Tensor values, bool accumulate=False)',
+         'index_put_'),
+    ),
     'to': (  # hand-written in python_variable_methods.cpp; dispatches no single overload
         ('to(Device device=None, ScalarType dtype=None, bool non_blocking=False, bool copy=False, *, '
          'MemoryFormat? memory_format=None)',
@@ -521,7 +566,8 @@ NUMBERS = [plain(v) for v in (0.5, -1.5, 1j, np.float32(1.5))] + BOOLS
 INT_LISTS = [plain(v) for v in ((0,), (1, 0), [0, 1], (), (0, 1.5), [1.5], (True,), (0, None), (1, 2**63))] + [
     Spec("Size([1])", lambda T: T.Size([1])), sequence(tuple, [LONG_0D]), sequence(tuple, [BOOL_0D]),
     sequence(list, [ONE, tensor((2,), "int64")])]
-TENSOR_LISTS = [sequence(tuple, [MATRIX, MATRIX]), sequence(list, [MATRIX]), sequence(tuple, [MATRIX, ONE]), plain(())]
+TENSOR_LISTS = [sequence(tuple, [MATRIX, MATRIX]), sequence(list, [MATRIX]), sequence(tuple, [MATRIX, ONE]), plain(()),
+                sequence(tuple, [plain(None), LONG_VECTOR]), sequence(list, [LONG_1])]
 DTYPES = [Spec("float32", lambda T: T.float32), Spec("int64", lambda T: T.int64), plain(float), plain(bool)]
 DEVICES = [plain("cpu"), Spec("device('cpu')", lambda T: T.device("cpu")), plain(0), plain(-1), plain("meta"),
            plain("nope")]
@@ -530,9 +576,11 @@ LAYOUTS = [paired("strided", torch.strided, _layout.strided),
 FORMATS = [paired("contiguous_format", torch.contiguous_format, _layout.contiguous_format),
            paired("preserve_format", torch.preserve_format, _layout.preserve_format)]
 GENERATORS = [Spec("Generator()", lambda T: T.Generator())]
-STRINGS = [plain("floor"), plain("trunc"), plain("nope"), plain(b"floor")]
+STRINGS = [plain("floor"), plain("trunc"), plain("nope"), plain(b"floor"), plain("same")]
+FLOAT_LISTS = [plain(v) for v in ((0.0, 1.0), [0.5, 2], (1, 2.5), (1j,), ("a",), (), (0.5, "a"), (np.float32(1), 1j))]
+SCALAR_LISTS = [plain(v) for v in ((1, 2.5), [True], (1, "a"), (), (np.int64(2), 1j), (2**64,))]
 ANY = (TENSORS + INTS + OVERFLOWING + NUMBERS + INT_LISTS + TENSOR_LISTS + DTYPES + DEVICES + LAYOUTS + FORMATS
-       + GENERATORS + STRINGS + [plain(None)])
+       + GENERATORS + STRINGS + FLOAT_LISTS + SCALAR_LISTS + [plain(None)])
 ZERO_DIM = [FLOAT_0D, LONG_0D, GRAD_0D]
 TYPED: dict[ParameterType, list[Spec]] = {
     T.TENSOR: TENSORS, T.SCALAR: INTS + NUMBERS + ZERO_DIM + OVERFLOWING[:1],
@@ -540,6 +588,7 @@ TYPED: dict[ParameterType, list[Spec]] = {
     T.DOUBLE: NUMBERS + INTS[:2] + ZERO_DIM + [COMPLEX_0D], T.BOOL: BOOLS, T.INT_LIST: INT_LISTS + INTS,
     T.SYM_INT_LIST: INT_LISTS + INTS, T.TENSOR_LIST: TENSOR_LISTS, T.SCALARTYPE: DTYPES, T.DEVICE: DEVICES,
     T.LAYOUT: LAYOUTS, T.MEMORY_FORMAT: FORMATS, T.GENERATOR: GENERATORS, T.STRING: STRINGS,
+    T.FLOAT_LIST: FLOAT_LISTS, T.SCALAR_LIST: SCALAR_LISTS,
 }
 WRONG_NAMES = ["foo", "axis", "keepdims", "x", "a", "x2", "input", "self", "dimension"]
 
