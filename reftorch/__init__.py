@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import autograd, nn, random
+from . import _surface, autograd, random
 from ._device import device
 from ._dtype import (
     bfloat16,
@@ -31,7 +31,6 @@ from ._tensor import Tensor
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_inference_mode_enabled
-from .ops import FUNCTIONS as _FUNCTIONS
 from .random import (
     Generator,
     default_generator,
@@ -48,5 +47,7 @@ half, float, double = float16, float32, float64  # noqa: A001 - torch's aliases
 short, int, long = int16, int32, int64  # noqa: A001
 cfloat, cdouble = complex64, complex128
 
-globals().update(_FUNCTIONS)
 
+
+from . import nn  # noqa: E402 - nn builds on the functions above
+from ._namespace import *  # noqa: E402,F403 - the generated list of reftorch.* functions

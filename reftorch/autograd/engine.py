@@ -15,8 +15,19 @@ from .._arrays import array_dtype, empty_strided, from_array
 from .._dtype import FLOATING, from_array_dtype
 from .._strides import contiguous_strides, is_non_overlapping_and_dense
 from .._tensor import Tensor
+from .derivatives import Derivative
+from .derivatives.helpers import reduced_axes
 from .grad_mode import STATE
-from .graph import ARRAY_BACKWARDS, FREED_MESSAGE, AccumulateGrad, Node, gradient_edge
+from .graph import (
+    ARRAY_BACKWARDS,
+    FREED_MESSAGE,
+    AccumulateGrad,
+    Node,
+    expandable,
+    flatten_lists,
+    gradient_edge,
+    unpack,
+)
 
 
 def _ones_like(t: Tensor, as_array: bool) -> Any:
@@ -236,10 +247,18 @@ def _propagate(buffers: dict[Node, list[Any]], deps: dict[Node, int], targets: d
 
 
 def _apply(node: Node, grads: list[Any], lane: _Lane) -> Any:
-    """Run a node: its array twin when gradients travel as arrays and it has one that accepts the
-    case, else its tensor formula."""
+    """Run a node: on the array lane its derivative's formulas on arrays (or its array twin) when
+    they accept the case, else its tensor formula."""
     if lane.arrays:
-        twin = ARRAY_BACKWARDS.get(node._backward)
+        backward = node._backward
+        if type(backward) is Derivative:
+            if backward.arrays:
+                results = _array_formulas(node, backward, grads)
+                if results is not None:
+                    return results
+            grads = [lane.tensor(g) for g in grads]
+            return node.apply(grads)
+        twin = ARRAY_BACKWARDS.get(backward)
         if twin is not None:
             for g in grads:  # the twin takes arrays only (a plain loop: this runs once per node)
                 if g is None or isinstance(g, Tensor):
@@ -252,6 +271,46 @@ def _apply(node: Node, grads: list[Any], lane: _Lane) -> Any:
                     return results
         grads = [lane.tensor(g) for g in grads]
     return node.apply(grads)
+
+
+def _array_formulas(node: Node, backward: Derivative, grads: list[Any]) -> tuple | None:
+    """A derivative's formulas run on backend arrays, their results checked as torch's
+    ``validate_outputs`` (summed back to broadcast inputs' shapes, cast to their dtypes). None when
+    the case needs the tensor path: a gradient that is a tensor or missing, saved values of another
+    dtype than the gradient (NumPy would promote where torch keeps zero-dim tensors weak), a shape
+    that does not broadcast (the tensor path raises torch's error)."""
+    dtype = None
+    for g in grads:
+        if g is None or isinstance(g, Tensor):
+            return None
+        dtype = g.dtype
+    if node._saved is None and node._had_saved:
+        raise RuntimeError(FREED_MESSAGE)
+    env = dict(node._ctx)
+    for name, s in zip(node._saved_names, node._saved):
+        value = unpack(s, node)._array
+        if value.dtype != dtype:
+            return None
+        env[name] = value
+    results = flatten_lists(node, backward.run(node, tuple(grads), env))
+    for i, (grad, meta) in enumerate(zip(results, node._input_meta)):
+        if grad is None:
+            continue
+        if meta is None:
+            results[i] = None
+            continue
+        shape, want, _ = meta
+        if grad.shape != shape:
+            if not expandable(shape, grad.shape):
+                return None
+            axes, _ = reduced_axes(grad.shape, shape)
+            grad = grad.sum(axis=axes, keepdims=True).reshape(shape)
+        if grad.dtype.name != want.array_name:
+            if grad.dtype.kind == "c" and not want.is_complex:
+                return None
+            grad = grad.astype(want.array_name)
+        results[i] = grad
+    return tuple(results)
 
 
 def _sink(node: AccumulateGrad, grad: Any, create_graph: bool, lane: _Lane) -> None:

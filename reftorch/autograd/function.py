@@ -15,8 +15,8 @@ from typing import Any
 from .._tensor import Tensor
 from .elementwise_grads import sum_to
 from .grad_mode import no_grad
-from .graph import CUSTOM_FUNCTION_VIEW, needs_grad, record
-from .inplace import rebase_history
+from .graph import needs_grad, record
+from .views import CUSTOM_FUNCTION_VIEW, rebase_history
 
 
 class FunctionCtx:

@@ -21,14 +21,6 @@ from .grad_mode import STATE
 
 _SEQUENCE = itertools.count()
 
-# How a view came to be, when that restricts in-place changes (torch's CreationMeta): an output of
-# split/chunk/unbind, a view of a tensor that requires grad made under no_grad (it requires grad but
-# has no history and no gradient edge), or a view returned by a custom Function. Views of such
-# views inherit it.
-MULTI_OUTPUT_VIEW = "multi_output"
-NO_GRAD_VIEW = "no_grad"
-CUSTOM_FUNCTION_VIEW = "in_custom_function"
-
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after they have "
     "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
@@ -41,10 +33,17 @@ _CPP_NODES = frozenset({"AccumulateGrad", "CopyBackwards", "CopySlices", "NotImp
 
 
 class Node:
-    """A backward function. ``backward(node, *grads)`` returns one gradient (or None) per input."""
+    """A backward function. ``backward(node, *grads)`` returns one gradient (or None) per input.
+
+    Nodes built by the autograd layer from the derivative table also carry the names of their saved
+    tensors (``_saved_names``; other saved values are in ``_ctx``), which inputs need a gradient
+    (``_needs``), the inputs' (shape, dtype, device) for checking the returned gradients
+    (``_input_meta``) and, when an input is a tensor list, how many edges each input spans
+    (``_spans``). ``_hooks`` holds the hooks of the tensors this node produced, by output number.
+    """
 
     __slots__ = ("next_functions", "_backward", "_saved", "_had_saved", "_ctx", "_sequence_nr", "_num_outputs",
-                 "_retained", "__weakref__")
+                 "_retained", "_saved_names", "_needs", "_input_meta", "_spans", "_hooks", "__weakref__")
 
     def __init__(self, backward: Callable, next_functions: tuple, saved: tuple, ctx: Any, num_outputs: int = 1,
                  had_saved: bool | None = None):
@@ -56,6 +55,9 @@ class Node:
         self._sequence_nr = next(_SEQUENCE)
         self._num_outputs = num_outputs
         self._retained: dict[int, Any] | None = None
+        self._input_meta: tuple | None = None
+        self._spans: tuple | None = None
+        self._hooks: dict[int, dict[int, Callable]] | None = None
 
     def name(self) -> str:
         """The class name; torch's hand-written C++ nodes report their qualified name
@@ -73,10 +75,22 @@ class Node:
             raise RuntimeError(FREED_MESSAGE)
         return tuple(unpack(s, self) for s in self._saved)
 
+    def unpacked(self) -> dict[str, Any]:
+        """The saved values by name (tensors version-checked), for a derivative-table formula."""
+        if self._saved is None and self._had_saved:
+            raise RuntimeError(FREED_MESSAGE)
+        env = dict(self._ctx)
+        for name, s in zip(self._saved_names, self._saved):
+            env[name] = unpack(s, self)
+        return env
+
     def apply(self, grads: Sequence[Any]) -> tuple:
         if self._saved is None and self._had_saved:
             raise RuntimeError(FREED_MESSAGE)
-        return self._backward(self, *grads)
+        results = self._backward(self, *grads)
+        if self._input_meta is not None:
+            results = validate_outputs(self, results)
+        return results
 
     def __call__(self, *grads: Any) -> Any:
         result = self.apply(grads)
@@ -99,6 +113,57 @@ class AccumulateGrad(Node):
 
 def _no_backward(node: Node, *grads: Any) -> tuple:
     return ()
+
+
+# ----------------------------------------------------------------------------- returned gradients
+def flatten_lists(node: Node, grads: Sequence[Any]) -> list[Any]:
+    """One gradient per edge: a tensor-list input's gradients (a sequence, or None) spread over its
+    edges."""
+    if node._spans is None:
+        return list(grads)
+    flat: list[Any] = []
+    for grad, span in zip(grads, node._spans):
+        if span == 1 and (grad is None or not isinstance(grad, (list, tuple))):
+            flat.append(grad)
+        else:
+            flat.extend([None] * span if grad is None else grad)
+    return flat
+
+
+def validate_outputs(node: Node, grads: Sequence[Any]) -> tuple:
+    """torch's ``validate_outputs`` (torch/csrc/autograd/engine.cpp) for tensor gradients: a gradient
+    whose shape broadcasts to its input's is summed back to that shape, any other shape is an error;
+    a complex gradient for a real input is an error (formulas take the real part themselves); the
+    gradient is cast to the input's dtype."""
+    grads = flatten_lists(node, grads)
+    for i, (grad, meta) in enumerate(zip(grads, node._input_meta)):
+        if grad is None:
+            continue
+        if meta is None:  # a Python number stood for this tensor: it gets no gradient
+            grads[i] = None
+            continue
+        shape, dtype, _ = meta
+        if grad._shape != shape:
+            if not expandable(shape, grad._shape):
+                raise RuntimeError(
+                    f"Function {node.name()} returned an invalid gradient at index {i} - got "
+                    f"[{', '.join(map(str, grad._shape))}] but expected shape compatible with "
+                    f"[{', '.join(map(str, shape))}]")
+            grad = sum_to(grad, shape)
+        if grad._dtype is not dtype:
+            if grad._dtype.is_complex and not dtype.is_complex:
+                raise RuntimeError("Expected isFloatingType(grad.scalar_type()) || (input_is_complex == "
+                                   "grad_is_complex) to be true, but got false.")
+            grad = grad.to(dtype)
+        grads[i] = grad
+    return tuple(grads)
+
+
+def expandable(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Whether ``shape`` broadcasts to ``target`` (``is_expandable_to``)."""
+    if len(shape) > len(target):
+        return False
+    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))
 
 
 class _NodeClasses(dict):
@@ -154,7 +219,7 @@ def unpack(saved: Any, node: Node) -> Any:
         tensor = _output_of(node, saved) if alive is None else alive
     if tensor._version_counter.value != saved.version:
         # torch names the saving node for its own outputs, else the tensor's history as it is now
-        producer = node if saved.original is not None else current_grad_fn(tensor)
+        producer = node if saved.original is not None else views.current_grad_fn(tensor)
         origin = f", which is output 0 of {op_name(producer)}," if producer is not None else ""
         raise RuntimeError(
             "one of the variables needed for gradient computation has been modified by an inplace operation: "
@@ -188,32 +253,15 @@ def gradient_edge(t: Any) -> tuple:
     node = t._grad_fn
     if node is not None:
         if t._view_version is not None and t._view_version != t._version_counter.value:
-            node = current_grad_fn(t)
+            node = views.current_grad_fn(t)
         return (node, t._output_nr)
     acc = t._accumulator  # the leaf keeps its sink (the sink only refers back weakly)
     if acc is None:
-        if t._creation_meta is NO_GRAD_VIEW:  # torch gives such views no grad accumulator
-            current_grad_fn(t)  # (and refuses them once modified in place)
+        if t._creation_meta is views.NO_GRAD_VIEW:  # torch gives such views no grad accumulator
+            views.current_grad_fn(t)  # (and refuses them once modified in place)
             return _NO_EDGE
         acc = t._accumulator = AccumulateGrad(t)
     return (acc, 0)
-
-
-def current_grad_fn(t: Tensor) -> Node | None:
-    """``t.grad_fn`` as torch reports it. A differentiable view whose storage was modified in place
-    since its history was recorded (through its base or another view) gets a fresh
-    ``AsStridedBackward0`` onto the base's current history, as torch regenerates a view's grad_fn
-    lazily (``VariableHooks::grad_fn`` in torch/csrc/autograd/variable.cpp); for the views torch
-    restricts (see MULTI_OUTPUT_VIEW) that raises its error instead."""
-    node = t._grad_fn
-    if t._view_version is not None and t._view_version != t._version_counter.value:
-        from .inplace import as_strided_onto_base, view_rebase_error
-
-        if t._creation_meta is not None:
-            raise view_rebase_error(t, indirect=True)
-        as_strided_onto_base(t)
-        node = t._grad_fn
-    return node
 
 
 def needs_grad(*inputs: Any) -> bool:
@@ -284,3 +332,9 @@ def saved_arrays(node: Node) -> tuple:
         else:
             values.append(s._array if isinstance(s, Tensor) else s)
     return tuple(values)
+
+
+# Modules that build on the classes above (gradient_edge reads views' CreationMeta; validate_outputs
+# sums gradients with the derivative helpers).
+from . import views  # noqa: E402
+from .derivatives.helpers import sum_to  # noqa: E402

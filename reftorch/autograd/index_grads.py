@@ -8,9 +8,9 @@ import math
 from typing import Any
 
 from .._tensor import Tensor
+from .derivatives.views import index_tensor
 from .elementwise_grads import sum_to
 from .graph import record
-from .view_grads import index_tensor
 
 
 def _positions(xp: Any, shape: tuple[int, ...], index: tuple) -> Any:

@@ -20,9 +20,9 @@ from typing import Any
 
 from .. import _dtype as D
 from .._tensor import Tensor
+from .derivatives.views import embed
 from .elementwise_grads import sum_to
 from .graph import needs_grad, record
-from .view_grads import FORMULAS as VIEW_FORMULAS
 
 
 def _from_array(values: Any, like: Tensor, dtype: D.dtype | None = None) -> Tensor:
@@ -155,7 +155,7 @@ FORMULAS: dict[str, Callable] = {
     "TrilBackward0": lambda node, g: (g.tril(node._ctx),),
     "TriuBackward0": lambda node, g: (g.triu(node._ctx),),
     "DiagEmbedBackward0": lambda node, g: (g.diagonal(*node._ctx),),
-    "DiagonalBackward0_copy": lambda node, g: (VIEW_FORMULAS["DiagonalBackward0"](g, node._ctx),),
+    "DiagonalBackward0_copy": lambda node, g: (embed(g, node._ctx[0], lambda z: z.diagonal(*node._ctx[1:])),),
     "NotImplemented": _not_implemented,
 }
 

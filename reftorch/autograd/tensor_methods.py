@@ -8,7 +8,7 @@ from typing import Any
 
 from .._tensor import Tensor
 from .engine import run_backward
-from .graph import current_grad_fn
+from .views import current_grad_fn
 
 
 def backward(self: Tensor, gradient: Tensor | None = None, retain_graph: bool | None = None,

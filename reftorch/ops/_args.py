@@ -48,8 +48,6 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
 from .. import _backends, _layout, _random
 from .. import _dtype as D
 from .._device import device
@@ -161,7 +159,8 @@ def tp_name(obj: object) -> str:
 
 # ----------------------------------------------------------------------------- checks
 # python_numbers.h: is_numpy_int / is_numpy_scalar, THPUtils_checkLong / checkDouble / checkScalar.
-_NUMPY_SCALARS = (np.integer, np.bool_, np.floating, np.complexfloating)
+_HOST = _backends.get("cpu").xp  # NumPy, reached through the host backend (ops never import it)
+_NUMPY_SCALARS = (_HOST.integer, _HOST.bool_, _HOST.floating, _HOST.complexfloating)
 _DOUBLE_TYPES = (float, int, *_NUMPY_SCALARS)
 _SCALAR_TYPES = (float, int, complex, *_NUMPY_SCALARS)
 _COMPLEX_TYPES = (complex, *_DOUBLE_TYPES)
@@ -171,7 +170,7 @@ _PY_SCALAR_TYPES = {float: D.float64, int: D.int64, bool: D.bool, complex: D.com
 
 def _is_long(obj: object) -> bool:
     """THPUtils_checkLong: ints and NumPy integers, not bools."""
-    return isinstance(obj, (int, np.integer)) and not isinstance(obj, bool)
+    return isinstance(obj, (int, _HOST.integer)) and not isinstance(obj, bool)
 
 
 def _is_index(obj: object) -> bool:

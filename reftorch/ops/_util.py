@@ -77,14 +77,34 @@ def parse_shape(args: tuple, fn: str = "view") -> tuple[int, ...]:
     return tuple(shape)
 
 
+def _infer_size(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """ATen's ``infer_size``: align from the right; report the last mismatching output dim."""
+    ndim = max(len(a), len(b))
+    out = [0] * ndim
+    for i in range(ndim - 1, -1, -1):
+        offset = ndim - 1 - i
+        size_a = a[len(a) - 1 - offset] if len(a) - 1 - offset >= 0 else 1
+        size_b = b[len(b) - 1 - offset] if len(b) - 1 - offset >= 0 else 1
+        if size_a != size_b and size_a != 1 and size_b != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) at non-singleton "
+                f"dimension {i}")
+        out[i] = size_b if size_a == 1 else size_a
+    return tuple(out)
+
+
+def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """``torch.broadcast_shapes``: pairwise ``infer_size`` with torch's error text."""
+    result: tuple[int, ...] = ()
+    for shape in shapes:
+        result = _infer_size(result, tuple(shape))
+    return result
+
+
 def check_sizes_nonnegative(shape: tuple[int, ...]) -> None:
     negative = next((s for s in shape if s < 0), None)
     if negative is not None:
         raise RuntimeError(f"Trying to create tensor with negative dimension {negative}: {list(shape)}")
-
-
-
-
 
 
 def empty_tensor(shape: tuple[int, ...], dtype: D.dtype, dev: device = CPU) -> Tensor:
@@ -92,7 +112,6 @@ def empty_tensor(shape: tuple[int, ...], dtype: D.dtype, dev: device = CPU) -> T
     backend = backend_of(dev)
     flat = backend.xp.zeros(_numel(shape), dtype=array_dtype(backend, dtype))
     return Tensor._make(UntypedStorage(flat, dev, backend), shape, contiguous_strides(shape), 0, dtype)
-
 
 
 def _numel(shape: tuple[int, ...]) -> int:

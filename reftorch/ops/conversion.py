@@ -13,11 +13,11 @@ from .._device import as_device, device
 from .._tensor import Tensor
 from ..autograd.copy_grads import record_copy, record_fill, record_zero
 from ..autograd.grad_mode import STATE
-from ..autograd.inplace import apply_inplace
 from ..autograd.view_grads import record_view
+from ..autograd.views import apply_inplace, check_inplace
+from ._inplace import check_memory
 from ._scalars import scalar_array
-from ._util import backend_of, cast_array, from_array
-from .elementwise import broadcast_shapes, check_inplace_target
+from ._util import backend_of, broadcast_shapes, cast_array, from_array
 
 _TYPE_STRINGS = {d.tensor_type: d for d in D.ALL_DTYPES}
 
@@ -106,7 +106,8 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     """Copies ``src`` (broadcast to this shape, cast to this dtype, from any device) into ``self``."""
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
-    check_inplace_target(self, src)
+    check_inplace(self)
+    check_memory(self, src)
     shape = broadcast_shapes(self._shape, src._shape)
     if shape != self._shape:
         raise RuntimeError(

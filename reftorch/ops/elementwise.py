@@ -1,86 +1,51 @@
-"""Elementwise ops, generated from two tables (unary and binary).
+"""Elementwise ops: unary and binary tables, the ops with extra arguments (add/sub with ``alpha``, div
+with ``rounding_mode``, pow, clamp, where, masked_fill, round) and the Python operators, all as
+registry records.
 
-Each entry names the op, how it computes on the array module, and its *promotion kind*, as
-PrimTorch's ``ELEMENTWISE_TYPE_PROMOTION_KIND`` (torch/_prims_common/__init__.py):
-
-- ``default``: the result has the promoted dtype of the operands;
-- ``int_to_float``: integer/bool results become the default float dtype (sqrt, exp, true division);
-- ``complex_to_float``: complex inputs give real results (abs);
-- ``bool``: the result is bool (comparisons, logical ops), computed in the promoted dtype;
-- ``bool_to_long``: bool results become int64 (pow).
-
-In-place forms (``add_``...) compute in the promoted dtype and may not change the dtype category
-of ``self`` (torch: "result type Float can't be cast to the desired output type Long").
+Each table entry names the op, how it computes on the array module, its :class:`Promotion` kind and
+its dtype checks; the records (function, method, in-place, aliases) are generated from it. Result
+dtypes follow PrimTorch's promotion kinds; in-place forms compute in the promoted dtype and may not
+change the dtype category of ``self`` ("result type Float can't be cast to the desired output type
+Long"), checked in torch's order (memory, shape, dtype, then the kernel's dtype support).
 """
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .. import _dtype as D
 from .._promotion import can_cast, operands_result_type
-from .._strides import has_internal_overlap, is_non_overlapping_and_dense
 from .._tensor import Tensor
-from ..autograd.elementwise_grads import BINARY_GRADS, NOT_IMPLEMENTED, UNARY_GRADS, record_binary, record_unary
-from ..autograd.grad_mode import STATE
-from ..autograd.inplace import apply_inplace, check_inplace
-from ._util import array_dtype, from_array, same_device, unsupported_dtype
+from ._inplace import check_memory, check_output, store, write_result
+from ._util import array_dtype, broadcast_shapes, from_array, same_device, unsupported_dtype
+from .registry import Promotion, functions, register
 
-DEFAULT, INT_TO_FLOAT, COMPLEX_TO_FLOAT, ALWAYS_BOOL, BOOL_TO_LONG = (
-    "default", "int_to_float", "complex_to_float", "bool", "bool_to_long")
+P = Promotion
 
 
-def _infer_size(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
-    """ATen's ``infer_size``: align from the right; report the last mismatching output dim."""
-    ndim = max(len(a), len(b))
-    out = [0] * ndim
-    for i in range(ndim - 1, -1, -1):
-        offset = ndim - 1 - i
-        size_a = a[len(a) - 1 - offset] if len(a) - 1 - offset >= 0 else 1
-        size_b = b[len(b) - 1 - offset] if len(b) - 1 - offset >= 0 else 1
-        if size_a != size_b and size_a != 1 and size_b != 1:
-            raise RuntimeError(
-                f"The size of tensor a ({size_a}) must match the size of tensor b ({size_b}) at non-singleton "
-                f"dimension {i}")
-        out[i] = size_b if size_a == 1 else size_a
-    return tuple(out)
-
-
-def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
-    """``torch.broadcast_shapes``: pairwise ``infer_size`` with torch's error text."""
-    result: tuple[int, ...] = ()
-    for shape in shapes:
-        result = _infer_size(result, tuple(shape))
-    return result
-
-
-def _result_dtype(kind: str, promoted: D.dtype) -> D.dtype:
-    if kind == DEFAULT:
+def _result_dtype(kind: Promotion, promoted: D.dtype) -> D.dtype:
+    if kind is P.DEFAULT:
         return promoted
-    if kind == INT_TO_FLOAT:
+    if kind is P.INT_TO_FLOAT:
         return promoted if promoted.category >= D.FLOATING else D.get_default_dtype()
-    if kind == COMPLEX_TO_FLOAT:
+    if kind is P.COMPLEX_TO_FLOAT:
         return promoted.to_real()
-    if kind == ALWAYS_BOOL:
+    if kind is P.ALWAYS_BOOL:
         return D.bool
     return D.int64 if promoted is D.bool else promoted
 
 
-def _compute_dtype(kind: str, promoted: D.dtype) -> D.dtype:
-    """The dtype operands are cast to before computing (int->float ops compute in float)."""
-    return _result_dtype(kind, promoted) if kind in (INT_TO_FLOAT, BOOL_TO_LONG) else promoted
-
-
 class _KindDtypes(dict):
-    """(kind, promoted dtype) -> (result dtype, compute dtype), computed on first use and
-    forgotten when the default dtype changes (INT_TO_FLOAT results depend on it)."""
+    """(kind, promoted dtype) -> (result dtype, compute dtype: the dtype operands are cast to before
+    computing; int->float ops compute in float), computed on first use and forgotten when the default
+    dtype changes (INT_TO_FLOAT results depend on it)."""
 
-    def __missing__(self, key: tuple[str, D.dtype]) -> tuple[D.dtype, D.dtype]:
+    def __missing__(self, key: tuple[Promotion, D.dtype]) -> tuple[D.dtype, D.dtype]:
         kind, promoted = key
-        value = self[key] = (_result_dtype(kind, promoted), _compute_dtype(kind, promoted))
+        result = _result_dtype(kind, promoted)
+        value = self[key] = (result, result if kind in (P.INT_TO_FLOAT, P.BOOL_TO_LONG) else promoted)
         return value
 
 
@@ -88,58 +53,40 @@ _KIND_DTYPES = _KindDtypes()
 D.on_default_dtype_change(_KIND_DTYPES.clear)
 
 
-@dataclass(frozen=True)
-class Unary:
-    """One unary op. ``check(dtype)`` raises torch's error for unsupported input dtypes."""
-
-    name: str
-    compute: Callable[[Any, Any], Any]
-    kind: str = DEFAULT
-    check: Callable[[D.dtype], None] | None = None
-    inplace: bool = True
-    inplace_check: Callable[[D.dtype], None] | None = None
-
-
-@dataclass(frozen=True)
-class Binary:
-    """One binary op; ``check(a_dtype, b_dtype, promoted)`` raises torch's errors."""
-
-    name: str
-    compute: Callable[..., Any]
-    kind: str = DEFAULT
-    check: Callable[[D.dtype, D.dtype, D.dtype], None] | None = None
-    inplace: bool = True
-    aliases: tuple[str, ...] = field(default=())
-    tensor_only: bool = False  # torch's signature takes no Python scalar for ``other``
-    grad_key: str | None = "same"  # entry of BINARY_GRADS ("same": the op's name; None: not differentiable)
-
-    def __post_init__(self) -> None:
-        if self.grad_key == "same":
-            object.__setattr__(self, "grad_key", self.name if self.name in BINARY_GRADS or
-                               self.name in NOT_IMPLEMENTED else None)
-
-
 # ----------------------------------------------------------------------------- dtype checks
-def _reject(categories: set[int], op: str | None = None, message: str | None = None,
-            exc: type[Exception] = NotImplementedError):
+def _reject(categories: set[int], kernel: str | None = None, message: str | None = None,
+            exc: type[Exception] = NotImplementedError) -> Callable[[D.dtype], None]:
+    """A check raising torch's dispatch error (``"abs_cpu" not implemented for 'Bool'``) or ``message``
+    for dtypes of the given categories."""
     def check(dtype: D.dtype) -> None:
         if dtype.category in categories:
             if message is not None:
                 raise exc(message)
-            raise unsupported_dtype(op, dtype)
+            raise unsupported_dtype(kernel, dtype)
 
     return check
 
 
-def _reject_promoted(categories: set[int], kernel: str | None = None, message: str | None = None,
-                     exc: type[Exception] = NotImplementedError):
-    """A binary-op check on the promoted dtype (the dtype torch dispatches the kernel on)."""
-    unary = _reject(categories, kernel, message, exc)
+def _on_promoted(check: Callable[[D.dtype], None]) -> Callable[[D.dtype, D.dtype, D.dtype], None]:
+    """A binary-op check of the promoted dtype (the dtype torch dispatches the kernel on)."""
+    def binary_check(a: D.dtype, b: D.dtype, promoted: D.dtype) -> None:
+        check(promoted)
 
-    def check(a: D.dtype, b: D.dtype, promoted: D.dtype) -> None:
-        unary(promoted)
+    return binary_check
+
+
+def _both(*checks: Callable[[D.dtype], None]) -> Callable[[D.dtype], None]:
+    def check(dtype: D.dtype) -> None:
+        for c in checks:
+            c(dtype)
 
     return check
+
+
+def _rounding(name: str) -> Callable[[D.dtype], None]:
+    """floor/ceil/trunc: bool has no kernel, complex is rejected by name."""
+    return _both(_reject({D.BOOL}, f"{name}_vml_cpu"),
+                 _reject({D.COMPLEX}, message=f"{name} is not supported for complex inputs"))
 
 
 def _check_sub(a: D.dtype, b: D.dtype, promoted: D.dtype) -> None:
@@ -154,39 +101,6 @@ def _check_sub(a: D.dtype, b: D.dtype, promoted: D.dtype) -> None:
             "mask, use the `~` or `logical_not()` operator instead.")
 
 
-def _rounding(name: str):
-    """floor/ceil/trunc: bool has no kernel, complex is rejected by name."""
-    no_bool = _reject({D.BOOL}, f"{name}_vml_cpu")
-    no_complex = _reject({D.COMPLEX}, message=f"{name} is not supported for complex inputs")
-
-    def check(dtype: D.dtype) -> None:
-        no_bool(dtype)
-        no_complex(dtype)
-
-    return check
-
-
-# ----------------------------------------------------------------------------- computations
-def _same_for_ints(fn_name: str):
-    """floor/ceil/trunc/round keep integer inputs as they are (torch returns a copy)."""
-    def compute(xp, x):
-        return x.copy() if x.dtype.kind in "biu" else getattr(xp, fn_name)(x)
-
-    return compute
-
-
-def _sigmoid(xp, x):
-    return 1 / (1 + xp.exp(-x))
-
-
-def _relu(xp, x):
-    return xp.maximum(x, xp.zeros((), dtype=x.dtype))
-
-
-def _signbit(xp, x):
-    return xp.signbit(x) if x.dtype.kind == "f" else x < 0
-
-
 def _relu_check(dtype: D.dtype) -> None:
     if dtype is D.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
@@ -194,44 +108,74 @@ def _relu_check(dtype: D.dtype) -> None:
         raise NotImplementedError("clamp is not supported for complex types")
 
 
-def _sign(xp, x):
+# ----------------------------------------------------------------------------- computations
+def _ufunc(fn_name: str) -> Callable[..., Any]:
+    def compute(xp: Any, *arrays: Any) -> Any:
+        return getattr(xp, fn_name)(*arrays)
+
+    compute.__name__ = fn_name
+    return compute
+
+
+def _same_for_ints(fn_name: str) -> Callable[[Any, Any], Any]:
+    """floor/ceil/trunc/round keep integer inputs as they are (torch returns a copy)."""
+    def compute(xp: Any, x: Any) -> Any:
+        return x.copy() if x.dtype.kind in "biu" else getattr(xp, fn_name)(x)
+
+    return compute
+
+
+def _sigmoid(xp: Any, x: Any) -> Any:
+    return 1 / (1 + xp.exp(-x))
+
+
+def _relu(xp: Any, x: Any) -> Any:
+    return xp.maximum(x, xp.zeros((), dtype=x.dtype))
+
+
+def _signbit(xp: Any, x: Any) -> Any:
+    return xp.signbit(x) if x.dtype.kind == "f" else x < 0
+
+
+def _sign(xp: Any, x: Any) -> Any:
     return x.copy() if x.dtype.kind == "b" else xp.sign(x)
 
 
-def _sgn(xp, x):
+def _sgn(xp: Any, x: Any) -> Any:
     if x.dtype.kind != "c":
         return _sign(xp, x)
     magnitude = xp.abs(x)
     return xp.where(magnitude == 0, xp.zeros((), x.dtype), x / xp.where(magnitude == 0, 1, magnitude))
 
 
-def _frac(xp, x):
+def _frac(xp: Any, x: Any) -> Any:
     return x - xp.trunc(x)
 
 
-def _rsqrt(xp, x):
+def _rsqrt(xp: Any, x: Any) -> Any:
     return 1 / xp.sqrt(x)
 
 
-def _floor_divide(xp, x, y):
-    if x.dtype.kind in "iu" and (y == 0).any():
+def _integer_division(fn_name: str) -> Callable[[Any, Any, Any], Any]:
+    """floor_divide/remainder/fmod: integer division by zero raises, as torch's CPU kernels."""
+    def compute(xp: Any, x: Any, y: Any) -> Any:
+        if x.dtype.kind in "iu" and (y == 0).any():
+            raise RuntimeError("ZeroDivisionError")
+        return getattr(xp, fn_name)(x, y)
+
+    return compute
+
+
+def _trunc_divide(xp: Any, x: Any, y: Any) -> Any:
+    if x.dtype.kind in "fc":
+        return xp.trunc(xp.true_divide(x, y))
+    if (y == 0).any():
         raise RuntimeError("ZeroDivisionError")
-    return xp.floor_divide(x, y)
+    quotient = xp.floor_divide(x, y)
+    return quotient + ((xp.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
 
 
-def _remainder(xp, x, y):
-    if x.dtype.kind in "iu" and (y == 0).any():
-        raise RuntimeError("ZeroDivisionError")
-    return xp.remainder(x, y)
-
-
-def _fmod(xp, x, y):
-    if x.dtype.kind in "iu" and (y == 0).any():
-        raise RuntimeError("ZeroDivisionError")
-    return xp.fmod(x, y)
-
-
-def _pow(xp, x, y):
+def _pow(xp: Any, x: Any, y: Any) -> Any:
     """Integer powers with negative exponents give 1 for base 1, +-1 for base -1, else 0 (ATen's
     integral ``powi``); NumPy would raise."""
     if x.dtype.kind not in "iu" or not (y < 0).any():
@@ -244,115 +188,160 @@ def _pow(xp, x, y):
     return xp.where(negative, inverse, result)
 
 
-def _logical(fn_name: str):
-    def compute(xp, x, y):
+def _logical(fn_name: str) -> Callable[[Any, Any, Any], Any]:
+    def compute(xp: Any, x: Any, y: Any) -> Any:
         return getattr(xp, fn_name)(x != 0, y != 0)
 
     return compute
 
 
-def _ufunc(fn_name: str):
-    def compute(xp, *arrays):
-        return getattr(xp, fn_name)(*arrays)
+def _with_alpha(fn_name: str) -> Callable[..., Any]:
+    """``x op alpha * y`` computed in the promoted dtype (alpha takes no part in promotion)."""
+    def compute(xp: Any, x: Any, y: Any, alpha: Any = 1) -> Any:
+        if alpha != 1:
+            y = y * xp.asarray(alpha).astype(y.dtype)
+        return getattr(xp, fn_name)(x, y)
 
-    compute.__name__ = fn_name
     return compute
+
+
+# ----------------------------------------------------------------------------- tables
+@dataclass(frozen=True)
+class Unary:
+    """A unary op. ``check(dtype)`` raises torch's error for unsupported input dtypes;
+    ``inplace`` says which in-place variants torch has (function and method, method only, none)."""
+
+    name: str
+    compute: Callable[[Any, Any], Any]
+    kind: Promotion = P.DEFAULT
+    check: Callable[[D.dtype], None] | None = None
+    node: str | None = None
+    inplace: str = "function"  # "function" (torch.exp_ and Tensor.exp_), "method", or "none"
+    inplace_check: Callable[[D.dtype], None] | None = None
+    aliases: tuple[str, ...] = ()
+    out: bool = True
+
+
+@dataclass(frozen=True)
+class Binary:
+    """A binary op; ``check(a_dtype, b_dtype, promoted)`` raises torch's errors; ``forms`` are its
+    overloads as (node, operand kinds): "TT" (tensor, tensor), "TS" (tensor, number), "ST" (number,
+    tensor; function only), "TS-" (tensor, number, without ``out``)."""
+
+    name: str
+    compute: Callable[..., Any]
+    kind: Promotion = P.DEFAULT
+    check: Callable[[D.dtype, D.dtype, D.dtype], None] | None = None
+    forms: tuple[tuple[str, str | None], ...] = (("TT", None),)
+    inplace: bool = True
+    aliases: tuple[str, ...] = ()
 
 
 UNARY: tuple[Unary, ...] = (
     Unary("neg", _ufunc("negative"), check=_reject(
         {D.BOOL}, message="Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
-        "invert a mask, use the `~` or `logical_not()` operator instead.", exc=RuntimeError)),
-    Unary("abs", _ufunc("abs"), COMPLEX_TO_FLOAT, _reject({D.BOOL}, "abs_cpu"), inplace_check=_reject(
-        {D.COMPLEX}, message="In-place abs is not supported for complex tensors.", exc=RuntimeError)),
-    Unary("exp", _ufunc("exp"), INT_TO_FLOAT),
-    Unary("exp2", _ufunc("exp2"), INT_TO_FLOAT),
-    Unary("expm1", _ufunc("expm1"), INT_TO_FLOAT),
-    Unary("log", _ufunc("log"), INT_TO_FLOAT),
-    Unary("log2", _ufunc("log2"), INT_TO_FLOAT),
-    Unary("log10", _ufunc("log10"), INT_TO_FLOAT),
-    Unary("log1p", _ufunc("log1p"), INT_TO_FLOAT),
-    Unary("sqrt", _ufunc("sqrt"), INT_TO_FLOAT),
-    Unary("rsqrt", _rsqrt, INT_TO_FLOAT),
-    Unary("sin", _ufunc("sin"), INT_TO_FLOAT),
-    Unary("cos", _ufunc("cos"), INT_TO_FLOAT),
-    Unary("tan", _ufunc("tan"), INT_TO_FLOAT),
-    Unary("asin", _ufunc("arcsin"), INT_TO_FLOAT),
-    Unary("acos", _ufunc("arccos"), INT_TO_FLOAT),
-    Unary("atan", _ufunc("arctan"), INT_TO_FLOAT),
-    Unary("sinh", _ufunc("sinh"), INT_TO_FLOAT),
-    Unary("cosh", _ufunc("cosh"), INT_TO_FLOAT),
-    Unary("tanh", _ufunc("tanh"), INT_TO_FLOAT),
-    Unary("asinh", _ufunc("arcsinh"), INT_TO_FLOAT),
-    Unary("acosh", _ufunc("arccosh"), INT_TO_FLOAT),
-    Unary("atanh", _ufunc("arctanh"), INT_TO_FLOAT),
-    Unary("sigmoid", _sigmoid, INT_TO_FLOAT),
-    Unary("reciprocal", _ufunc("reciprocal"), INT_TO_FLOAT),
-    Unary("relu", _relu, check=_relu_check),
+        "invert a mask, use the `~` or `logical_not()` operator instead.", exc=RuntimeError), node="NegBackward0",
+        aliases=("negative",)),
+    Unary("abs", _ufunc("abs"), P.COMPLEX_TO_FLOAT, _reject({D.BOOL}, "abs_cpu"), "AbsBackward0",
+          inplace_check=_reject({D.COMPLEX}, message="In-place abs is not supported for complex tensors.",
+                                exc=RuntimeError), aliases=("absolute",)),
+    Unary("exp", _ufunc("exp"), P.INT_TO_FLOAT, node="ExpBackward0"),
+    Unary("exp2", _ufunc("exp2"), P.INT_TO_FLOAT, node="Exp2Backward0"),
+    Unary("expm1", _ufunc("expm1"), P.INT_TO_FLOAT, node="Expm1Backward0"),
+    Unary("log", _ufunc("log"), P.INT_TO_FLOAT, node="LogBackward0"),
+    Unary("log2", _ufunc("log2"), P.INT_TO_FLOAT, node="Log2Backward0"),
+    Unary("log10", _ufunc("log10"), P.INT_TO_FLOAT, node="Log10Backward0"),
+    Unary("log1p", _ufunc("log1p"), P.INT_TO_FLOAT, node="Log1PBackward0"),
+    Unary("sqrt", _ufunc("sqrt"), P.INT_TO_FLOAT, node="SqrtBackward0"),
+    Unary("rsqrt", _rsqrt, P.INT_TO_FLOAT, node="RsqrtBackward0"),
+    Unary("sin", _ufunc("sin"), P.INT_TO_FLOAT, node="SinBackward0"),
+    Unary("cos", _ufunc("cos"), P.INT_TO_FLOAT, node="CosBackward0"),
+    Unary("tan", _ufunc("tan"), P.INT_TO_FLOAT, node="TanBackward0"),
+    Unary("asin", _ufunc("arcsin"), P.INT_TO_FLOAT, node="AsinBackward0", aliases=("arcsin",)),
+    Unary("acos", _ufunc("arccos"), P.INT_TO_FLOAT, node="AcosBackward0", aliases=("arccos",)),
+    Unary("atan", _ufunc("arctan"), P.INT_TO_FLOAT, node="AtanBackward0", aliases=("arctan",)),
+    Unary("sinh", _ufunc("sinh"), P.INT_TO_FLOAT, node="SinhBackward0"),
+    Unary("cosh", _ufunc("cosh"), P.INT_TO_FLOAT, node="CoshBackward0"),
+    Unary("tanh", _ufunc("tanh"), P.INT_TO_FLOAT, node="TanhBackward0"),
+    Unary("asinh", _ufunc("arcsinh"), P.INT_TO_FLOAT, node="AsinhBackward0"),
+    Unary("acosh", _ufunc("arccosh"), P.INT_TO_FLOAT, node="AcoshBackward0"),
+    Unary("atanh", _ufunc("arctanh"), P.INT_TO_FLOAT, node="AtanhBackward0"),
+    Unary("sigmoid", _sigmoid, P.INT_TO_FLOAT, node="SigmoidBackward0"),
+    Unary("reciprocal", _ufunc("reciprocal"), P.INT_TO_FLOAT, node="ReciprocalBackward0"),
+    Unary("relu", _relu, check=_relu_check, node="ReluBackward0"),
     Unary("sign", _sign, check=_reject(
         {D.COMPLEX}, message="Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
-        "torch.sgn instead.")),
-    Unary("sgn", _sgn),
-    Unary("floor", _same_for_ints("floor"), check=_rounding("floor")),
-    Unary("ceil", _same_for_ints("ceil"), check=_rounding("ceil")),
-    Unary("trunc", _same_for_ints("trunc"), check=_rounding("trunc")),
-    Unary("conj_physical", _ufunc("conjugate")),
-    Unary("frac", _frac, check=_reject({D.BOOL, D.INTEGER, D.COMPLEX}, "frac_cpu")),
-    Unary("square", _ufunc("square"), BOOL_TO_LONG),
-    Unary("bitwise_not", _ufunc("invert"), check=_reject({D.FLOATING, D.COMPLEX}, "bitwise_not_cpu")),
-    Unary("logical_not", _ufunc("logical_not"), ALWAYS_BOOL),
-    Unary("isnan", _ufunc("isnan"), ALWAYS_BOOL, inplace=False),
-    Unary("isinf", _ufunc("isinf"), ALWAYS_BOOL, inplace=False),
-    Unary("isfinite", _ufunc("isfinite"), ALWAYS_BOOL, inplace=False),
-    Unary("signbit", _signbit, ALWAYS_BOOL, _reject(
-        {D.COMPLEX}, message="signbit is not implemented for complex tensors."), inplace=False),
+        "torch.sgn instead."), node="SignBackward0", inplace="method"),
+    Unary("sgn", _sgn, node="SgnBackward0", inplace="method"),
+    Unary("floor", _same_for_ints("floor"), check=_rounding("floor"), node="FloorBackward0"),
+    Unary("ceil", _same_for_ints("ceil"), check=_rounding("ceil"), node="CeilBackward0"),
+    Unary("trunc", _same_for_ints("trunc"), check=_rounding("trunc"), node="TruncBackward0", aliases=("fix",)),
+    Unary("conj_physical", _ufunc("conjugate"), node="ConjPhysicalBackward0"),
+    Unary("frac", _frac, check=_reject({D.BOOL, D.INTEGER, D.COMPLEX}, "frac_cpu"), node="FracBackward0"),
+    Unary("bitwise_not", _ufunc("invert"), check=_reject({D.FLOATING, D.COMPLEX}, "bitwise_not_cpu"),
+          inplace="method"),
+    Unary("logical_not", _ufunc("logical_not"), P.ALWAYS_BOOL, inplace="method"),
+    Unary("isnan", _ufunc("isnan"), P.ALWAYS_BOOL, inplace="none"),
+    Unary("isinf", _ufunc("isinf"), P.ALWAYS_BOOL, inplace="none"),
+    Unary("isfinite", _ufunc("isfinite"), P.ALWAYS_BOOL, inplace="none", out=False),
+    Unary("signbit", _signbit, P.ALWAYS_BOOL, _reject(
+        {D.COMPLEX}, message="signbit is not implemented for complex tensors."), inplace="none"),
 )
 
 _NOT_INTEGRAL = {D.FLOATING, D.COMPLEX}
 _NOT_SHIFTABLE = {D.BOOL, D.FLOATING, D.COMPLEX}
+_COMPARISON = (("TT", None), ("TS", None))
+_BITWISE = (("TT", None), ("ST", None), ("TS", None))
 
 BINARY: tuple[Binary, ...] = (
-    Binary("mul", _ufunc("multiply"), aliases=("multiply",)),
-    Binary("true_divide", _ufunc("true_divide"), INT_TO_FLOAT),
-    Binary("floor_divide", _floor_divide, check=_reject_promoted({D.BOOL, D.COMPLEX}, "div_floor_cpu")),
-    Binary("remainder", _remainder, check=_reject_promoted({D.BOOL, D.COMPLEX}, "remainder_cpu")),
-    Binary("fmod", _fmod, check=_reject_promoted({D.BOOL, D.COMPLEX}, "fmod_cpu")),
-    Binary("atan2", _ufunc("arctan2"), INT_TO_FLOAT, _reject_promoted({D.COMPLEX}, "atan2_cpu"), aliases=("arctan2",),
-           tensor_only=True),
-    Binary("maximum", _ufunc("maximum"), check=_reject_promoted(
-        {D.COMPLEX}, message="maximum not implemented for complex tensors.", exc=RuntimeError), inplace=False,
-           tensor_only=True),
-    Binary("minimum", _ufunc("minimum"), check=_reject_promoted(
-        {D.COMPLEX}, message="minimum not implemented for complex tensors.", exc=RuntimeError), inplace=False,
-           tensor_only=True),
-    Binary("eq", _ufunc("equal"), ALWAYS_BOOL),
-    Binary("ne", _ufunc("not_equal"), ALWAYS_BOOL, aliases=("not_equal",)),
-    Binary("lt", _ufunc("less"), ALWAYS_BOOL, _reject_promoted({D.COMPLEX}, "lt_cpu"), aliases=("less",)),
-    Binary("le", _ufunc("less_equal"), ALWAYS_BOOL, _reject_promoted({D.COMPLEX}, "le_cpu"),
-           aliases=("less_equal",)),
-    Binary("gt", _ufunc("greater"), ALWAYS_BOOL, _reject_promoted({D.COMPLEX}, "gt_cpu"), aliases=("greater",)),
-    Binary("ge", _ufunc("greater_equal"), ALWAYS_BOOL, _reject_promoted({D.COMPLEX}, "ge_cpu"),
-           aliases=("greater_equal",)),
-    Binary("logical_and", _logical("logical_and"), ALWAYS_BOOL, tensor_only=True),
-    Binary("logical_or", _logical("logical_or"), ALWAYS_BOOL, tensor_only=True),
-    Binary("logical_xor", _logical("logical_xor"), ALWAYS_BOOL, tensor_only=True),
-    Binary("bitwise_and", _ufunc("bitwise_and"), check=_reject_promoted(_NOT_INTEGRAL, "bitwise_and_cpu")),
-    Binary("bitwise_or", _ufunc("bitwise_or"), check=_reject_promoted(_NOT_INTEGRAL, "bitwise_or_cpu")),
-    Binary("bitwise_xor", _ufunc("bitwise_xor"), check=_reject_promoted(_NOT_INTEGRAL, "bitwise_xor_cpu")),
-    Binary("bitwise_left_shift", _ufunc("left_shift"), check=_reject_promoted(_NOT_SHIFTABLE, "lshift_cpu")),
-    Binary("bitwise_right_shift", _ufunc("right_shift"), check=_reject_promoted(_NOT_SHIFTABLE, "rshift_cpu")),
+    Binary("mul", _ufunc("multiply"), forms=(("TT", "MulBackward0"),)),
+    Binary("multiply", _ufunc("multiply"), forms=(("TT", "MulBackward0"), ("TS-", "MulBackward1"))),
+    Binary("true_divide", _ufunc("true_divide"), P.INT_TO_FLOAT, forms=(("TT", "DivBackward0"),
+                                                                       ("TS-", "DivBackward1"))),
+    Binary("floor_divide", _integer_division("floor_divide"), check=_on_promoted(
+        _reject({D.BOOL, D.COMPLEX}, "div_floor_cpu")), forms=(("TT", "NotImplemented:floor_divide"),
+                                                                ("TS-", "NotImplemented:floor_divide_scalar"))),
+    Binary("remainder", _integer_division("remainder"), check=_on_promoted(
+        _reject({D.BOOL, D.COMPLEX}, "remainder_cpu")), forms=(("TT", "RemainderBackward1"),
+                                                                ("ST", "NotImplemented:remainder_scalar_self"),
+                                                                ("TS", "RemainderBackward0"))),
+    Binary("fmod", _integer_division("fmod"), check=_on_promoted(_reject({D.BOOL, D.COMPLEX}, "fmod_cpu")),
+           forms=(("TT", "FmodBackward1"), ("TS", "FmodBackward0"))),
+    Binary("atan2", _ufunc("arctan2"), P.INT_TO_FLOAT, _on_promoted(_reject({D.COMPLEX}, "atan2_cpu")),
+           forms=(("TT", "Atan2Backward0"),), aliases=("arctan2",)),
+    Binary("maximum", _ufunc("maximum"), check=_on_promoted(_reject(
+        {D.COMPLEX}, message="maximum not implemented for complex tensors.", exc=RuntimeError)),
+           forms=(("TT", "MaximumBackward0"),), inplace=False),
+    Binary("minimum", _ufunc("minimum"), check=_on_promoted(_reject(
+        {D.COMPLEX}, message="minimum not implemented for complex tensors.", exc=RuntimeError)),
+           forms=(("TT", "MinimumBackward0"),), inplace=False),
+    Binary("eq", _ufunc("equal"), P.ALWAYS_BOOL, forms=_COMPARISON),
+    Binary("ne", _ufunc("not_equal"), P.ALWAYS_BOOL, forms=_COMPARISON, aliases=("not_equal",)),
+    Binary("lt", _ufunc("less"), P.ALWAYS_BOOL, _on_promoted(_reject({D.COMPLEX}, "lt_cpu")), forms=_COMPARISON,
+           aliases=("less",)),
+    Binary("le", _ufunc("less_equal"), P.ALWAYS_BOOL, _on_promoted(_reject({D.COMPLEX}, "le_cpu")),
+           forms=_COMPARISON, aliases=("less_equal",)),
+    Binary("gt", _ufunc("greater"), P.ALWAYS_BOOL, _on_promoted(_reject({D.COMPLEX}, "gt_cpu")),
+           forms=_COMPARISON, aliases=("greater",)),
+    Binary("ge", _ufunc("greater_equal"), P.ALWAYS_BOOL, _on_promoted(_reject({D.COMPLEX}, "ge_cpu")),
+           forms=_COMPARISON, aliases=("greater_equal",)),
+    Binary("logical_and", _logical("logical_and"), P.ALWAYS_BOOL),
+    Binary("logical_or", _logical("logical_or"), P.ALWAYS_BOOL),
+    Binary("logical_xor", _logical("logical_xor"), P.ALWAYS_BOOL),
+    Binary("bitwise_and", _ufunc("bitwise_and"), check=_on_promoted(_reject(_NOT_INTEGRAL, "bitwise_and_cpu")),
+           forms=_BITWISE),
+    Binary("bitwise_or", _ufunc("bitwise_or"), check=_on_promoted(_reject(_NOT_INTEGRAL, "bitwise_or_cpu")),
+           forms=_BITWISE),
+    Binary("bitwise_xor", _ufunc("bitwise_xor"), check=_on_promoted(_reject(_NOT_INTEGRAL, "bitwise_xor_cpu")),
+           forms=_BITWISE),
+    Binary("bitwise_left_shift", _ufunc("left_shift"), check=_on_promoted(_reject(_NOT_SHIFTABLE, "lshift_cpu")),
+           forms=_BITWISE),
+    Binary("bitwise_right_shift", _ufunc("right_shift"), check=_on_promoted(_reject(_NOT_SHIFTABLE, "rshift_cpu")),
+           forms=_BITWISE),
 )
 
 
-# ----------------------------------------------------------------------------- dispatch
-def _is_scalar(value: Any) -> bool:
-    return isinstance(value, numbers.Number)
-
-
-def _promote(a: Any, b: Any) -> D.dtype:
-    return operands_result_type(a, b)
-
-
+# ----------------------------------------------------------------------------- kernels
 def _operand_dtype(x: Any, promoted: D.dtype) -> D.dtype:
     """An operand's own dtype for dtype checks (a Python bool is bool; other scalars the promoted)."""
     if isinstance(x, Tensor):
@@ -360,7 +349,7 @@ def _operand_dtype(x: Any, promoted: D.dtype) -> D.dtype:
     return D.bool if isinstance(x, bool) else promoted
 
 
-def _as_operand(x: Any, compute: D.dtype, backend: Any) -> Any:
+def as_operand(x: Any, compute: D.dtype, backend: Any) -> Any:
     """An array of dtype ``compute`` for a tensor or Python scalar (scalars wrap like C casts)."""
     if isinstance(x, Tensor):
         if x._dtype is compute:
@@ -373,235 +362,128 @@ def _as_operand(x: Any, compute: D.dtype, backend: Any) -> Any:
     return xp.asarray(x, dtype=want)
 
 
-def _check_operand(x: Any, spec: Binary) -> None:
-    if isinstance(x, Tensor) or (_is_scalar(x) and not spec.tensor_only):
-        return
-    raise TypeError(f"{spec.name}(): argument 'other' (position 2) must be Tensor, not {type(x).__name__}")
+def unary(spec: Unary, self: Tensor) -> Tensor:
+    """``spec``'s op on ``self``: its promotion kind and dtype checks, a fresh result."""
+    result_dtype, compute = _KIND_DTYPES[spec.kind, self._dtype]
+    if spec.check is not None:
+        spec.check(self._dtype)
+    backend = self._storage.backend
+    values = backend.quietly(spec.compute, backend.xp, as_operand(self, compute, backend))
+    return from_array(values, result_dtype, self._storage.device, backend)
 
 
-def apply_binary(spec: Binary, a: Any, b: Any, out: Tensor | None = None, before: Callable[[], None] | None = None,
-                 **options: Any) -> Tensor:
-    """Run a binary op with torch's promotion, broadcasting and in-place rules. In-place ops check
-    the output shape and dtype before the kernel's own dtype support, as TensorIterator does;
-    ``before`` runs after the dtype check (argument checks torch makes in the kernel) and ``options``
-    are passed to the computation. The op is recorded for autograd when an operand requires grad."""
-    a_tensor, b_tensor = isinstance(a, Tensor), isinstance(b, Tensor)
-    if not b_tensor:
-        _check_operand(b, spec)
-    if out is not None:
-        check_inplace_target(out, b)
-    if a_tensor and b_tensor:
-        promoted = a._dtype if a._dtype is b._dtype else _promote(a, b)
+def unary_(spec: Unary, self: Tensor) -> Tensor:
+    """In-place ``spec``: memory, in-place-specific and output checks before the kernel's dtype check."""
+    result_dtype, compute = _KIND_DTYPES[spec.kind, self._dtype]
+    check_memory(self)
+    if spec.inplace_check is not None:
+        spec.inplace_check(self._dtype)
+    check_output(self, result_dtype, self._shape)
+    if spec.check is not None:
+        spec.check(self._dtype)
+    backend = self._storage.backend
+    return store(self, backend.quietly(spec.compute, backend.xp, as_operand(self, compute, backend)))
+
+
+def _prepare(spec: Binary, a: Any, b: Any) -> tuple[D.dtype, D.dtype, D.dtype, tuple[int, ...], Any, Any]:
+    """(promoted, result and compute dtypes, broadcast shape, device, backend) of ``a op b``."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        promoted = a._dtype if a._dtype is b._dtype else operands_result_type(a, b)
         dev = a._storage.device
         if b._storage.device is not dev and b._storage.device != dev:
             dev = same_device((a, b))
         shape = a._shape if a._shape == b._shape else broadcast_shapes(a._shape, b._shape)
         backend = a._storage.backend
     else:
-        promoted = _promote(a, b)
-        tensor = a if a_tensor else b
+        promoted = operands_result_type(a, b)
+        tensor = a if isinstance(a, Tensor) else b
         dev, shape, backend = tensor._storage.device, tensor._shape, tensor._storage.backend
     result_dtype, compute = _KIND_DTYPES[spec.kind, promoted]
-    grad = STATE.enabled and ((a_tensor and a._requires_grad) or (b_tensor and b._requires_grad))
-    if out is not None:
-        check_output(out, result_dtype, shape)
+    return promoted, result_dtype, compute, shape, dev, backend
+
+
+def _compute(spec: Binary, a: Any, b: Any, compute: D.dtype, backend: Any, options: dict) -> Any:
+    x = a._array if isinstance(a, Tensor) and a._dtype is compute else as_operand(a, compute, backend)
+    y = b._array if isinstance(b, Tensor) and b._dtype is compute else as_operand(b, compute, backend)
+    return backend.quietly(spec.compute, backend.xp, x, y, **options)
+
+
+def binary(spec: Binary, a: Any, b: Any, before: Callable[[], None] | None = None, **options: Any) -> Tensor:
+    """``a op b`` with torch's promotion and broadcasting (either operand may be a Python number);
+    ``before`` runs after the dtype checks (argument checks torch makes in the kernel); ``options``
+    go to the computation (``alpha``)."""
+    promoted, result_dtype, compute, shape, dev, backend = _prepare(spec, a, b)
     if spec.check is not None:
         spec.check(_operand_dtype(a, promoted), _operand_dtype(b, promoted), promoted)
     if before is not None:
         before()
-    if out is not None and grad:
-        return apply_inplace(out, lambda snap: apply_binary(spec, snap, b, **options))
-    x = a._array if a_tensor and a._dtype is compute else _as_operand(a, compute, backend)
-    y = b._array if b_tensor and b._dtype is compute else _as_operand(b, compute, backend)
-    values = backend.quietly(spec.compute, backend.xp, x, y, **options)
-    if out is not None:
-        return _store(out, values)
-    result = from_array(values, result_dtype, dev, backend)
-    if grad and spec.grad_key is not None:
-        record_binary(spec.grad_key, result, a, b, options.get("alpha", 1))
-    return result
+    return from_array(_compute(spec, a, b, compute, backend, options), result_dtype, dev, backend)
 
 
-def apply_unary(spec: Unary, a: Tensor, out: Tensor | None = None) -> Tensor:
-    """Run a unary op with its promotion kind and dtype checks (output checks first when in place)."""
-    result_dtype, compute = _KIND_DTYPES[spec.kind, a._dtype]
-    if out is not None:
-        check_inplace_target(out)
-        if spec.inplace_check is not None:
-            spec.inplace_check(a._dtype)
-        check_output(out, result_dtype, a._shape)
+def binary_(spec: Binary, self: Tensor, b: Any, before: Callable[[], None] | None = None, **options: Any) -> Tensor:
+    """In-place ``self op b``: memory checks, then the output's shape and dtype, then the kernel's
+    dtype check, as TensorIterator orders them."""
+    check_memory(self, b)
+    promoted, result_dtype, compute, shape, _, backend = _prepare(spec, self, b)
+    check_output(self, result_dtype, shape)
     if spec.check is not None:
-        spec.check(a._dtype)
-    grad = STATE.enabled and a._requires_grad
-    if out is not None and grad:
-        return apply_inplace(out, lambda snap: apply_unary(spec, snap))
-    backend = a._storage.backend
-    with backend.quiet():
-        values = spec.compute(backend.xp, _as_operand(a, compute, backend))
-    if out is not None:
-        return _store(out, values)
-    result = from_array(values, result_dtype, a._storage.device, backend)
-    if grad and spec.name in UNARY_GRADS:
-        record_unary(spec.name, result, a)
-    return result
+        spec.check(self._dtype, _operand_dtype(b, promoted), promoted)
+    if before is not None:
+        before()
+    return store(self, _compute(spec, self, b, compute, backend, options))
 
 
-def check_writable(out: Tensor) -> None:
-    """Writes into memory where elements alias (an expanded tensor) raise torch's error."""
-    if has_internal_overlap(out._shape, out._stride):
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
-            "location. Please clone() the tensor before performing the operation.")
+# ----------------------------------------------------------------------------- records from the tables
+def _describe(kernel: Callable, name: str, doc: str) -> Callable:
+    kernel.__name__ = kernel.__qualname__ = name
+    kernel.__doc__ = doc
+    return kernel
 
 
-def check_inplace_target(out: Tensor, *operands: Any) -> None:
-    """The checks torch makes before an in-place op looks at shapes or dtypes: autograd's (a leaf that
-    requires grad, restricted views), then TensorIterator's memory checks: ``out`` may not alias
-    itself, nor partly overlap an operand (sharing exactly the same memory, as ``x.add_(x)``, is fine;
-    see ``get_overlap_status`` in aten/src/ATen/MemoryOverlap.cpp)."""
-    check_inplace(out)
-    check_writable(out)
-    for t in operands:
-        if isinstance(t, Tensor) and t._storage is out._storage and t is not out and _partial_overlap(out, t):
-            raise RuntimeError(
-                "unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
-                "single memory location. Please clone() the tensor before performing the operation.")
+def _register_unary(spec: Unary) -> None:
+    out = ", *, Tensor out=None" if spec.out else ""
+    functional = _describe(lambda self: unary(spec, self), spec.name,
+                           f"``torch.{spec.name}`` (promotion kind: {spec.kind.value}).")
+    inplace = _describe(lambda self: unary_(spec, self), spec.name + "_",
+                        f"In-place ``{spec.name}``; the result must be castable to this tensor's dtype.")
+    for name in (spec.name, *spec.aliases):
+        register(name, f"{name}(Tensor input{out})", node=spec.node, promotion=spec.kind)(functional)
+        if spec.inplace != "none":
+            function = spec.inplace == "function" and name != "absolute"
+            register(f"{name}_", f"{name}_(Tensor self)", node=spec.node, inplace=True,
+                     function=function)(inplace)
 
 
-def _partial_overlap(a: Tensor, b: Tensor) -> bool:
-    """Two dense tensors on one storage whose element ranges intersect without being the same tensor
-    geometry (torch gives up, allowing the op, when either is not dense)."""
-    if not (a.numel() and b.numel() and is_non_overlapping_and_dense(a._shape, a._stride)
-            and is_non_overlapping_and_dense(b._shape, b._stride)):
-        return False
-    a_end, b_end = a._offset + a.numel(), b._offset + b.numel()
-    if a._offset == b._offset and a_end == b_end:
-        return a._stride != b._stride
-    return a._offset < b_end and b._offset < a_end
+_OPERAND = {"TT": ("Tensor input", "Tensor other"), "TS": ("Tensor input", "Scalar other"),
+            "TS-": ("Tensor input", "Scalar other"), "ST": ("Scalar self", "Tensor other")}
+_OVERLOAD = {"TT": "Tensor", "TS": "Scalar", "TS-": "Scalar", "ST": "Scalar_Tensor"}
 
 
-def check_output(out: Tensor, result_dtype: D.dtype, shape: tuple[int, ...]) -> None:
-    """An in-place result must have ``out``'s shape and a dtype castable to ``out``'s; these checks run
-    after :func:`check_inplace_target` and before anything is written."""
-    if shape != out._shape:
-        raise RuntimeError(
-            f"output with shape [{', '.join(map(str, out._shape))}] doesn't match the broadcast shape "
-            f"[{', '.join(map(str, shape))}]")
-    if not can_cast(result_dtype, out._dtype):
-        raise RuntimeError(
-            f"result type {result_dtype.scalar_name} can't be cast to the desired output type "
-            f"{out._dtype.scalar_name}")
+def _register_binary(spec: Binary) -> None:
+    functional = _describe(lambda self, other: binary(spec, self, other), spec.name,
+                           f"``torch.{spec.name}`` with broadcasting (promotion kind: {spec.kind.value}).")
+    inplace = _describe(lambda self, other: binary_(spec, self, other), spec.name + "_",
+                        f"In-place ``{spec.name}``; the result must be castable to this tensor's dtype.")
+    single = len(spec.forms) == 1
+    for name in (spec.name, *spec.aliases):
+        for form, node in spec.forms:
+            first, second = _OPERAND[form]
+            out = ", *, Tensor out=None" if form in ("TT", "TS") else ""
+            overload = name if single else f"{name}.{_OVERLOAD[form]}"
+            register(overload, f"{name}({first}, {second}{out})", node=node, promotion=spec.kind,
+                     method=form != "ST")(functional)
+            if spec.inplace and form != "ST":
+                register(f"{name}_" if single else f"{name}_.{_OVERLOAD[form]}", f"{name}_(Tensor self, {second})",
+                         node=node, inplace=True, function=False)(inplace)
 
 
-def write_result(out: Tensor, values: Any, result_dtype: D.dtype, shape: tuple[int, ...]) -> Tensor:
-    """Store an op's result into ``out`` (in-place ops, after :func:`check_inplace_target`) once
-    :func:`check_output` passes."""
-    check_output(out, result_dtype, shape)
-    return _store(out, values)
+for _spec in UNARY:
+    _register_unary(_spec)
+for _spec in BINARY:
+    _register_binary(_spec)
 
 
-def _store(out: Tensor, values: Any) -> Tensor:
-    """Write checked values into ``out`` (casting like a C assignment) and bump its version."""
-    backend = out._backend
-    with backend.quiet():
-        backend.xp.copyto(out._array, values, casting="unsafe")
-    out._version_counter.bump()
-    return out
-
-
-# ----------------------------------------------------------------------------- public functions
-def require_tensor_input(value: Any, fn: str) -> None:
-    """torch's argument parser: the ``input`` of a tensor op must be a Tensor."""
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not {type(value).__name__}")
-
-
-def _make_unary(spec: Unary):
-    def op(input: Tensor) -> Tensor:
-        require_tensor_input(input, spec.name)
-        return apply_unary(spec, input)
-
-    def op_(self: Tensor) -> Tensor:
-        return apply_unary(spec, self, out=self)
-
-    op.__name__, op_.__name__ = spec.name, spec.name + "_"
-    op.__doc__ = f"``torch.{spec.name}`` (promotion kind: {spec.kind})."
-    op_.__doc__ = f"In-place ``{spec.name}``; the result must be castable to this tensor's dtype."
-    return op, op_
-
-
-def _make_binary(spec: Binary):
-    def op(input: Tensor, other: Any) -> Tensor:
-        return apply_binary(spec, input, other)
-
-    def op_(self: Tensor, other: Any) -> Tensor:
-        return apply_binary(spec, self, other, out=self)
-
-    op.__name__, op_.__name__ = spec.name, spec.name + "_"
-    op.__doc__ = f"``torch.{spec.name}`` with broadcasting (promotion kind: {spec.kind})."
-    op_.__doc__ = f"In-place ``{spec.name}``; the result must be castable to this tensor's dtype."
-    return op, op_
-
-
-_DIV_FLOOR = Binary("div", _floor_divide, grad_key="div_floor")
-_DIV_TRUNC = Binary("div", lambda xp, x, y: xp.trunc(xp.true_divide(x, y)) if x.dtype.kind in "fc" else
-                    _trunc_int_divide(xp, x, y), grad_key="div_trunc")
-_DIV_TRUE = Binary("div", _ufunc("true_divide"), INT_TO_FLOAT, grad_key="true_divide")
-
-
-def _trunc_int_divide(xp, x, y):
-    if (y == 0).any():
-        raise RuntimeError("ZeroDivisionError")
-    quotient = xp.floor_divide(x, y)
-    return quotient + ((xp.remainder(x, y) != 0) & ((x < 0) != (y < 0)))
-
-
-_POW = Binary("pow", _pow, check=_reject_promoted({D.BOOL}, "pow"))
-_POW_SCALAR_EXPONENT = Binary("pow", _pow, check=_reject_promoted({D.BOOL}, "pow"), grad_key="pow_scalar_exponent")
-_POW_SCALAR_BASE = Binary("pow", _pow, check=_reject_promoted({D.BOOL}, "pow"), grad_key="pow_scalar_base")
-
-
-def _pow_scalar_shortcut(input: Tensor, exponent: Any) -> Tensor | None:
-    """ATen's pow(Tensor, Scalar): exponent 0 gives ones and 1 a copy (in the promoted dtype, even for
-    bool); a negative integer exponent of an integer tensor raises."""
-    if isinstance(exponent, Tensor) or not _is_scalar(exponent):
-        return None
-    promoted = _promote(input, exponent)
-    if exponent == 0 or exponent == 1:
-        backend = input._backend
-        base = input._array if exponent == 1 else backend.xp.ones(input._shape, dtype=input._array.dtype)
-        result = from_array(backend.xp.array(base, copy=True), promoted, input.device, backend)
-        if STATE.enabled and input._requires_grad:
-            record_binary("pow_scalar_exponent", result, input, exponent)
-        return result
-    if promoted.category <= D.INTEGER and isinstance(exponent, int) and exponent < 0:
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return None
-
-
-def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - torch.pow
-    """``torch.pow``: promoted dtype; bool ** bool has no kernel; integer tensors may not take a
-    negative integer Python exponent (tensor exponents give ATen's integral results)."""
-    if isinstance(input, Tensor):
-        shortcut = _pow_scalar_shortcut(input, exponent)
-        if shortcut is not None:
-            return shortcut
-    return apply_binary(_pow_spec(input, exponent), input, exponent)
-
-
-def _pow_spec(base: Any, exponent: Any) -> Binary:
-    """PowBackward0 for a scalar exponent, PowBackward2 for a scalar base, PowBackward1 otherwise."""
-    if not isinstance(exponent, Tensor):
-        return _POW_SCALAR_EXPONENT
-    return _POW if isinstance(base, Tensor) else _POW_SCALAR_BASE
-
-
-def pow_(self: Tensor, exponent: Any) -> Tensor:
-    if _is_scalar(exponent) and isinstance(exponent, int) and exponent < 0 and self._dtype.category <= D.INTEGER:
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return apply_binary(_pow_spec(self, exponent), self, exponent, out=self)
-
-
+# ----------------------------------------------------------------------------- add / sub / rsub (alpha)
 def _check_alpha(alpha: Any, *operands: Any) -> None:
     """torch rejects a float alpha when every operand is integral or bool."""
     if isinstance(alpha, float) and all(
@@ -610,40 +492,58 @@ def _check_alpha(alpha: Any, *operands: Any) -> None:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
 
 
-def _with_alpha(fn_name: str):
-    """``x op alpha * y`` computed in the promoted dtype (alpha takes no part in promotion)."""
-    def compute(xp, x, y, alpha=1):
-        if alpha != 1:
-            y = y * xp.asarray(alpha).astype(y.dtype)
-        return getattr(xp, fn_name)(x, y)
-
-    return compute
-
-
 _ADD = Binary("add", _with_alpha("add"))
 _SUB = Binary("sub", _with_alpha("subtract"), check=_check_sub)
-_RSUB = Binary("sub", _with_alpha("subtract"), check=_check_sub, grad_key="rsub")
-_RSUB_SCALAR = Binary("sub", _with_alpha("subtract"), check=_check_sub, grad_key="rsub_scalar")
 
 
-def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    """``torch.add(input, other, alpha=1)`` = input + alpha * other."""
-    _check_alpha(alpha, input, other)
-    return apply_binary(_ADD, input, other, alpha=alpha)
-
-
-def add_(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+@register("add.Tensor", "add(Tensor input, Tensor other, *, Scalar alpha=1, Tensor out=None)", node="AddBackward0")
+def add(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    """``torch.add(input, other, *, alpha=1)`` = input + alpha * other."""
     _check_alpha(alpha, self, other)
-    return apply_binary(_ADD, self, other, out=self, alpha=alpha)
+    return binary(_ADD, self, other, alpha=alpha)
 
 
-def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
-    """``torch.sub(input, other, alpha=1)`` = input - alpha * other; no bool operands."""
-    return apply_binary(_SUB, input, other, alpha=alpha, before=lambda: _check_alpha(alpha, input, other))
+@register("add_.Tensor", "add_(Tensor self, Tensor other, *, Scalar alpha=1)", node="AddBackward0", inplace=True,
+          function=False)
+def add_(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    _check_alpha(alpha, self, other)
+    return binary_(_ADD, self, other, alpha=alpha)
 
 
-def sub_(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
-    return apply_binary(_SUB, self, other, out=self, alpha=alpha, before=lambda: _check_alpha(alpha, self, other))
+def _sub(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    """``torch.sub(input, other, *, alpha=1)`` = input - alpha * other; no bool operands."""
+    return binary(_SUB, self, other, before=lambda: _check_alpha(alpha, self, other), alpha=alpha)
+
+
+def _sub_(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    return binary_(_SUB, self, other, before=lambda: _check_alpha(alpha, self, other), alpha=alpha)
+
+
+for _name in ("sub", "subtract"):
+    register(f"{_name}.Tensor", f"{_name}(Tensor input, Tensor other, *, Scalar alpha=1, Tensor out=None)",
+             node="SubBackward0")(_sub)
+    register(f"{_name}_.Tensor", f"{_name}_(Tensor self, Tensor other, *, Scalar alpha=1)", node="SubBackward0",
+             inplace=True, function=False)(_sub_)
+register("subtract.Scalar", "subtract(Tensor input, Scalar other, Scalar alpha=1)", node="SubBackward1")(_sub)
+register("subtract_.Scalar", "subtract_(Tensor self, Scalar other, Scalar alpha=1)", node="SubBackward1",
+         inplace=True, function=False)(_sub_)
+
+
+def _rsub(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    """``torch.rsub(input, other, *, alpha=1)`` = other - alpha * input (the reflected ``-``)."""
+    return binary(_SUB, other, self, before=lambda: _check_alpha(alpha, self, other), alpha=alpha)
+
+
+register("rsub.Tensor", "rsub(Tensor input, Tensor other, *, Scalar alpha=1)", node="RsubBackward0",
+         method=False)(_rsub)
+register("rsub.Scalar", "rsub(Tensor input, Scalar other, Scalar alpha=1)", node="RsubBackward1",
+         method=False)(_rsub)
+
+
+# ----------------------------------------------------------------------------- div (rounding modes)
+_DIV_TRUE = Binary("div", _ufunc("true_divide"), P.INT_TO_FLOAT)
+_DIV_FLOOR = Binary("div", _integer_division("floor_divide"))
+_DIV_TRUNC = Binary("div", _trunc_divide)
 
 
 def _div_spec(rounding_mode: str | None) -> Binary:
@@ -657,20 +557,343 @@ def _div_spec(rounding_mode: str | None) -> Binary:
         f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
 
-def div(input: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+def _div(self: Tensor, other: Any, rounding_mode: str | None = None) -> Tensor:
     """``torch.div``: true division (integers give the default float) unless ``rounding_mode``."""
-    return apply_binary(_div_spec(rounding_mode), input, other)
+    return binary(_div_spec(rounding_mode), self, other)
 
 
-def div_(self: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-    return apply_binary(_div_spec(rounding_mode), self, other, out=self)
+def _div_(self: Tensor, other: Any, rounding_mode: str | None = None) -> Tensor:
+    return binary_(_div_spec(rounding_mode), self, other)
 
 
-def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
-    """``other - alpha * input`` (the reflected ``-`` operator; RsubBackward1 for a scalar ``other``)."""
-    spec = _RSUB if isinstance(other, Tensor) else _RSUB_SCALAR
-    return apply_binary(spec, other, input, alpha=alpha, before=lambda: _check_alpha(alpha, input, other))
+_DIV_FORMS = (  # (overload, operand kinds, node, out)
+    ("Tensor", "Tensor other", "", "DivBackward0", True),
+    ("Tensor_mode", "Tensor other", ", *, c10::string_view? rounding_mode", "DivBackward2", True),
+    ("Scalar", "Scalar other", "", "DivBackward1", False),
+    ("Scalar_mode", "Scalar other", ", *, c10::string_view? rounding_mode", "DivBackward3", False),
+)
+for _name in ("div", "divide"):
+    for _overload, _other, _mode, _node, _out in _DIV_FORMS:
+        if _name == "div" and _overload == "Scalar":
+            continue  # torch's div has no plain (Tensor, Number) signature: numbers take the Tensor form
+        _tail = (", Tensor out=None" if _mode else ", *, Tensor out=None") if _out else ""
+        register(f"{_name}.{_overload}", f"{_name}(Tensor input, {_other}{_mode}{_tail})", node=_node)(_div)
+        register(f"{_name}_.{_overload}", f"{_name}_(Tensor self, {_other}{_mode})", node=_node, inplace=True,
+                 function=False)(_div_)
 
 
-UNARY_BY_NAME = {spec.name: spec for spec in UNARY}
+# ----------------------------------------------------------------------------- pow
+_POW = Binary("pow", _pow, check=_on_promoted(_reject({D.BOOL}, "pow")))
+
+
+def _pow_shortcut(self: Tensor, exponent: Any) -> Tensor | None:
+    """ATen's pow(Tensor, Scalar): exponent 0 gives ones and 1 a copy (in the promoted dtype, even for
+    bool); a negative integer exponent of an integer tensor raises."""
+    promoted = operands_result_type(self, exponent)
+    if exponent == 0 or exponent == 1:
+        backend = self._backend
+        base = self._array if exponent == 1 else backend.xp.ones(self._shape, dtype=self._array.dtype)
+        return from_array(backend.xp.array(base, copy=True), promoted, self.device, backend)
+    if promoted.category <= D.INTEGER and isinstance(exponent, int) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return None
+
+
+@register("pow.Tensor_Tensor", "pow(Tensor input, Tensor exponent, *, Tensor out=None)", node="PowBackward1")
+def pow_tensor(self: Tensor, exponent: Tensor) -> Tensor:
+    """``torch.pow``: promoted dtype; bool ** bool has no kernel; integer tensors take ATen's integral
+    powers for negative exponents."""
+    return binary(_POW, self, exponent)
+
+
+@register("pow.Scalar", "pow(Scalar self, Tensor exponent, *, Tensor out=None)", node="PowBackward2", method=False)
+def pow_scalar_base(self: Any, exponent: Tensor) -> Tensor:
+    """``torch.pow(number, tensor)``."""
+    return binary(_POW, self, exponent)
+
+
+@register("pow.Tensor_Scalar", "pow(Tensor input, Scalar exponent, *, Tensor out=None)", node="PowBackward0")
+def pow_scalar_exponent(self: Tensor, exponent: Any) -> Tensor:
+    """``torch.pow(tensor, number)``: integer tensors may not take a negative integer exponent."""
+    shortcut = _pow_shortcut(self, exponent)
+    return shortcut if shortcut is not None else binary(_POW, self, exponent)
+
+
+@register("pow_.Tensor", "pow_(Tensor self, Tensor exponent)", node="PowBackward1", inplace=True, function=False)
+def pow_(self: Tensor, exponent: Any) -> Tensor:
+    return binary_(_POW, self, exponent)
+
+
+@register("pow_.Scalar", "pow_(Tensor self, Scalar exponent)", node="PowBackward0", inplace=True, function=False)
+def pow_scalar_(self: Tensor, exponent: Any) -> Tensor:
+    if isinstance(exponent, int) and not isinstance(exponent, bool) and exponent < 0 and \
+            self._dtype.category <= D.INTEGER:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return binary_(_POW, self, exponent)
+
+
+@register("square", "square(Tensor input, *, Tensor out=None)", composite=True)
+def square(self: Tensor) -> Tensor:
+    """``torch.square``: ``pow(input, 2)`` (so bool gives int64 and the node is PowBackward0)."""
+    return functions.pow(self, 2)
+
+
+@register("square_", "square_(Tensor self)", composite=True)
+def square_(self: Tensor) -> Tensor:
+    return self.pow_(2)
+
+
+# ----------------------------------------------------------------------------- round / conj / positive
+_ROUND = Unary("round", _same_for_ints("rint"), check=_reject({D.BOOL}, "round_vml_cpu"))
+
+
+def _round_check(self: Tensor) -> None:
+    if self._dtype.is_complex:
+        raise NotImplementedError("round is not supported for complex inputs")
+
+
+def _round_decimals(self: Tensor, decimals: int) -> Tensor:
+    """``round(input, *, decimals)``: floating inputs only; ``x * 10**d`` rounded, divided back."""
+    _round_check(self)
+    if not self._dtype.is_floating_point:
+        raise unsupported_dtype("round_vml_cpu" if decimals == 0 else "round_cpu", self._dtype)
+    scale = 10.0 ** decimals
+    return binary(_DIV_TRUE, unary(_ROUND, binary(BINARY_BY_NAME["mul"], self, scale)), scale)
+
+
+@register("round", "round(Tensor input, *, Tensor out=None)", node="RoundBackward0")
+def round(self: Tensor) -> Tensor:  # noqa: A001 - torch.round
+    """Rounds half to even (integers are returned as a copy)."""
+    _round_check(self)
+    return unary(_ROUND, self)
+
+
+register("round.decimals", "round(Tensor input, *, int64_t decimals, Tensor out=None)",
+         node="RoundBackward1")(_round_decimals)
+
+
+@register("round_", "round_(Tensor self)", node="RoundBackward0", inplace=True)
+def round_(self: Tensor) -> Tensor:
+    _round_check(self)
+    return unary_(_ROUND, self)
+
+
+@register("round_.decimals", "round_(Tensor self, *, int64_t decimals)", node="RoundBackward1", inplace=True)
+def round_decimals_(self: Tensor, decimals: int) -> Tensor:
+    check_memory(self)
+    return write_result(self, _round_decimals(self, decimals)._array, self._dtype, self._shape)
+
+
+@register("conj", "conj(Tensor input)", composite=True)
+def conj(self: Tensor) -> Tensor:
+    """``torch.conj``: ``self`` for real tensors. For complex tensors torch returns a lazy view with the
+    conjugate bit set; reftorch has no conjugate bit and returns a conjugated copy."""
+    return self if not self._dtype.is_complex else functions.conj_physical(self)
+
+
+@register("positive", "positive(Tensor input)", composite=True)
+def positive(self: Tensor) -> Tensor:
+    """``torch.positive`` / unary ``+``: ``self`` itself; bool tensors are refused."""
+    if self._dtype is D.bool:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return self
+
+
+# ----------------------------------------------------------------------------- clamp
+def _clamp_values(self: Tensor, min: Any, max: Any) -> tuple[Any, D.dtype, tuple[int, ...]]:
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    bounds = [b for b in (min, max) if b is not None]
+    promoted = operands_result_type(self, *bounds)
+    tensors = [x for x in (self, *bounds) if isinstance(x, Tensor)]
+    same_device(tensors)
+    shape = broadcast_shapes(*(t._shape for t in tensors))
+    backend = self._backend
+    xp = backend.xp
+    values = as_operand(self, promoted, backend)
+    # torch: max wins when min > max (the result is min(max(x, lo), hi)).
+    if min is not None:
+        values = xp.maximum(values, as_operand(min, promoted, backend))
+    if max is not None:
+        values = xp.minimum(values, as_operand(max, promoted, backend))
+    return values, promoted, shape
+
+
+def _clamp(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """``torch.clamp``: ``min(max(x, min), max)``; the result dtype promotes with the bounds."""
+    values, dtype, _ = _clamp_values(self, min, max)
+    return from_array(values, dtype, self.device, self._backend)
+
+
+def _clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """In-place clamp; torch words its cast error with the demangled C++ type name here ("long int")."""
+    check_memory(self, min, max)
+    values, dtype, shape = _clamp_values(self, min, max)
+    if not can_cast(dtype, self._dtype):
+        raise RuntimeError(f"result type {dtype.scalar_name} can't be cast to the desired output type "
+                           f"{self._dtype.demangled_name}")
+    return write_result(self, values, dtype, shape)
+
+
+for _name in ("clamp", "clip"):
+    register(f"{_name}.Tensor", f"{_name}(Tensor input, Tensor? min=None, Tensor? max=None, *, Tensor out=None)",
+             node="ClampBackward0")(_clamp)
+    register(_name, f"{_name}(Tensor input, Scalar? min=None, Scalar? max=None, *, Tensor out=None)",
+             node="ClampBackward1")(_clamp)
+    register(f"{_name}_.Tensor", f"{_name}_(Tensor self, Tensor? min=None, Tensor? max=None)", node="ClampBackward0",
+             inplace=True)(_clamp_)
+    register(f"{_name}_", f"{_name}_(Tensor self, Scalar? min=None, Scalar? max=None)", node="ClampBackward1",
+             inplace=True)(_clamp_)
+
+
+# ----------------------------------------------------------------------------- where / masked_fill
+def _where(condition: Tensor, self: Any, other: Any) -> Tensor:
+    """``torch.where(cond, x, y)`` picks from x where cond is True (cond must be bool); x and y may be
+    numbers (torch wraps them as tensors)."""
+    if condition._dtype is not D.bool:
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{condition._dtype.scalar_name}")
+    promoted = operands_result_type(self, other)
+    tensors = [x for x in (condition, self, other) if isinstance(x, Tensor)]
+    dev = same_device(tensors)
+    broadcast_shapes(*(t._shape for t in tensors))
+    backend = condition._backend
+    values = backend.xp.where(condition._array, as_operand(self, promoted, backend),
+                              as_operand(other, promoted, backend))
+    return from_array(values, promoted, dev, backend)
+
+
+@register("where", "where(Tensor condition)", composite=True, method=False)
+def where_nonzero(condition: Tensor) -> Any:
+    """``torch.where(cond)``: ``nonzero(cond, as_tuple=True)``."""
+    return functions.nonzero(condition, as_tuple=True)
+
+
+_WHERE_FORMS = (("self", "Tensor input", "Tensor other", ", *, Tensor out=None"),
+                ("ScalarSelf", "Scalar self", "Tensor other", ""),
+                ("ScalarOther", "Tensor input", "Scalar other", ""),
+                ("Scalar", "Scalar self", "Scalar other", ""))
+for _overload, _self, _other, _out in _WHERE_FORMS:
+    register(f"where.{_overload}", f"where(Tensor condition, {_self}, {_other}{_out})", node="WhereBackward0",
+             method=False)(_where)
+
+
+def _where_method(self: Tensor, condition: Tensor, other: Any) -> Tensor:
+    """``self.where(condition, other)`` is ``torch.where(condition, self, other)``."""
+    return _where(condition, self, other)
+
+
+register("where.self_method", "where(Tensor self, Tensor condition, Tensor other)", node="WhereBackward0",
+         function=False)(_where_method)
+register("where.ScalarOther_method", "where(Tensor self, Tensor condition, Scalar other)", node="WhereBackward0",
+         function=False)(_where_method)
+
+
+def _masked_fill_values(self: Tensor, mask: Tensor, value: Any) -> tuple[Any, tuple[int, ...]]:
+    if mask._dtype is not D.bool:
+        raise RuntimeError(
+            f"masked_fill_ only supports boolean masks, but got mask with dtype {mask._dtype.demangled_name}")
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.dim()} dimension(s).")
+        value = value.item()
+    shape = broadcast_shapes(self._shape, mask._shape)
+    backend = self._backend
+    if self._dtype.category < D.FLOATING and isinstance(value, float):
+        fill = as_operand(value, D.float64, backend).astype(self._array.dtype)
+    else:
+        fill = as_operand(value, self._dtype, backend)
+    return backend.xp.where(mask._array, fill, self._array), shape
+
+
+def _masked_fill(self: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """A copy of ``input`` with ``value`` where the bool ``mask`` (broadcast) is True; keeps input's dtype."""
+    values, _ = _masked_fill_values(self, mask, value)
+    return from_array(values, self._dtype, self.device, self._backend)
+
+
+def _masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """In-place ``masked_fill``; the mask may not broadcast this tensor to a larger shape."""
+    values, shape = _masked_fill_values(self, mask, value)
+    return write_result(self, values, self._dtype, shape)
+
+
+register("masked_fill.Tensor", "masked_fill(Tensor input, Tensor mask, Tensor value)",
+         node="MaskedFillBackward1")(_masked_fill)
+register("masked_fill.Scalar", "masked_fill(Tensor input, Tensor mask, Scalar value)",
+         node="MaskedFillBackward0")(_masked_fill)
+register("masked_fill_.Tensor", "masked_fill_(Tensor self, Tensor mask, Tensor value)", node="MaskedFillBackward1",
+         inplace=True, function=False)(_masked_fill_)
+register("masked_fill_.Scalar", "masked_fill_(Tensor self, Tensor mask, Scalar value)", node="MaskedFillBackward0",
+         inplace=True, function=False)(_masked_fill_)
+
+
+# ----------------------------------------------------------------------------- relu's backward as an op
+@register("threshold_backward", "threshold_backward(Tensor grad_output, Tensor self, Scalar threshold)",
+          node="ThresholdBackwardBackward0", function=False, method=False)
+def threshold_backward(grad_output: Tensor, self: Tensor, threshold: Any) -> Tensor:
+    """``aten::threshold_backward``: ``grad_output`` where ``self > threshold``, zero elsewhere (relu's
+    gradient; an op of its own so that a create_graph gradient of relu is differentiable again)."""
+    backend = grad_output._backend
+    xp = backend.xp
+    values = xp.where(self._array <= threshold, xp.zeros((), grad_output._array.dtype), grad_output._array)
+    return from_array(values, grad_output._dtype, grad_output.device, backend)
+
+
+# ----------------------------------------------------------------------------- Python operators
+@register("__rtruediv__", "__rtruediv__(Tensor self, Scalar other)", composite=True, function=False)
+def rtruediv(self: Tensor, other: Any) -> Tensor:
+    """``other / self`` is ``self.reciprocal() * other`` in torch (so its grad_fn is MulBackward0)."""
+    return functions.mul(functions.reciprocal(self), other)
+
+
+@register("__rpow__", "__rpow__(Tensor self, Scalar other)", composite=True, function=False)
+def rpow(self: Tensor, other: Any) -> Tensor:
+    """``other ** self`` is ``torch.pow(other, self)``."""
+    return functions.pow(other, self)
+
+
+@register("__rfloordiv__", "__rfloordiv__(Tensor self, Scalar other)", composite=True, function=False)
+def rfloordiv(self: Tensor, other: Any) -> Tensor:
+    """``other // self`` is ``torch.floor_divide(other, self)``: the number stands for a tensor."""
+    return functions.floor_divide(other, self)
+
+
+@register("__rmod__", "__rmod__(Tensor self, Scalar other)", composite=True, function=False)
+def rmod(self: Tensor, other: Any) -> Tensor:
+    """``other % self`` is ``torch.remainder(other, self)`` (its number-first overload)."""
+    return functions.remainder(other, self)
+
+
+@register("__invert__", "__invert__(Tensor self)", composite=True, function=False)
+def invert(self: Tensor) -> Tensor:
+    """``~t``: ``bitwise_not`` for integer and bool tensors only."""
+    if self._dtype.category >= D.FLOATING:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return functions.bitwise_not(self)
+
+
 BINARY_BY_NAME = {spec.name: spec for spec in BINARY}
+
+# Python operators: the dunder, and the torch name whose function-form overloads it calls with
+# ``(self, other)``; a TypeError from parsing becomes NotImplemented, as torch's
+# TypeError_to_NotImplemented_ wrappers (torch/csrc/autograd/python_variable_methods.cpp, torch/_tensor.py).
+OPERATORS: dict[str, str] = {
+    "__add__": "add", "__radd__": "add", "__iadd__": "add_", "__sub__": "sub", "__isub__": "sub_",
+    "__rsub__": "rsub", "__mul__": "mul", "__rmul__": "mul", "__imul__": "mul_", "__truediv__": "div",
+    "__itruediv__": "div_", "__rtruediv__": "__rtruediv__", "__floordiv__": "floor_divide",
+    "__ifloordiv__": "floor_divide_", "__rfloordiv__": "__rfloordiv__", "__mod__": "remainder",
+    "__imod__": "remainder_", "__rmod__": "__rmod__", "__pow__": "pow", "__ipow__": "pow_",
+    "__rpow__": "__rpow__", "__and__": "bitwise_and", "__rand__": "bitwise_and", "__iand__": "bitwise_and_",
+    "__or__": "bitwise_or", "__ror__": "bitwise_or", "__ior__": "bitwise_or_", "__xor__": "bitwise_xor",
+    "__rxor__": "bitwise_xor", "__ixor__": "bitwise_xor_", "__lshift__": "bitwise_left_shift",
+    "__ilshift__": "bitwise_left_shift_", "__rshift__": "bitwise_right_shift",
+    "__irshift__": "bitwise_right_shift_", "__eq__": "eq", "__ne__": "ne", "__lt__": "lt", "__le__": "le",
+    "__gt__": "gt", "__ge__": "ge", "__neg__": "neg", "__abs__": "abs", "__pos__": "positive",
+    "__invert__": "__invert__",
+}
+
+__all__ = ["BINARY", "BINARY_BY_NAME", "OPERATORS", "UNARY", "as_operand", "binary", "binary_", "unary", "unary_"]

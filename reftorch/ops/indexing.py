@@ -20,11 +20,11 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from ..autograd.grad_mode import STATE
 from ..autograd.index_grads import record_index, record_index_put
-from ..autograd.inplace import apply_inplace
+from ..autograd.views import apply_inplace
+from ._inplace import check_writable
 from ._scalars import scalar_array
-from ._util import cast_array, from_array, shape_str
-from .elementwise import broadcast_shapes, check_writable
-from .views import alias, expand, select, slice_dim, unsqueeze, view
+from ._util import broadcast_shapes, cast_array, from_array, shape_str
+from .registry import aten, call
 
 
 def _is_basic(item: Any) -> bool:
@@ -79,7 +79,7 @@ def _slice(t: Tensor, dim: int, item: slice) -> Tensor:
         raise ValueError("step must be greater than zero")
     start, stop, _ = slice(item.start, item.stop).indices(size)
     stop = max(stop, start)
-    return slice_dim(t, dim, start, (stop - start + step - 1) // step, step)
+    return call("slice.Tensor", t, dim, start, stop, step)
 
 
 def _is_full(item: slice, size: int) -> bool:
@@ -91,12 +91,12 @@ def _apply_basic(t: Tensor, items: tuple, positions: tuple[int, ...], skip_full_
     slice covering a whole dim is skipped (a lone slice like ``t[:]`` still slices); an index that
     changes nothing, like ``t[...]``, returns a new alias."""
     if not items:
-        return alias(t)
+        return aten.alias(t)
     result = t
     dim = 0
     for item, position in zip(items, positions):
         if item is None:
-            result = unsqueeze(result, dim)
+            result = aten.unsqueeze(result, dim)
             dim += 1
         elif isinstance(item, slice):
             if not (skip_full_slices and _is_full(item, result._shape[dim])):
@@ -111,7 +111,7 @@ def _select(t: Tensor, dim: int, index: int, position: int) -> Tensor:
     size = t._shape[dim]
     if not -size <= index < size:
         raise IndexError(f"index {index} is out of bounds for dimension {position} with size {size}")
-    return select(t, dim, index)
+    return call("select.int", t, dim, index)
 
 
 def _advanced_array(item: Any, t: Tensor, dim: int, position: int) -> Any:
@@ -190,7 +190,7 @@ def getitem(self: Tensor, index: Any) -> Tensor:
     items, positions, basic = _normalise(self, index)
     if basic:
         result = _apply_basic(self, items, positions, skip_full_slices=not isinstance(index, slice))
-        return alias(self) if result is self else result
+        return aten.alias(self) if result is self else result
     array_index = _advanced_index(self, items, positions)
     values = self._array[array_index]
     out = from_array(self._backend.xp.array(values, copy=True), self._dtype, self.device, self._backend)
@@ -249,7 +249,7 @@ def _without_leading_ones(value: Tensor, always_view: bool = False) -> Tensor:
     lead = 0
     while lead < len(value._shape) and value._shape[lead] == 1:
         lead += 1
-    return view(value, value._shape[lead:]) if lead or always_view else value
+    return aten.view(value, value._shape[lead:]) if lead or always_view else value
 
 
 def _copy_to(dst: Tensor, value: Any) -> None:
@@ -268,7 +268,7 @@ def _copy_to(dst: Tensor, value: Any) -> None:
         dst.fill_(value)
     else:
         src = _without_leading_ones(value, always_view=True)
-        dst.copy_(src if src._shape == dst._shape else expand(src, dst._shape))
+        dst.copy_(src if src._shape == dst._shape else aten.expand(src, dst._shape, False))
 
 
 def _index_put(snapshot: Tensor, array_index: tuple, source: Any, value: Any) -> Tensor:

@@ -31,11 +31,13 @@ from .._strides import infer_dense_strides, is_non_overlapping_and_dense
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import needs_grad
-from ..autograd.inplace import apply_inplace, check_inplace
 from ..autograd.joining_grads import track
+from ..autograd.views import apply_inplace, check_inplace
+from ._inplace import check_writable
 from ._scalars import scalar_array
 from ._util import (
     array_dtype,
+    broadcast_shapes,
     cast_array,
     check_int,
     check_sizes_nonnegative,
@@ -47,8 +49,8 @@ from ._util import (
     wrap_dim,
     wrap_dims,
 )
-from .elementwise import broadcast_shapes, check_writable
-from .views import diagonal, expand, reshape, unbind, unsqueeze, view
+from .registry import aten, call, functions
+from .views import diagonal, unsqueeze
 
 
 def fresh_tensor(values: Any, dtype: D.dtype, like: Tensor) -> Tensor:
@@ -187,22 +189,22 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 
 def _atleast_1d(t: Tensor) -> Tensor:
-    return reshape(t, (1,)) if not t._shape else t
+    return functions.reshape(t, (1,)) if not t._shape else t
 
 
 def _atleast_2d(t: Tensor) -> Tensor:
     if len(t._shape) >= 2:
         return t
-    return reshape(t, (1, 1)) if not t._shape else unsqueeze(t, 0)
+    return functions.reshape(t, (1, 1)) if not t._shape else aten.unsqueeze(t, 0)
 
 
 def _atleast_3d(t: Tensor) -> Tensor:
     ndim = len(t._shape)
     if ndim == 0:
-        return reshape(t, (1, 1, 1))
+        return functions.reshape(t, (1, 1, 1))
     if ndim == 1:
-        return unsqueeze(unsqueeze(t, 0), -1)
-    return unsqueeze(t, -1) if ndim == 2 else t
+        return aten.unsqueeze(aten.unsqueeze(t, 0), -1)
+    return aten.unsqueeze(t, -1) if ndim == 2 else t
 
 
 def _atleast(lift, name: str):
@@ -252,7 +254,7 @@ def column_stack(tensors: Sequence[Tensor]) -> Tensor:
 
 
 def _as_column(t: Tensor) -> Tensor:
-    return reshape(t, (t.numel(), 1)) if len(t._shape) <= 1 else t
+    return functions.reshape(t, (t.numel(), 1)) if len(t._shape) <= 1 else t
 
 
 # ----------------------------------------------------------------------------- flip / roll / repeat / tile
@@ -708,11 +710,11 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
 # ----------------------------------------------------------------------------- broadcasting views, meshgrid
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
     """``torch.broadcast_to``: ``expand`` to ``size`` (a view; -1 keeps a size)."""
-    return expand(input, _int_list(size, "broadcast_to", "size", 2))
+    return aten.expand(input, _int_list(size, "broadcast_to", "size", 2), False)
 
 
 def _broadcast_to_method(self: Tensor, *size: Any) -> Tensor:
-    return expand(self, *size)
+    return self.expand(*size)
 
 
 def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
@@ -720,7 +722,7 @@ def broadcast_tensors(*tensors: Tensor) -> tuple[Tensor, ...]:
     input that already has that shape is returned itself)."""
     tensors = _tensor_list(tensors, "broadcast_tensors")
     shape = broadcast_shapes(*(t._shape for t in tensors))
-    return tuple(t if t._shape == shape else expand(t, shape) for t in tensors)
+    return tuple(t if t._shape == shape else aten.expand(t, shape, False) for t in tensors)
 
 
 _MESHGRID_WARNING = ("torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
@@ -756,7 +758,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
     for i, t in enumerate(order):
         view_shape = [1] * len(order)
         view_shape[i] = -1
-        grids.append(expand(view(t, tuple(view_shape)), shape))
+        grids.append(aten.expand(aten.view(t, tuple(view_shape)), shape, False))
     if swap:
         grids[0], grids[1] = grids[1], grids[0]
     return tuple(grids)
@@ -781,7 +783,7 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     if not as_tuple:
         return _nonzero_matrix(input)
     target = input if input._shape else unsqueeze(input, 0)
-    return unbind(_nonzero_matrix(target), 1)
+    return call("unbind.int", _nonzero_matrix(target), 1)
 
 
 def argwhere(input: Tensor) -> Tensor:

@@ -22,18 +22,16 @@ import numbers
 from typing import Any
 
 from .. import _dtype as D
-from .._strides import contiguous_strides
 from .._tensor import Tensor
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import needs_grad
-from ..autograd.inplace import apply_inplace
-from ..autograd.linalg_grads import track_addmm, track_product, track_squeeze_, track_trace
-from ..autograd.view_grads import record_view
+from ..autograd.linalg_grads import track_addmm, track_product, track_trace
+from ..autograd.views import apply_inplace
 from ._scalars import checked_scalar
-from ._util import same_device
-from .elementwise import BINARY_BY_NAME, apply_binary, broadcast_shapes
+from ._util import broadcast_shapes, same_device
 from .joining import fresh_tensor, require_tensor
-from .views import contiguous, diagonal, expand, movedim, mT, permute, reshape, squeeze, t, unsqueeze, view
+from .registry import aten, call, functions
+from .views import diagonal
 
 
 def _no_bool(dtype: D.dtype, kernel: str) -> None:
@@ -164,14 +162,14 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
     for name, v in (("self", input), ("vec2", vec2)):
         if v.dim() != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.dim()}-D")
-    return apply_binary(BINARY_BY_NAME["mul"], reshape(input, (-1, 1)), vec2)
+    return functions.mul(functions.reshape(input, (-1, 1)), vec2)
 
 
 def _should_fold(tensor1: Tensor, tensor2: Tensor) -> bool:
     """ATen's ``should_fold``: multiply a >= 3-D operand as one matrix when its batch dims are
     contiguous (or the other operand requires grad)."""
     larger = tensor1.dim() >= tensor2.dim()
-    t1 = tensor1 if larger else mT(tensor2)
+    t1 = tensor1 if larger else tensor2.mT
     dim_t2 = tensor2.dim() if larger else tensor1.dim()
     if not (t1.dim() >= 3 and dim_t2 <= 2):
         return False
@@ -186,32 +184,14 @@ def _should_fold(tensor1: Tensor, tensor2: Tensor) -> bool:
 
 def _folded_matmul(tensor1: Tensor, tensor2: Tensor) -> Tensor:
     transpose = tensor2.dim() > tensor1.dim()
-    t1 = mT(tensor2) if transpose else tensor1
-    t2 = (t(tensor1) if tensor1.dim() == 2 else tensor1) if transpose else tensor2
+    t1 = tensor2.mT if transpose else tensor1
+    t2 = (tensor1.t() if tensor1.dim() == 2 else tensor1) if transpose else tensor2
     output_shape = t1._shape[:-1]
-    folded = reshape(t1, (math.prod(output_shape), t1._shape[-1]))
+    folded = functions.reshape(t1, (math.prod(output_shape), t1._shape[-1]))
     if t2.dim() != 2:
-        return _unsafe_view(mv(folded, t2), output_shape)
-    output = _unsafe_view(mm(folded, t2), output_shape + (t2._shape[1],))
-    return contiguous(mT(output)) if transpose else output
-
-
-def _unsafe_view(t: Tensor, shape: tuple[int, ...]) -> Tensor:
-    """ATen's ``_unsafe_view`` of a fresh contiguous result: a reshaped alias that autograd does not
-    treat as a view (UnsafeViewBackward0; no ``_base``)."""
-    out = Tensor._make(t._storage, shape, contiguous_strides(shape), t._offset, t._dtype)
-    if needs_grad(t):
-        record_view("UnsafeViewBackward0", out, t, t._shape)
-    return out
-
-
-def _squeeze_(t: Tensor, dim: int) -> Tensor:
-    """``t.squeeze_(dim)`` of a fresh result whose ``dim`` has size 1 (SqueezeBackward4; the in-place
-    squeeze leaves the result at version 1, as in torch)."""
-    shape = t._shape[:dim] + t._shape[dim + 1:]
-    out = Tensor._make(t._storage, shape, t._stride[:dim] + t._stride[dim + 1:], t._offset, t._dtype)
-    out._version_counter.bump()
-    return track_squeeze_(out, t, dim)
+        return aten._unsafe_view(mv(folded, t2), output_shape)
+    output = aten._unsafe_view(mm(folded, t2), output_shape + (t2._shape[1],))
+    return output.mT.contiguous() if transpose else output
 
 
 def _batched_matmul(tensor1: Tensor, tensor2: Tensor) -> Tensor:
@@ -224,19 +204,19 @@ def _batched_matmul(tensor1: Tensor, tensor2: Tensor) -> Tensor:
     batch2 = tensor2._shape[:max(d2 - 2, 0)]
     if d1 == 3 and d2 == 3 and batch1[0] != batch2[0]:
         if batch1[0] == 1 and tensor1.requires_grad:
-            return matmul(squeeze(tensor1, 0), tensor2)
+            return matmul(call("squeeze.dim", tensor1, 0), tensor2)
         if batch2[0] == 1 and tensor2.requires_grad:
-            return matmul(tensor1, squeeze(tensor2, 0))
+            return matmul(tensor1, call("squeeze.dim", tensor2, 0))
     batch = broadcast_shapes(batch1, batch2)
     count = math.prod(batch)
-    left = reshape(expand(tensor1, batch + (n, m1)), (count, n, m1))
+    left = functions.reshape(aten.expand(tensor1, batch + (n, m1), False), (count, n, m1))
     if d2 == 1:
-        right = unsqueeze(reshape(expand(tensor2, batch + (m2,)), (count, m2)), 2)
+        right = aten.unsqueeze(functions.reshape(aten.expand(tensor2, batch + (m2,), False), (count, m2)), 2)
     else:
-        right = reshape(expand(tensor2, batch + (m2, p)), (count, m2, p))
+        right = functions.reshape(aten.expand(tensor2, batch + (m2, p), False), (count, m2, p))
     output_shape = batch + ((n,) if d1 > 1 else ()) + ((p,) if d2 > 1 else ())
     result = bmm(left, right)
-    return _unsafe_view(squeeze(result, -1) if d2 == 1 else result, output_shape)
+    return aten._unsafe_view(call("squeeze.dim", result, -1) if d2 == 1 else result, output_shape)
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
@@ -252,7 +232,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     if d1 == 2 and d2 == 1:
         return mv(input, other)
     if d1 == 1 and d2 == 2:
-        return _squeeze_(mm(unsqueeze(input, 0), other), 0)
+        return mm(aten.unsqueeze(input, 0), other).squeeze_(0)
     if d1 == 2 and d2 == 2:
         return mm(input, other)
     if _should_fold(input, other):
@@ -285,7 +265,7 @@ def _addmm_values(input: Tensor, mat1: Tensor, mat2: Tensor, beta: Any, alpha: A
     if mat1._shape[1] != mat2._shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_matrix_str(mat1)} and {_matrix_str(mat2)})")
-    addend = expand(input, (mat1._shape[0], mat2._shape[1]))
+    addend = aten.expand(input, (mat1._shape[0], mat2._shape[1]), False)
     if input._dtype is D.bool and addend.numel():
         if not mat1._shape[1]:
             # torch scales input by beta out of the kernel: an int64 result for a bool output
@@ -340,7 +320,7 @@ def trace(input: Tensor) -> Tensor:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
     _no_bool(input._dtype, "trace")
     with no_grad():
-        out = diagonal(input).sum(0)
+        out = diagonal(input, 0, 0, 1).sum(0)
     return track_trace(out, input)
 
 
@@ -350,7 +330,7 @@ def _sumproduct_pair(left: Tensor, right: Tensor, sum_dims: list[int]) -> Tensor
     (batch, rows, summed) x (batch, summed, cols) and one ``bmm``; without summed dims a plain
     (type-promoting) multiplication."""
     if not sum_dims:
-        return apply_binary(BINARY_BY_NAME["mul"], left, right)
+        return functions.mul(left, right)
     lro, lo, ro = [], [], []
     lro_size = lo_size = ro_size = sum_size = 1
     for i in range(left.dim()):
@@ -383,9 +363,9 @@ def _sumproduct_pair(left: Tensor, right: Tensor, sum_dims: list[int]) -> Tensor
     inverse = [0] * len(order)
     for position, d in enumerate(order):
         inverse[d] = position
-    left = reshape(permute(left, order), (lro_size, lo_size, sum_size))
-    right = reshape(permute(right, lro + sum_dims + ro + lo), (lro_size, sum_size, ro_size))
-    return permute(view(bmm(left, right), out_size), inverse)
+    left = functions.reshape(functions.permute(left, order), (lro_size, lo_size, sum_size))
+    right = functions.reshape(functions.permute(right, lro + sum_dims + ro + lo), (lro_size, sum_size, ro_size))
+    return functions.permute(aten.view(bmm(left, right), out_size), inverse)
 
 
 _ELLIPSIS = 52
@@ -468,7 +448,7 @@ def _einsum(equation: str, operands: list[Tensor]) -> Tensor:
     result = _contract(tensors, dim_counts, out_num_dim, perm_index)
     if perm_index > out_num_dim:
         if num_ops > 1:
-            return view(result, result._shape[:out_num_dim])
+            return aten.view(result, result._shape[:out_num_dim])
         return result.sum(tuple(range(out_num_dim, perm_index)))
     return result
 
@@ -598,13 +578,13 @@ def _align_operands(operands: list[Tensor], op_labels: list[list[int]], label_pe
                     raise RuntimeError(
                         f"einsum(): subscript {_label_char(label)} is repeated for operand {i} but the sizes "
                         f"don't match, {op._shape[dim]} != {op._shape[previous]}")
-                op = movedim(diagonal(op, 0, previous, dim), -1, previous)
+                op = functions.movedim(aten.diagonal(op, 0, previous, dim), -1, previous)
         for k, value in enumerate(permutation):
             if value == -1:
-                op = unsqueeze(op, dim)
+                op = aten.unsqueeze(op, dim)
                 permutation[k] = dim
                 dim += 1
-        aligned.append(permute(op, permutation))
+        aligned.append(functions.permute(op, permutation))
     return aligned, dim_counts
 
 

@@ -18,9 +18,9 @@ from .._device import CPU
 from .._tensor import Tensor
 from ..autograd.copy_grads import record_zero
 from ..autograd.grad_mode import STATE
-from ..autograd.inplace import apply_inplace, check_inplace
+from ..autograd.views import apply_inplace, check_inplace
+from ._inplace import check_writable
 from ._util import array_dtype, backend_of, from_array
-from .elementwise import check_writable
 
 
 def _iteration_order(t: Tensor) -> list[int]:

@@ -34,11 +34,12 @@ from .._strides import contiguous_strides
 from .._tensor import Tensor
 from ..autograd import reduction_grads as G
 from ..autograd.grad_mode import STATE
-from ..autograd.inplace import apply_inplace
+from ..autograd.views import apply_inplace, check_inplace
 from ..return_types import return_type
-from . import elementwise as E
+from ._inplace import check_memory, write_result
 from ._util import (
     array_dtype,
+    broadcast_shapes,
     cast_array,
     check_int,
     from_array,
@@ -47,6 +48,7 @@ from ._util import (
     wrap_dim,
     wrap_dims,
 )
+from .registry import functions
 
 _MAX, _MIN = return_type("max"), return_type("min")
 _AMINMAX = return_type("aminmax", ("min", "max"))
@@ -529,7 +531,7 @@ def _values_indices(name: str, input: Tensor, dim: Any, keepdim: Any, largest: b
 
 
 def _make_max(name: str, largest: bool, result: type):
-    binary = E.BINARY_BY_NAME["maximum" if largest else "minimum"]
+    binary = "maximum" if largest else "minimum"
 
     @numpy_names
     def op(input: Tensor, dim: Any = UNSET, keepdim: Any = UNSET, *, other: Any = None) -> Any:
@@ -539,7 +541,7 @@ def _make_max(name: str, largest: bool, result: type):
             mixed = keepdim is not UNSET or (dim is not UNSET and dim is not other)
             if not isinstance(other, Tensor) or mixed:
                 raise invalid_arguments(name, input, other)
-            return E.apply_binary(binary, input, other)
+            return getattr(functions, binary)(input, other)
         if dim is UNSET:
             if keepdim is not UNSET:
                 raise invalid_arguments(name, input, keepdim=keepdim)
@@ -558,7 +560,7 @@ def _make_max(name: str, largest: bool, result: type):
     op.__doc__ = (f"``torch.{name}``: ``{name}(input)`` is a zero-dim tensor; ``{name}(input, dim, "
                   f"keepdim=False)`` returns ``torch.return_types.{name}(values, indices)`` with the first "
                   f"index of the extreme (NaN counts as the extreme); ``{name}(input, other)`` is "
-                  f"``{binary.name}``. Records {name.capitalize()}Backward1 (ties share the gradient) / "
+                  f"``{binary}``. Records {name.capitalize()}Backward1 (ties share the gradient) / "
                   f"{name.capitalize()}Backward0 (the gradient goes to the index).")
     return op
 
@@ -803,7 +805,8 @@ def _make_cumulative(name: str):
         return out
 
     def op_(self: Tensor, dim: Any = UNSET, *, dtype: D.dtype | None = None) -> Tensor:
-        E.check_inplace_target(self)
+        check_inplace(self)
+        check_memory(self)
         dtype = check_dtype(dtype, name)
         if dtype is not None and dtype is not self._dtype:
             raise RuntimeError(f"Bad in-place call: input tensor dtype {self._dtype.demangled_name} and output "
@@ -812,7 +815,7 @@ def _make_cumulative(name: str):
         if STATE.enabled and self._requires_grad:
             return apply_inplace(self, lambda snapshot: op(snapshot, dim))
         values, _, _ = _cumulative(name, self, dim, self._dtype)
-        return E.write_result(self, values, self._dtype, self._shape)
+        return write_result(self, values, self._dtype, self._shape)
 
     node = f"{name.capitalize()}Backward0"
     op.__name__ = op.__qualname__ = name
@@ -1019,7 +1022,7 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
     if atol < 0:
         raise RuntimeError(f"atol must be greater than or equal to zero, but got {_format_order(atol)}")
     same_device((input, other))
-    shape = E.broadcast_shapes(input._shape, other._shape)
+    shape = broadcast_shapes(input._shape, other._shape)
     xp = input._backend.xp
     a, b = input._array, other._array
     with input._backend.quiet():

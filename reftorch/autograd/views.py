@@ -1,21 +1,65 @@
-"""In-place ops under autograd: leaf checks, history rebasing, and CopySlices for views.
+"""Views and in-place ops under autograd, in one place: view tracking and torch's CreationMeta, the
+in-place checks and restricted-view errors, history rebasing with ``CopySlices``, and the lazy
+regeneration of a stale view's history (torch/csrc/autograd/variable.cpp, VariableTypeUtils.h).
 
-An in-place op on a tensor that takes part in a graph is run as its out-of-place twin on a
-snapshot of the tensor (same autograd identity, copied values, so the op's saved inputs are not
-clobbered), the values are written back, and the tensor's history is rebased onto the new node.
-For a view, the *base* gets a ``CopySlices`` node (gradient of the base with the view's region
-replaced by the op's input gradient) and the view gets ``AsStridedBackward0`` onto it, as in
-torch/csrc/autograd/variable.cpp (``rebase_history``).
+- A differentiable view records its view node and remembers the version it was recorded at; a view
+  made under ``no_grad`` of a tensor that requires grad still requires grad but has no history.
+- Some views may not be modified in place (torch's CreationMeta): outputs of split/chunk/unbind,
+  views made under ``no_grad``, views returned by a custom Function; views of them inherit that.
+- An in-place op on a tensor rebases its history onto the op's node. For a view, the *base* gets a
+  ``CopySlices`` node (the base's gradient with the view's region replaced by the op's input
+  gradient) and the view gets ``AsStridedBackward0`` onto it.
+- A view whose storage was modified in place through its base or another view since its history was
+  recorded gets a fresh ``AsStridedBackward0`` onto the base's current history when its ``grad_fn``
+  is read (``VariableHooks::grad_fn``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from .._autograd_state import STATE
 from .._tensor import Tensor
-from .grad_mode import STATE
-from .graph import CUSTOM_FUNCTION_VIEW, MULTI_OUTPUT_VIEW, NODE_CLASSES, Node, Saved, gradient_edge, op_name
-from .view_grads import record_view
+from .graph import NODE_CLASSES, Node, Saved, gradient_edge, op_name
+
+# How a view came to be, when that restricts in-place changes (torch's CreationMeta).
+MULTI_OUTPUT_VIEW = "multi_output"
+NO_GRAD_VIEW = "no_grad"
+CUSTOM_FUNCTION_VIEW = "in_custom_function"
+
+
+def track(source: Tensor, outputs: Iterable[Tensor], multi: bool) -> None:
+    """After a view op recorded its node: a multi-output view op's pieces may not be modified in
+    place, and views of restricted views inherit the restriction (``propagate_creation_meta``)."""
+    meta = MULTI_OUTPUT_VIEW if multi else source._creation_meta
+    if meta is None:
+        return
+    for out in outputs:
+        if out._base is not None:
+            out._creation_meta = meta
+
+
+def mark_no_grad_views(outputs: Iterable[Tensor]) -> None:
+    """Views made under no_grad of a tensor that requires grad: they require grad, have no history
+    and no gradient edge, and torch forbids modifying them in place once grad mode is back on."""
+    for out in outputs:
+        if out._base is not None:
+            out._requires_grad = True
+            out._creation_meta = NO_GRAD_VIEW
+            out._view_version = out._version_counter.value
+
+
+def current_grad_fn(t: Tensor) -> Node | None:
+    """``t.grad_fn`` as torch reports it: a differentiable view whose storage was modified in place
+    since its history was recorded gets its regenerated ``AsStridedBackward0`` (restricted views
+    raise torch's error instead)."""
+    node = t._grad_fn
+    if t._view_version is not None and t._view_version != t._version_counter.value:
+        if t._creation_meta is not None:
+            raise view_rebase_error(t, indirect=True)
+        as_strided_onto_base(t)
+        node = t._grad_fn
+    return node
 
 
 def check_inplace(self: Tensor) -> None:
@@ -58,8 +102,9 @@ def view_rebase_error(view: Tensor, indirect: bool) -> RuntimeError:
         "outside (if you want the inplace to be tracked).")
 
 
-def snapshot(self: Tensor) -> Tensor:
-    """A copy of ``self``'s values that stands for ``self`` in the graph (same grad_fn and edge)."""
+def original_values(self: Tensor) -> Tensor:
+    """A copy of ``self``'s values that stands for ``self`` in the graph (same grad_fn and edge):
+    what an in-place op's formula reads as ``self`` (torch's ``original_self = self.clone()``)."""
     from ..ops.views import clone
 
     previous = STATE.enabled
@@ -79,7 +124,7 @@ def apply_inplace(self: Tensor, compute: Callable[[Tensor], Tensor]) -> Tensor:
     """Run ``compute(snapshot_of_self)`` (an out-of-place op that records its node), write the result
     into ``self`` and rebase ``self``'s history onto that node."""
     check_inplace(self)
-    result = compute(snapshot(self))
+    result = compute(original_values(self))
     write_values(self, result)
     node = result._grad_fn
     if node is not None:
@@ -113,9 +158,9 @@ def rebase_history(self: Tensor, node: Node) -> None:
 def as_strided_onto_base(view: Tensor) -> None:
     """Give ``view`` the history ``AsStridedBackward0(base's current history)`` (after an in-place
     op on it, or when its base was modified since its history was recorded)."""
-    base = view._base
-    record_view("AsStridedBackward0", view, base,
-                (base._shape, base._stride, base._offset, view._shape, view._stride, view._offset))
+    from .layer import record_onto  # the layer builds on this module
+
+    record_onto("as_strided", (view._base, view._shape, view._stride, view._offset), view)
 
 
 def _with_base_layout(grad: Tensor, shape: tuple, stride: tuple) -> Tensor:

@@ -1,0 +1,520 @@
+"""The ``reftorch.*`` functions. Generated from the op registry by
+``python -m reftorch._stubgen``; do not edit (tests/test_surface.py fails when this file is stale)."""
+
+from .ops.registry import functions as _functions
+
+abs = _functions.abs
+abs_ = _functions.abs_
+absolute = _functions.absolute
+acos = _functions.acos
+acos_ = _functions.acos_
+acosh = _functions.acosh
+acosh_ = _functions.acosh_
+add = _functions.add
+addmm = _functions.addmm
+all = _functions.all
+allclose = _functions.allclose
+amax = _functions.amax
+amin = _functions.amin
+aminmax = _functions.aminmax
+any = _functions.any
+arange = _functions.arange
+arccos = _functions.arccos
+arccos_ = _functions.arccos_
+arcsin = _functions.arcsin
+arcsin_ = _functions.arcsin_
+arctan = _functions.arctan
+arctan2 = _functions.arctan2
+arctan_ = _functions.arctan_
+argmax = _functions.argmax
+argmin = _functions.argmin
+argsort = _functions.argsort
+argwhere = _functions.argwhere
+as_strided = _functions.as_strided
+as_strided_ = _functions.as_strided_
+as_tensor = _functions.as_tensor
+asin = _functions.asin
+asin_ = _functions.asin_
+asinh = _functions.asinh
+asinh_ = _functions.asinh_
+atan = _functions.atan
+atan2 = _functions.atan2
+atan_ = _functions.atan_
+atanh = _functions.atanh
+atanh_ = _functions.atanh_
+atleast_1d = _functions.atleast_1d
+atleast_2d = _functions.atleast_2d
+atleast_3d = _functions.atleast_3d
+bitwise_and = _functions.bitwise_and
+bitwise_left_shift = _functions.bitwise_left_shift
+bitwise_not = _functions.bitwise_not
+bitwise_or = _functions.bitwise_or
+bitwise_right_shift = _functions.bitwise_right_shift
+bitwise_xor = _functions.bitwise_xor
+bmm = _functions.bmm
+broadcast_tensors = _functions.broadcast_tensors
+broadcast_to = _functions.broadcast_to
+cat = _functions.cat
+ceil = _functions.ceil
+ceil_ = _functions.ceil_
+chunk = _functions.chunk
+clamp = _functions.clamp
+clamp_ = _functions.clamp_
+clip = _functions.clip
+clip_ = _functions.clip_
+clone = _functions.clone
+column_stack = _functions.column_stack
+concat = _functions.concat
+concatenate = _functions.concatenate
+conj = _functions.conj
+conj_physical = _functions.conj_physical
+conj_physical_ = _functions.conj_physical_
+cos = _functions.cos
+cos_ = _functions.cos_
+cosh = _functions.cosh
+cosh_ = _functions.cosh_
+count_nonzero = _functions.count_nonzero
+cumprod = _functions.cumprod
+cumsum = _functions.cumsum
+detach = _functions.detach
+diag = _functions.diag
+diag_embed = _functions.diag_embed
+diagonal = _functions.diagonal
+div = _functions.div
+divide = _functions.divide
+dot = _functions.dot
+dstack = _functions.dstack
+einsum = _functions.einsum
+empty = _functions.empty
+empty_like = _functions.empty_like
+eq = _functions.eq
+equal = _functions.equal
+exp = _functions.exp
+exp2 = _functions.exp2
+exp2_ = _functions.exp2_
+exp_ = _functions.exp_
+expm1 = _functions.expm1
+expm1_ = _functions.expm1_
+eye = _functions.eye
+fix = _functions.fix
+fix_ = _functions.fix_
+flatten = _functions.flatten
+flip = _functions.flip
+fliplr = _functions.fliplr
+flipud = _functions.flipud
+floor = _functions.floor
+floor_ = _functions.floor_
+floor_divide = _functions.floor_divide
+fmod = _functions.fmod
+frac = _functions.frac
+frac_ = _functions.frac_
+from_numpy = _functions.from_numpy
+full = _functions.full
+full_like = _functions.full_like
+gather = _functions.gather
+ge = _functions.ge
+ger = _functions.ger
+greater = _functions.greater
+greater_equal = _functions.greater_equal
+gt = _functions.gt
+hstack = _functions.hstack
+index_select = _functions.index_select
+is_complex = _functions.is_complex
+is_floating_point = _functions.is_floating_point
+is_tensor = _functions.is_tensor
+isclose = _functions.isclose
+isfinite = _functions.isfinite
+isinf = _functions.isinf
+isnan = _functions.isnan
+kthvalue = _functions.kthvalue
+le = _functions.le
+less = _functions.less
+less_equal = _functions.less_equal
+linspace = _functions.linspace
+log = _functions.log
+log10 = _functions.log10
+log10_ = _functions.log10_
+log1p = _functions.log1p
+log1p_ = _functions.log1p_
+log2 = _functions.log2
+log2_ = _functions.log2_
+log_ = _functions.log_
+logical_and = _functions.logical_and
+logical_not = _functions.logical_not
+logical_or = _functions.logical_or
+logical_xor = _functions.logical_xor
+logsumexp = _functions.logsumexp
+lt = _functions.lt
+masked_fill = _functions.masked_fill
+masked_select = _functions.masked_select
+matmul = _functions.matmul
+max = _functions.max
+maximum = _functions.maximum
+mean = _functions.mean
+median = _functions.median
+meshgrid = _functions.meshgrid
+min = _functions.min
+minimum = _functions.minimum
+mm = _functions.mm
+moveaxis = _functions.moveaxis
+movedim = _functions.movedim
+msort = _functions.msort
+mul = _functions.mul
+multiply = _functions.multiply
+mv = _functions.mv
+nanmean = _functions.nanmean
+nanmedian = _functions.nanmedian
+nansum = _functions.nansum
+narrow = _functions.narrow
+ne = _functions.ne
+neg = _functions.neg
+neg_ = _functions.neg_
+negative = _functions.negative
+negative_ = _functions.negative_
+nonzero = _functions.nonzero
+norm = _functions.norm
+not_equal = _functions.not_equal
+numel = _functions.numel
+ones = _functions.ones
+ones_like = _functions.ones_like
+outer = _functions.outer
+permute = _functions.permute
+positive = _functions.positive
+pow = _functions.pow
+prod = _functions.prod
+rand = _functions.rand
+rand_like = _functions.rand_like
+randint = _functions.randint
+randn = _functions.randn
+randn_like = _functions.randn_like
+randperm = _functions.randperm
+range = _functions.range
+reciprocal = _functions.reciprocal
+reciprocal_ = _functions.reciprocal_
+relu = _functions.relu
+relu_ = _functions.relu_
+remainder = _functions.remainder
+reshape = _functions.reshape
+result_type = _functions.result_type
+return_types = _functions.return_types
+roll = _functions.roll
+round = _functions.round
+round_ = _functions.round_
+row_stack = _functions.row_stack
+rsqrt = _functions.rsqrt
+rsqrt_ = _functions.rsqrt_
+rsub = _functions.rsub
+scatter = _functions.scatter
+scatter_add = _functions.scatter_add
+select = _functions.select
+sgn = _functions.sgn
+sigmoid = _functions.sigmoid
+sigmoid_ = _functions.sigmoid_
+sign = _functions.sign
+signbit = _functions.signbit
+sin = _functions.sin
+sin_ = _functions.sin_
+sinh = _functions.sinh
+sinh_ = _functions.sinh_
+sort = _functions.sort
+split = _functions.split
+split_with_sizes = _functions.split_with_sizes
+sqrt = _functions.sqrt
+sqrt_ = _functions.sqrt_
+square = _functions.square
+square_ = _functions.square_
+squeeze = _functions.squeeze
+stack = _functions.stack
+std = _functions.std
+std_mean = _functions.std_mean
+sub = _functions.sub
+subtract = _functions.subtract
+sum = _functions.sum
+swapaxes = _functions.swapaxes
+swapdims = _functions.swapdims
+t = _functions.t
+take = _functions.take
+tan = _functions.tan
+tan_ = _functions.tan_
+tanh = _functions.tanh
+tanh_ = _functions.tanh_
+tensor = _functions.tensor
+tile = _functions.tile
+topk = _functions.topk
+trace = _functions.trace
+transpose = _functions.transpose
+tril = _functions.tril
+triu = _functions.triu
+true_divide = _functions.true_divide
+trunc = _functions.trunc
+trunc_ = _functions.trunc_
+unbind = _functions.unbind
+unflatten = _functions.unflatten
+unique = _functions.unique
+unique_consecutive = _functions.unique_consecutive
+unsqueeze = _functions.unsqueeze
+var = _functions.var
+var_mean = _functions.var_mean
+vstack = _functions.vstack
+where = _functions.where
+zeros = _functions.zeros
+zeros_like = _functions.zeros_like
+
+__all__ = [
+    "abs",
+    "abs_",
+    "absolute",
+    "acos",
+    "acos_",
+    "acosh",
+    "acosh_",
+    "add",
+    "addmm",
+    "all",
+    "allclose",
+    "amax",
+    "amin",
+    "aminmax",
+    "any",
+    "arange",
+    "arccos",
+    "arccos_",
+    "arcsin",
+    "arcsin_",
+    "arctan",
+    "arctan2",
+    "arctan_",
+    "argmax",
+    "argmin",
+    "argsort",
+    "argwhere",
+    "as_strided",
+    "as_strided_",
+    "as_tensor",
+    "asin",
+    "asin_",
+    "asinh",
+    "asinh_",
+    "atan",
+    "atan2",
+    "atan_",
+    "atanh",
+    "atanh_",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "bitwise_and",
+    "bitwise_left_shift",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_right_shift",
+    "bitwise_xor",
+    "bmm",
+    "broadcast_tensors",
+    "broadcast_to",
+    "cat",
+    "ceil",
+    "ceil_",
+    "chunk",
+    "clamp",
+    "clamp_",
+    "clip",
+    "clip_",
+    "clone",
+    "column_stack",
+    "concat",
+    "concatenate",
+    "conj",
+    "conj_physical",
+    "conj_physical_",
+    "cos",
+    "cos_",
+    "cosh",
+    "cosh_",
+    "count_nonzero",
+    "cumprod",
+    "cumsum",
+    "detach",
+    "diag",
+    "diag_embed",
+    "diagonal",
+    "div",
+    "divide",
+    "dot",
+    "dstack",
+    "einsum",
+    "empty",
+    "empty_like",
+    "eq",
+    "equal",
+    "exp",
+    "exp2",
+    "exp2_",
+    "exp_",
+    "expm1",
+    "expm1_",
+    "eye",
+    "fix",
+    "fix_",
+    "flatten",
+    "flip",
+    "fliplr",
+    "flipud",
+    "floor",
+    "floor_",
+    "floor_divide",
+    "fmod",
+    "frac",
+    "frac_",
+    "from_numpy",
+    "full",
+    "full_like",
+    "gather",
+    "ge",
+    "ger",
+    "greater",
+    "greater_equal",
+    "gt",
+    "hstack",
+    "index_select",
+    "is_complex",
+    "is_floating_point",
+    "is_tensor",
+    "isclose",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "kthvalue",
+    "le",
+    "less",
+    "less_equal",
+    "linspace",
+    "log",
+    "log10",
+    "log10_",
+    "log1p",
+    "log1p_",
+    "log2",
+    "log2_",
+    "log_",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
+    "logsumexp",
+    "lt",
+    "masked_fill",
+    "masked_select",
+    "matmul",
+    "max",
+    "maximum",
+    "mean",
+    "median",
+    "meshgrid",
+    "min",
+    "minimum",
+    "mm",
+    "moveaxis",
+    "movedim",
+    "msort",
+    "mul",
+    "multiply",
+    "mv",
+    "nanmean",
+    "nanmedian",
+    "nansum",
+    "narrow",
+    "ne",
+    "neg",
+    "neg_",
+    "negative",
+    "negative_",
+    "nonzero",
+    "norm",
+    "not_equal",
+    "numel",
+    "ones",
+    "ones_like",
+    "outer",
+    "permute",
+    "positive",
+    "pow",
+    "prod",
+    "rand",
+    "rand_like",
+    "randint",
+    "randn",
+    "randn_like",
+    "randperm",
+    "range",
+    "reciprocal",
+    "reciprocal_",
+    "relu",
+    "relu_",
+    "remainder",
+    "reshape",
+    "result_type",
+    "return_types",
+    "roll",
+    "round",
+    "round_",
+    "row_stack",
+    "rsqrt",
+    "rsqrt_",
+    "rsub",
+    "scatter",
+    "scatter_add",
+    "select",
+    "sgn",
+    "sigmoid",
+    "sigmoid_",
+    "sign",
+    "signbit",
+    "sin",
+    "sin_",
+    "sinh",
+    "sinh_",
+    "sort",
+    "split",
+    "split_with_sizes",
+    "sqrt",
+    "sqrt_",
+    "square",
+    "square_",
+    "squeeze",
+    "stack",
+    "std",
+    "std_mean",
+    "sub",
+    "subtract",
+    "sum",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "take",
+    "tan",
+    "tan_",
+    "tanh",
+    "tanh_",
+    "tensor",
+    "tile",
+    "topk",
+    "trace",
+    "transpose",
+    "tril",
+    "triu",
+    "true_divide",
+    "trunc",
+    "trunc_",
+    "unbind",
+    "unflatten",
+    "unique",
+    "unique_consecutive",
+    "unsqueeze",
+    "var",
+    "var_mean",
+    "vstack",
+    "where",
+    "zeros",
+    "zeros_like",
+]
