@@ -29,6 +29,7 @@ from ._size import Size
 from ._storage import TypedStorage, UntypedStorage
 from ._tensor import Tensor
 from ._tensor_str import get_printoptions, printoptions, set_printoptions
+from ._type_info import finfo, iinfo
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .autograd.grad_mode import is_inference_mode_enabled
 from .random import (
