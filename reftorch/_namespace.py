@@ -89,6 +89,11 @@ empty = _functions.empty
 empty_like = _functions.empty_like
 eq = _functions.eq
 equal = _functions.equal
+erf = _functions.erf
+erf_ = _functions.erf_
+erfc = _functions.erfc
+erfc_ = _functions.erfc_
+erfinv = _functions.erfinv
 exp = _functions.exp
 exp2 = _functions.exp2
 exp2_ = _functions.exp2_
@@ -128,6 +133,7 @@ isinf = _functions.isinf
 isnan = _functions.isnan
 kthvalue = _functions.kthvalue
 le = _functions.le
+lerp = _functions.lerp
 less = _functions.less
 less_equal = _functions.less_equal
 linspace = _functions.linspace
@@ -347,6 +353,11 @@ __all__ = [
     "empty_like",
     "eq",
     "equal",
+    "erf",
+    "erf_",
+    "erfc",
+    "erfc_",
+    "erfinv",
     "exp",
     "exp2",
     "exp2_",
@@ -386,6 +397,7 @@ __all__ = [
     "isnan",
     "kthvalue",
     "le",
+    "lerp",
     "less",
     "less_equal",
     "linspace",

@@ -37,7 +37,7 @@ def _tensor(T, array):
 def test_unary_matches_torch(spec, dtype, shape, seed):
     array = _values(shape, dtype, seed)
     check(lambda T: getattr(T, spec.name)(_tensor(T, array)))
-    if spec.inplace:
+    if spec.inplace != "none":
         def inplace(T):
             x = _tensor(T, array)
             getattr(x, spec.name + "_")()
@@ -247,3 +247,66 @@ def test_round_decimals_overload(decimals, dtype):
     check(lambda T: T.round(T.tensor([1, 2]).to(getattr(T, dtype)), **decimals))
     if dtype == "float32":
         check(lambda T: T.round(T.tensor([1.26, 2.5], requires_grad=True), **decimals).grad_fn.name())
+
+
+@given(dtype=st.sampled_from(["float16", "float32", "float64", "complex64"]),
+       shapes=st.tuples(small_shapes, small_shapes), seed=st.integers(0, 2**16),
+       weight=st.sampled_from([0.0, 0.25, 0.5, 0.9, -1.5, 2.0, True]),
+       tensor_weight=st.booleans())
+def test_lerp(dtype, shapes, seed, weight, tensor_weight):
+    """``lerp`` with a number or a tensor weight, broadcasting, and in place."""
+    x, y = _values(shapes[0], dtype, seed), _values(shapes[1], dtype, seed + 1)
+    w = _values(shapes[1], dtype, seed + 2) if tensor_weight else weight
+
+    def weight_of(T):
+        return _tensor(T, w) if tensor_weight else w
+
+    check(lambda T: T.lerp(_tensor(T, x), _tensor(T, y), weight_of(T)))
+
+    def inplace(T):
+        t = _tensor(T, x)
+        t.lerp_(_tensor(T, y), weight_of(T))
+        return t
+
+    check(inplace)
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: T.lerp(T.ones(3), T.ones(3, dtype=T.float64), 0.5),
+    lambda T: T.lerp(T.ones(3, dtype=T.int64), T.ones(3, dtype=T.int64), 0.5),
+    lambda T: T.lerp(T.ones(3, dtype=T.int64), T.ones(3, dtype=T.int64), T.ones(3, dtype=T.int64)),
+    lambda T: T.lerp(T.ones(3), T.ones(3), T.ones(3, dtype=T.float64)),
+    lambda T: T.lerp(T.ones(3), T.ones(3), T.tensor(0.25, dtype=T.float64)),
+    lambda T: T.lerp(T.ones(3), T.ones(3), 1 + 2j),
+    lambda T: T.ones(3).lerp_(T.ones(2, 3), 0.5),
+    lambda T: T.lerp(T.ones(3), T.ones(3), "0.5"),
+    lambda T: T.erf(T.ones(2, dtype=T.complex64)),
+    lambda T: T.erfinv(T.tensor([2.0, -1.0, 1.0, 0.5, 0.0])),
+])
+def test_lerp_and_erf_edges(program):
+    check(program)
+
+
+@pytest.mark.parametrize("name", ["erf", "erfc", "erfinv"])
+def test_erf_family_gradients(name):
+    def program(T):
+        x = T.tensor([-0.75, -0.1, 0.0, 0.3, 0.9], dtype=T.float64, requires_grad=True)
+        y = getattr(x, name)()
+        (g,) = T.autograd.grad(y.sum(), x, create_graph=True)
+        (gg,) = T.autograd.grad(g.sum(), x)
+        return y, g, gg
+
+    check(program)
+
+
+@pytest.mark.parametrize("tensor_weight", [False, True])
+def test_lerp_gradients(tensor_weight):
+    def program(T):
+        a = T.tensor([[0.0, 1.0, -2.0]], requires_grad=True)
+        b = T.tensor([[4.0], [5.0]], requires_grad=True)
+        w = T.tensor([0.1, 0.5, 0.9], requires_grad=True) if tensor_weight else 0.3
+        out = T.lerp(a, b, w)
+        out.backward(T.ones(2, 3))
+        return out, a.grad, b.grad, (w.grad if tensor_weight else None)
+
+    check(program)

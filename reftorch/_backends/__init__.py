@@ -33,6 +33,14 @@ def get(device_type: str) -> Backend:
     return backend
 
 
+def special(xp: Any) -> Any:
+    """The special-function module of the backend whose array module is ``xp``."""
+    for backend in _INSTANCES.values():
+        if backend.xp is xp:
+            return backend.special()
+    raise RuntimeError(f"no backend serves the array module {getattr(xp, '__name__', xp)!r}")
+
+
 def _numpy_factory() -> Any:
     from .numpy_backend import NumpyBackend
 
@@ -41,4 +49,4 @@ def _numpy_factory() -> Any:
 
 register("cpu", _numpy_factory)
 
-__all__ = ["Backend", "get", "register"]
+__all__ = ["Backend", "get", "register", "special"]

@@ -52,5 +52,10 @@ class Backend(ABC):
     def strided_view(self, flat: Any, offset: int, shape: tuple[int, ...], strides: tuple[int, ...]) -> Any:
         """A writable array viewing ``flat`` (1-D) at element ``offset`` with element ``strides``."""
 
+    def special(self) -> Any:
+        """The backend's special-function module (``erf``, ``erfc``, ``erfinv``...; SciPy's for NumPy,
+        cupyx's for CuPy), imported on first use so that importing reftorch never needs it."""
+        raise NotImplementedError(f"the {self.name} backend has no special functions")
+
     def synchronize(self) -> None:
         """Wait for queued work (no-op on the host)."""

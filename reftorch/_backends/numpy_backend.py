@@ -52,6 +52,12 @@ class NumpyBackend(Backend):
         finally:
             _ERRSTATE.reset(token)
 
+    def special(self) -> Any:
+        """``scipy.special`` (a dependency, imported on first use: ``import reftorch`` needs only NumPy)."""
+        import scipy.special
+
+        return scipy.special
+
     def to_host(self, array: Any) -> np.ndarray:
         return array
 

@@ -15,10 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import _backends
 from .. import _dtype as D
 from .._promotion import can_cast, operands_result_type
 from .._tensor import Tensor
 from ._inplace import check_memory, check_output, store, write_result
+from ._scalars import scalar_array
 from ._util import array_dtype, broadcast_shapes, from_array, same_device, unsupported_dtype
 from .registry import Promotion, functions, register
 
@@ -127,6 +129,15 @@ def _same_for_ints(fn_name: str) -> Callable[[Any, Any], Any]:
 
 def _sigmoid(xp: Any, x: Any) -> Any:
     return 1 / (1 + xp.exp(-x))
+
+
+def _special(fn_name: str) -> Callable[[Any, Any], Any]:
+    """A function of the backend's special-function module (SciPy's for NumPy: NumPy has no erf)."""
+    def compute(xp: Any, x: Any) -> Any:
+        return getattr(_backends.special(xp), fn_name)(x)
+
+    compute.__name__ = fn_name
+    return compute
 
 
 def _relu(xp: Any, x: Any) -> Any:
@@ -267,6 +278,10 @@ UNARY: tuple[Unary, ...] = (
     Unary("acosh", _ufunc("arccosh"), P.INT_TO_FLOAT, node="AcoshBackward0"),
     Unary("atanh", _ufunc("arctanh"), P.INT_TO_FLOAT, node="AtanhBackward0"),
     Unary("sigmoid", _sigmoid, P.INT_TO_FLOAT, node="SigmoidBackward0"),
+    Unary("erf", _special("erf"), P.INT_TO_FLOAT, _reject({D.COMPLEX}, "erf_vml_cpu"), "ErfBackward0"),
+    Unary("erfc", _special("erfc"), P.INT_TO_FLOAT, _reject({D.COMPLEX}, "erfc_vml_cpu"), "ErfcBackward0"),
+    Unary("erfinv", _special("erfinv"), P.INT_TO_FLOAT, _reject({D.COMPLEX}, "erfinv_vml_cpu"), "ErfinvBackward0",
+          inplace="method"),
     Unary("reciprocal", _ufunc("reciprocal"), P.INT_TO_FLOAT, node="ReciprocalBackward0"),
     Unary("relu", _relu, check=_relu_check, node="ReluBackward0"),
     Unary("sign", _sign, check=_reject(
@@ -697,6 +712,62 @@ def positive(self: Tensor) -> Tensor:
     if self._dtype is D.bool:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return self
+
+
+# ----------------------------------------------------------------------------- lerp
+def _lerp_values(self: Tensor, end: Tensor, weight: Any, kernel: str) -> tuple[Any, tuple[int, ...]]:
+    """ATen's lerp kernel (aten/src/ATen/native/cpu/LerpKernel.cpp): ``self + weight * (end - self)`` for
+    ``|weight| < 0.5``, else ``end - (end - self) * (1 - weight)``, in the op-math type (float32 for
+    float16); ``end`` and a tensor ``weight`` must have ``self``'s dtype (a zero-dim weight is a number)."""
+    if end._dtype is not self._dtype:
+        raise RuntimeError(f"expected dtype {self._dtype.demangled_name} for `end` but got dtype "
+                           f"{end._dtype.demangled_name}")
+    if isinstance(weight, Tensor) and not weight._shape:
+        weight = weight.item()
+    if isinstance(weight, Tensor) and weight._dtype is not self._dtype:
+        raise RuntimeError(f"expected dtype {self._dtype.demangled_name} for `weight` but got dtype "
+                           f"{weight._dtype.demangled_name}")
+    if self._dtype.category < D.FLOATING:
+        raise unsupported_dtype(kernel, self._dtype)
+    tensors = [self, end] + ([weight] if isinstance(weight, Tensor) else [])
+    same_device(tensors)
+    shape = broadcast_shapes(*(t._shape for t in tensors))
+    backend = self._backend
+    xp = backend.xp
+    opmath = D.float32 if self._dtype is D.float16 else self._dtype
+    a, b = as_operand(self, opmath, backend), as_operand(end, opmath, backend)
+    if isinstance(weight, Tensor):
+        w = as_operand(weight, opmath, backend)
+    else:
+        w = scalar_array(backend, weight, opmath)
+    small = xp.abs(w) < 0.5
+    values = backend.quietly(xp.where, small, a + w * (b - a), b - (b - a) * (1 - w))
+    return values, shape
+
+
+def _lerp(self: Tensor, end: Tensor, weight: Any) -> Tensor:
+    """``torch.lerp(input, end, weight)``: linear interpolation with broadcasting."""
+    kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
+    values, _ = _lerp_values(self, end, weight, kernel)
+    return from_array(values, self._dtype, self.device, self._backend)
+
+
+def _lerp_(self: Tensor, end: Tensor, weight: Any) -> Tensor:
+    """In-place ``lerp``: the broadcast shape must be this tensor's."""
+    check_memory(self, end, weight)
+    kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
+    values, shape = _lerp_values(self, end, weight, kernel)
+    return write_result(self, values, self._dtype, shape)
+
+
+register("lerp.Tensor", "lerp(Tensor input, Tensor end, Tensor weight, *, Tensor out=None)",
+         node="LerpBackward1")(_lerp)
+register("lerp.Scalar", "lerp(Tensor input, Tensor end, Scalar weight, *, Tensor out=None)",
+         node="LerpBackward0")(_lerp)
+register("lerp_.Tensor", "lerp_(Tensor self, Tensor end, Tensor weight)", node="LerpBackward1", inplace=True,
+         function=False)(_lerp_)
+register("lerp_.Scalar", "lerp_(Tensor self, Tensor end, Scalar weight)", node="LerpBackward0", inplace=True,
+         function=False)(_lerp_)
 
 
 # ----------------------------------------------------------------------------- clamp

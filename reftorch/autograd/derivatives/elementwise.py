@@ -59,6 +59,16 @@ define("SinhBackward0", {"self": lambda grad, self: grad * conj(self.cosh())})
 define("CoshBackward0", {"self": lambda grad, self: grad * conj(self.sinh())})
 define("AsinhBackward0", {"self": lambda grad, self: grad / (conj(self) ** 2 + 1).sqrt()})
 define("AcoshBackward0", {"self": lambda grad, self: grad / (conj(self) ** 2 - 1).sqrt()})
+define("ErfBackward0", {"self": lambda grad, self: 2.0 / math.sqrt(math.pi) * (-(self * self)).exp() * grad})
+define("ErfcBackward0", {"self": lambda grad, self: -2.0 / math.sqrt(math.pi) * (-(self * self)).exp() * grad})
+define("ErfinvBackward0", {"self": lambda grad, self: 0.5 * math.sqrt(math.pi) * (self.erfinv() ** 2).exp() * grad})
+define("LerpBackward0", {"self": lambda grad, weight: grad * (1 - conj(weight)),
+                        "end": lambda grad, weight: grad * conj(weight)}, arrays=True)
+define("LerpBackward1", {
+    "self": lambda grad, weight: grad * conj(1 - weight),
+    "end": lambda grad, weight: grad * conj(weight),
+    "weight": lambda grad, self, end: grad * conj(end - self),
+}, arrays=True)
 define("ThresholdBackwardBackward0", {
     "grad_output": lambda grad, self, threshold: threshold_backward(grad, self, threshold),
     "self": lambda grad: zeros_like(grad),
