@@ -77,6 +77,7 @@ count_nonzero = _functions.count_nonzero
 cumprod = _functions.cumprod
 cumsum = _functions.cumsum
 detach = _functions.detach
+detach_ = _functions.detach_
 diag = _functions.diag
 diag_embed = _functions.diag_embed
 diagonal = _functions.diagonal
@@ -126,6 +127,7 @@ hstack = _functions.hstack
 index_select = _functions.index_select
 is_complex = _functions.is_complex
 is_floating_point = _functions.is_floating_point
+is_inference = _functions.is_inference
 is_tensor = _functions.is_tensor
 isclose = _functions.isclose
 isfinite = _functions.isfinite
@@ -341,6 +343,7 @@ __all__ = [
     "cumprod",
     "cumsum",
     "detach",
+    "detach_",
     "diag",
     "diag_embed",
     "diagonal",
@@ -390,6 +393,7 @@ __all__ = [
     "index_select",
     "is_complex",
     "is_floating_point",
+    "is_inference",
     "is_tensor",
     "isclose",
     "isfinite",

@@ -20,16 +20,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ._tensor import Tensor
-
-# Modules not yet moved onto the registry: their FUNCTIONS / METHODS / PROPERTIES tables.
-from .autograd import tensor_methods  # noqa: E402
+from .autograd import tensor_methods
 from .autograd.layer import autograd_kernel
-
-# Op modules whose records make up the surface (importing one registers its records).
-from .ops import (  # noqa: E402
+from .ops import (
     conversion,
     creation,
-    elementwise,  # noqa: E402,I001 - registration order is the modules' order
+    elementwise,
     indexing,
     joining,
     linalg,
@@ -43,8 +39,11 @@ from .ops import (  # noqa: E402
 from .ops._args import Parser
 from .ops.registry import OPS, Op
 
-LEGACY_MODULES = (creation, views, conversion, queries, reduction, sorting, joining, indexing, linalg,
-                  random_fill, tensor_methods)
+# Modules whose records make up the surface: importing one registers its records (the overloads of one
+# torch name live in one module, in the order torch tries them).
+REGISTERED_MODULES = (elementwise, views, tensor_methods)
+# Modules not yet moved onto the registry: their FUNCTIONS / METHODS / PROPERTIES tables.
+LEGACY_MODULES = (creation, conversion, queries, reduction, sorting, joining, indexing, linalg, random_fill)
 
 
 def _split(signature: str) -> tuple[str, list[str]]:
@@ -212,7 +211,6 @@ def install() -> None:
     for module in LEGACY_MODULES:
         for name, getter in getattr(module, "PROPERTIES", {}).items():
             setattr(Tensor, name, property(getter, doc=getter.__doc__))
-    Tensor.data = tensor_methods.DATA
     for name, function in FUNCTIONS.items():
         setattr(registry.functions, name, function)
 

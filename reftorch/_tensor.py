@@ -193,6 +193,21 @@ class Tensor:
         self._grad = value
 
     @property
+    def data(self) -> Tensor:
+        """``.data``: shares storage, is not tracked (no history, no ``requires_grad``), and has its own
+        version counter, so in-place changes through it go unnoticed by autograd, as in torch."""
+        return Tensor._make(self._storage, self._shape, self._stride, self._offset, self._dtype, VersionCounter(),
+                            self._base)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        """Assigning ``.data`` swaps this tensor's storage and metadata for ``value``'s (dtype may change)."""
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        self._storage, self._dtype = value._storage, value._dtype
+        self._set_metadata(value._shape, value._stride, value._offset)
+
+    @property
     def _version(self) -> int:
         """How many in-place modifications this tensor's storage family has seen (torch's ``_version``)."""
         return self._version_counter.value

@@ -22,6 +22,7 @@ from .graph import (
     ARRAY_BACKWARDS,
     FREED_MESSAGE,
     AccumulateGrad,
+    Hooks,
     Node,
     expandable,
     flatten_lists,
@@ -217,6 +218,9 @@ def _propagate(buffers: dict[Node, list[Any]], deps: dict[Node, int], targets: d
     while ready:
         node = heappop(ready)[2]
         node_grads = buffers.pop(node, None) or [None] * node._num_outputs
+        hooks = node._hooks
+        if hooks is not None:
+            node_grads = _run_pre_hooks(hooks, node_grads, lane)
         if targets:
             _capture(node, node_grads, targets, captured, inputs, capture, create_graph, lane)
         if node._retained is not None:
@@ -230,6 +234,8 @@ def _propagate(buffers: dict[Node, list[Any]], deps: dict[Node, int], targets: d
             results = (None,) * len(node.next_functions)  # nothing to compute; still release counts
         else:
             results = _apply(node, node_grads, lane)
+            if hooks is not None and hooks.post:
+                results = _run_post_hooks(hooks, results, node_grads, lane)
             if not retain_graph and node._had_saved:
                 node._saved = None  # free the saved tensors (torch's release_variables)
         for (nxt, nr), grad in zip(node.next_functions, results):
@@ -244,6 +250,52 @@ def _propagate(buffers: dict[Node, list[Any]], deps: dict[Node, int], targets: d
             deps[nxt] = remaining
             if not remaining:
                 heappush(ready, (-nxt._sequence_nr, id(nxt), nxt))
+
+
+def _run_pre_hooks(hooks: Hooks, grads: list[Any], lane: _Lane) -> list[Any]:
+    """Tensor hooks (each may replace the gradient of its tensor, keeping its size and type), then the
+    node's pre-hooks (each may replace all gradients), as torch's ``call_tensor_pre_hooks`` and
+    ``call_pre_hooks``."""
+    grads = list(grads)
+    for nr, tensor_hooks in hooks.tensor.items():
+        grad = grads[nr]
+        if grad is None or not tensor_hooks:
+            continue
+        grad = lane.tensor(grad)
+        for hook in list(tensor_hooks.values()):
+            result = hook(grad)
+            if result is not None:
+                grad = _checked_hook_result(hook, grad, result)
+        grads[nr] = grad
+    for hook in list(hooks.pre.values()):
+        result = hook(tuple(lane.tensor(g) for g in grads))
+        if result is not None:
+            grads = list(result)
+    return grads
+
+
+def _checked_hook_result(hook: Any, grad: Tensor, result: Any) -> Tensor:
+    """torch's ``check_single_result``: a hook may replace a gradient by one of the same size and type."""
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(result, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+    if result._dtype is not grad._dtype or result.device != grad.device:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {grad.type()} got {result.type()})")
+    if result._shape != grad._shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    return result
+
+
+def _run_post_hooks(hooks: Hooks, results: Any, grads: list[Any], lane: _Lane) -> Any:
+    """The node's post-hooks: ``hook(grad_inputs, grad_outputs)``; a tuple it returns replaces the
+    gradients the node computed."""
+    results = tuple(lane.tensor(g) for g in results)
+    outputs = tuple(lane.tensor(g) for g in grads)
+    for hook in list(hooks.post.values()):
+        replaced = hook(results, outputs)
+        if replaced is not None:
+            results = tuple(replaced)
+    return results
 
 
 def _apply(node: Node, grads: list[Any], lane: _Lane) -> Any:

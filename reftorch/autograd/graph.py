@@ -12,11 +12,13 @@ from __future__ import annotations
 import itertools
 import re
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._dtype import FLOATING
 from .._tensor import Tensor
+from ..utils.hooks import RemovableHandle
 from .grad_mode import STATE
 
 _SEQUENCE = itertools.count()
@@ -39,7 +41,7 @@ class Node:
     tensors (``_saved_names``; other saved values are in ``_ctx``), which inputs need a gradient
     (``_needs``), the inputs' (shape, dtype, device) for checking the returned gradients
     (``_input_meta``) and, when an input is a tensor list, how many edges each input spans
-    (``_spans``). ``_hooks`` holds the hooks of the tensors this node produced, by output number.
+    (``_spans``). ``_hooks`` holds its :class:`Hooks` once one is registered.
     """
 
     __slots__ = ("next_functions", "_backward", "_saved", "_had_saved", "_ctx", "_sequence_nr", "_num_outputs",
@@ -57,7 +59,7 @@ class Node:
         self._retained: dict[int, Any] | None = None
         self._input_meta: tuple | None = None
         self._spans: tuple | None = None
-        self._hooks: dict[int, dict[int, Callable]] | None = None
+        self._hooks: Hooks | None = None
 
     def name(self) -> str:
         """The class name; torch's hand-written C++ nodes report their qualified name
@@ -95,6 +97,42 @@ class Node:
     def __call__(self, *grads: Any) -> Any:
         result = self.apply(grads)
         return result[0] if len(result) == 1 else result
+
+    def _hook_store(self) -> Hooks:
+        if self._hooks is None:
+            self._hooks = Hooks()
+        return self._hooks
+
+    def register_prehook(self, fn: Callable[[tuple], Any]) -> RemovableHandle:
+        """``fn(grad_outputs)`` runs before the node; a tuple it returns replaces the gradients."""
+        return _add_hook(self._hook_store().pre, fn)
+
+    def register_hook(self, fn: Callable[[tuple, tuple], Any]) -> RemovableHandle:
+        """``fn(grad_inputs, grad_outputs)`` runs after the node; a tuple it returns replaces the
+        gradients it computed (torch's post hooks)."""
+        return _add_hook(self._hook_store().post, fn)
+
+    def register_tensor_hook(self, output_nr: int, fn: Callable[[Tensor], Any]) -> RemovableHandle:
+        """A hook of the tensor this node gave output ``output_nr`` (``Tensor.register_hook``)."""
+        return _add_hook(self._hook_store().tensor.setdefault(output_nr, OrderedDict()), fn)
+
+
+class Hooks:
+    """A node's hooks, as torch's Node keeps them: hooks of the tensors it produced (by output
+    number; for an AccumulateGrad, of its leaf), pre-hooks and post-hooks, in registration order."""
+
+    __slots__ = ("tensor", "pre", "post")
+
+    def __init__(self) -> None:
+        self.tensor: dict[int, OrderedDict] = {}
+        self.pre: OrderedDict = OrderedDict()
+        self.post: OrderedDict = OrderedDict()
+
+
+def _add_hook(hooks: OrderedDict, fn: Callable) -> RemovableHandle:
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = fn
+    return handle
 
 
 class AccumulateGrad(Node):

@@ -1,0 +1,5 @@
+"""``torch.utils``: hooks (and, later, data loading)."""
+
+from . import hooks
+
+__all__ = ["hooks"]
