@@ -941,14 +941,15 @@ def test_hidden_and_deprecated_signatures(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_keyword_order_in_messages_is_torchs() -> None:
-    """Keywords appear in the order of torch's std::unordered_map (libstdc++), not the call's."""
+    """Keywords appear in the order of torch's std::unordered_map (libstdc++), not the call's, at
+    every table size the keyword count reaches (13 buckets, then 29, 59, ... 1109)."""
     names = ["dim", "keepdim", "out", "alpha", "beta", "gamma", "size", "dtype", "device", "layout", "a", "bb",
-             "ccc", "dddd", "eeeee", "ffffff", "generator", "requires_grad"]
-    for count in (2, 3, 5, 13, 14, 18):
+             "ccc", "dddd", "eeeee", "ffffff", "generator", "requires_grad"] + [f"k{i * 7919}" for i in range(700)]
+    max_method = Parser([sig for sig, _ in METHODS["max"]])
+    for count in (2, 3, 5, 13, 14, 18, 30, 60, 130, 260, 545, 700):
         kwargs = {name: 1 for name in names[:count]}
         with pytest.raises(TypeError) as theirs:
             torch._C.TensorBase.max(torch.ones(1), 1, 2, **kwargs)
-        max_method = Parser([sig for sig, _ in METHODS["max"]])
         assert message(max_method, 1, 2, **kwargs) == str(theirs.value)
 
 

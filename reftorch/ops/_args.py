@@ -1118,7 +1118,7 @@ _M64 = (1 << 64) - 1
 _FAST_BUCKETS = (2, 2, 2, 3, 5, 5, 7, 7, 11, 11, 11, 11, 13, 13)
 _PRIMES = (17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 103, 109, 113, 127, 137, 139,
            149, 157, 167, 179, 193, 199, 211, 227, 241, 257, 277, 293, 313, 337, 359, 383, 409, 439, 467, 503, 541,
-           577, 619, 661, 709, 761, 823, 887, 953, 1031)
+           577, 619, 661, 709, 761, 823, 887, 953, 1031, 1109)
 
 
 def _hash_bytes(data: bytes, seed: int = 0xC70F6907) -> int:
@@ -1138,10 +1138,15 @@ def _hash_bytes(data: bytes, seed: int = 0xC70F6907) -> int:
 
 
 def _next_bucket_count(n: int) -> int:
-    """_Prime_rehash_policy::_M_next_bkt (its prime table, as far as keyword counts need)."""
+    """_Prime_rehash_policy::_M_next_bkt: its table (checked against torch up to 1109 buckets, i.e.
+    1109 keywords); past it, the next prime, which libstdc++'s sparser table need not be."""
     if n < len(_FAST_BUCKETS):
         return _FAST_BUCKETS[n] if n else 1
-    return next(p for p in _PRIMES if p >= n)
+    if n <= _PRIMES[-1]:
+        return next(p for p in _PRIMES if p >= n)
+    while any(n % d == 0 for d in range(2, int(n**0.5) + 1)):
+        n += 1
+    return n
 
 
 def _unordered_map_order(keys: list[bytes]) -> list[int]:
