@@ -988,3 +988,22 @@ def test_defaults_convert_as_torchs() -> None:
     for bad in ["f(Tensor x=1)", "f(Foo x)", "f(int64_t)", "f(ArrayRef<double> x=1)", "f(int64_t x, , int64_t y)"]:
         with pytest.raises(ValueError):
             Parser([bad])
+
+
+def test_storage_pyobject_and_complex_parameters() -> None:
+    set_ = Parser(["set_()", "set_(Storage source)",
+                   "set_(Storage source, SymInt storage_offset, SymIntArrayRef size, SymIntArrayRef stride=None)",
+                   "set_(Tensor source)",
+                   "set_(Tensor source, SymInt storage_offset, SymIntArrayRef size, SymIntArrayRef stride=None)"])
+    storage = X.untyped_storage()
+    assert set_.parse((storage,)) == (1, (storage,))
+    assert set_.parse((X,)) == (3, (X,))
+    with pytest.raises(TypeError) as theirs:
+        torch._C.TensorBase.set_(torch.ones(1), 1.5)
+    assert message(set_, 1.5) == str(theirs.value)
+    anything = Parser(["map_(Tensor other, PyObject* callable)"])
+    assert anything.parse((X, len)) == (0, (X, len))
+    number = Parser(["f(complex c=2)"])
+    assert number.parse(()) == (0, (2 + 0j,))
+    assert [number.parse((v,))[1][0] for v in (1, 0.5, 1j, reftorch.tensor(3))] == [1 + 0j, 0.5 + 0j, 1j, 3 + 0j]
+    assert message(number, "1") == "f(): argument 'c' (position 1) must be complex, not str"
