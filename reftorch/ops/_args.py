@@ -48,14 +48,13 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
 from .. import _backends, _layout, _random
 from .. import _dtype as D
-from .._device import device
+from .._device import CPU, device
 from .._size import Size
 from .._storage import TypedStorage, UntypedStorage
 from .._tensor import Tensor
+from ._util import backend_of
 
 __all__ = ["NUMBERS_AS_TENSORS", "Parameter", "ParameterType", "Parser", "Signature", "tp_name"]
 
@@ -161,7 +160,10 @@ def tp_name(obj: object) -> str:
 
 # ----------------------------------------------------------------------------- checks
 # python_numbers.h: is_numpy_int / is_numpy_scalar, THPUtils_checkLong / checkDouble / checkScalar.
-_NUMPY_SCALARS = (np.integer, np.bool_, np.floating, np.complexfloating)
+# NumPy's scalar classes, reached through the host backend (whose array module is NumPy).
+_NP = backend_of(CPU).xp
+_NUMPY_INTEGER = _NP.integer
+_NUMPY_SCALARS = (_NP.integer, _NP.bool_, _NP.floating, _NP.complexfloating)
 _DOUBLE_TYPES = (float, int, *_NUMPY_SCALARS)
 _SCALAR_TYPES = (float, int, complex, *_NUMPY_SCALARS)
 _COMPLEX_TYPES = (complex, *_DOUBLE_TYPES)
@@ -171,7 +173,7 @@ _PY_SCALAR_TYPES = {float: D.float64, int: D.int64, bool: D.bool, complex: D.com
 
 def _is_long(obj: object) -> bool:
     """THPUtils_checkLong: ints and NumPy integers, not bools."""
-    return isinstance(obj, (int, np.integer)) and not isinstance(obj, bool)
+    return isinstance(obj, (int, _NUMPY_INTEGER)) and not isinstance(obj, bool)
 
 
 def _is_index(obj: object) -> bool:
