@@ -6,8 +6,10 @@ strings. The table holds the strings torch 2.13's generated bindings use, each w
 overloads it dispatches to: the output of torchgen's gen_python_functions (``signature_str`` and the
 functional/out ``func.name`` of each ``group_overloads`` entry, deprecated.yaml included) for the
 native_functions.yaml shipped with torch 2.13, plus the hand-written ``Tensor.to`` of
-python_variable_methods.cpp. ``test_listings_match_torch`` checks every listed (non-hidden)
-signature against torch's own "expected one of" listing.
+python_variable_methods.cpp (generated once; torchgen needs PyYAML, which the test environment lacks).
+``test_listings_match_torch`` checks the listed (non-hidden) signatures of every op with several
+against torch's own "expected one of" listing; the random calls check the rest through torch's
+messages, which name each parameter and its type.
 """
 
 from __future__ import annotations
