@@ -6,8 +6,10 @@ strings. The table holds the strings torch 2.13's generated bindings use, each w
 overloads it dispatches to: the output of torchgen's gen_python_functions (``signature_str`` and the
 functional/out ``func.name`` of each ``group_overloads`` entry, deprecated.yaml included) for the
 native_functions.yaml shipped with torch 2.13, plus the hand-written ``Tensor.to`` of
-python_variable_methods.cpp. ``test_listings_match_torch`` checks every listed (non-hidden)
-signature against torch's own "expected one of" listing.
+python_variable_methods.cpp (generated once; torchgen needs PyYAML, which the test environment lacks).
+``test_listings_match_torch`` checks the listed (non-hidden) signatures of every op with several
+against torch's own "expected one of" listing; the random calls check the rest through torch's
+messages, which name each parameter and its type.
 """
 
 from __future__ import annotations
@@ -941,14 +943,15 @@ def test_hidden_and_deprecated_signatures(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_keyword_order_in_messages_is_torchs() -> None:
-    """Keywords appear in the order of torch's std::unordered_map (libstdc++), not the call's."""
+    """Keywords appear in the order of torch's std::unordered_map (libstdc++), not the call's, at
+    every table size the keyword count reaches (13 buckets, then 29, 59, ... 1109)."""
     names = ["dim", "keepdim", "out", "alpha", "beta", "gamma", "size", "dtype", "device", "layout", "a", "bb",
-             "ccc", "dddd", "eeeee", "ffffff", "generator", "requires_grad"]
-    for count in (2, 3, 5, 13, 14, 18):
+             "ccc", "dddd", "eeeee", "ffffff", "generator", "requires_grad"] + [f"k{i * 7919}" for i in range(700)]
+    max_method = Parser([sig for sig, _ in METHODS["max"]])
+    for count in (2, 3, 5, 13, 14, 18, 30, 60, 130, 260, 545, 700):
         kwargs = {name: 1 for name in names[:count]}
         with pytest.raises(TypeError) as theirs:
             torch._C.TensorBase.max(torch.ones(1), 1, 2, **kwargs)
-        max_method = Parser([sig for sig, _ in METHODS["max"]])
         assert message(max_method, 1, 2, **kwargs) == str(theirs.value)
 
 
@@ -987,3 +990,22 @@ def test_defaults_convert_as_torchs() -> None:
     for bad in ["f(Tensor x=1)", "f(Foo x)", "f(int64_t)", "f(ArrayRef<double> x=1)", "f(int64_t x, , int64_t y)"]:
         with pytest.raises(ValueError):
             Parser([bad])
+
+
+def test_storage_pyobject_and_complex_parameters() -> None:
+    set_ = Parser(["set_()", "set_(Storage source)",
+                   "set_(Storage source, SymInt storage_offset, SymIntArrayRef size, SymIntArrayRef stride=None)",
+                   "set_(Tensor source)",
+                   "set_(Tensor source, SymInt storage_offset, SymIntArrayRef size, SymIntArrayRef stride=None)"])
+    storage = X.untyped_storage()
+    assert set_.parse((storage,)) == (1, (storage,))
+    assert set_.parse((X,)) == (3, (X,))
+    with pytest.raises(TypeError) as theirs:
+        torch._C.TensorBase.set_(torch.ones(1), 1.5)
+    assert message(set_, 1.5) == str(theirs.value)
+    anything = Parser(["map_(Tensor other, PyObject* callable)"])
+    assert anything.parse((X, len)) == (0, (X, len))
+    number = Parser(["f(complex c=2)"])
+    assert number.parse(()) == (0, (2 + 0j,))
+    assert [number.parse((v,))[1][0] for v in (1, 0.5, 1j, reftorch.tensor(3))] == [1 + 0j, 0.5 + 0j, 1j, 3 + 0j]
+    assert message(number, "1") == "f(): argument 'c' (position 1) must be complex, not str"

@@ -50,10 +50,11 @@ from typing import Any
 
 from .. import _backends, _layout, _random
 from .. import _dtype as D
-from .._device import device
+from .._device import CPU, device
 from .._size import Size
 from .._storage import TypedStorage, UntypedStorage
 from .._tensor import Tensor
+from ._util import backend_of
 
 __all__ = ["NUMBERS_AS_TENSORS", "Parameter", "ParameterType", "Parser", "Signature", "tp_name"]
 
@@ -159,8 +160,10 @@ def tp_name(obj: object) -> str:
 
 # ----------------------------------------------------------------------------- checks
 # python_numbers.h: is_numpy_int / is_numpy_scalar, THPUtils_checkLong / checkDouble / checkScalar.
-_HOST = _backends.get("cpu").xp  # NumPy, reached through the host backend (ops never import it)
-_NUMPY_SCALARS = (_HOST.integer, _HOST.bool_, _HOST.floating, _HOST.complexfloating)
+# NumPy's scalar classes, reached through the host backend (whose array module is NumPy).
+_NP = backend_of(CPU).xp
+_NUMPY_INTEGER = _NP.integer
+_NUMPY_SCALARS = (_NP.integer, _NP.bool_, _NP.floating, _NP.complexfloating)
 _DOUBLE_TYPES = (float, int, *_NUMPY_SCALARS)
 _SCALAR_TYPES = (float, int, complex, *_NUMPY_SCALARS)
 _COMPLEX_TYPES = (complex, *_DOUBLE_TYPES)
@@ -170,7 +173,7 @@ _PY_SCALAR_TYPES = {float: D.float64, int: D.int64, bool: D.bool, complex: D.com
 
 def _is_long(obj: object) -> bool:
     """THPUtils_checkLong: ints and NumPy integers, not bools."""
-    return isinstance(obj, (int, _HOST.integer)) and not isinstance(obj, bool)
+    return isinstance(obj, (int, _NUMPY_INTEGER)) and not isinstance(obj, bool)
 
 
 def _is_index(obj: object) -> bool:
@@ -1117,7 +1120,7 @@ _M64 = (1 << 64) - 1
 _FAST_BUCKETS = (2, 2, 2, 3, 5, 5, 7, 7, 11, 11, 11, 11, 13, 13)
 _PRIMES = (17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 103, 109, 113, 127, 137, 139,
            149, 157, 167, 179, 193, 199, 211, 227, 241, 257, 277, 293, 313, 337, 359, 383, 409, 439, 467, 503, 541,
-           577, 619, 661, 709, 761, 823, 887, 953, 1031)
+           577, 619, 661, 709, 761, 823, 887, 953, 1031, 1109)
 
 
 def _hash_bytes(data: bytes, seed: int = 0xC70F6907) -> int:
@@ -1137,10 +1140,15 @@ def _hash_bytes(data: bytes, seed: int = 0xC70F6907) -> int:
 
 
 def _next_bucket_count(n: int) -> int:
-    """_Prime_rehash_policy::_M_next_bkt (its prime table, as far as keyword counts need)."""
+    """_Prime_rehash_policy::_M_next_bkt: its table (checked against torch up to 1109 buckets, i.e.
+    1109 keywords); past it, the next prime, which libstdc++'s sparser table need not be."""
     if n < len(_FAST_BUCKETS):
         return _FAST_BUCKETS[n] if n else 1
-    return next(p for p in _PRIMES if p >= n)
+    if n <= _PRIMES[-1]:
+        return next(p for p in _PRIMES if p >= n)
+    while any(n % d == 0 for d in range(2, int(n**0.5) + 1)):
+        n += 1
+    return n
 
 
 def _unordered_map_order(keys: list[bytes]) -> list[int]:
