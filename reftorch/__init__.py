@@ -24,6 +24,21 @@ from ._dtype import (
     set_default_dtype,
     uint8,
 )
+from ._layout import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    jagged,
+    layout,
+    memory_format,
+    preserve_format,
+    sparse_bsc,
+    sparse_bsr,
+    sparse_coo,
+    sparse_csc,
+    sparse_csr,
+    strided,
+)
 from ._promotion import can_cast, promote_types
 from ._size import Size
 from ._storage import TypedStorage, UntypedStorage
