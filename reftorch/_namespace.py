@@ -1,5 +1,5 @@
-"""The ``reftorch.*`` functions. Generated from the op registry by
-``python -m reftorch._stubgen``; do not edit (tests/test_surface.py fails when this file is stale)."""
+"""The ``reftorch.*`` functions. Generated from the op registry by ``python -m reftorch._stubgen``;
+do not edit (tests/test_surface.py fails when this file is stale)."""
 
 from .ops.registry import functions as _functions
 

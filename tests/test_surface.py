@@ -33,3 +33,32 @@ def test_every_recorded_node_has_a_derivative() -> None:
     assert missing == []
     unused = sorted(set(TABLE) - {op.node for op in OPS.values()})
     assert unused == [], f"derivatives no op records: {unused}"
+
+
+def _stub_names(path, within_class: str | None = None) -> set[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    body = tree.body
+    if within_class:
+        body = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == within_class).body
+    names = set()
+    for node in body:
+        if isinstance(node, ast.FunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.AnnAssign):
+            names.add(node.target.id)
+        elif isinstance(node, ast.ImportFrom):
+            names.update(alias.asname or alias.name for alias in node.names)
+    return names
+
+
+def test_stubs_declare_every_public_name() -> None:
+    """The stubs name every public ``reftorch.*`` attribute and every public Tensor method/property
+    (so IDEs and type checkers see the whole surface)."""
+    in_package = _stub_names(_stubgen.PACKAGE / "__init__.pyi")
+    public = {n for n in dir(reftorch) if not n.startswith("_") and n != "annotations"}
+    assert public - in_package == set()
+    in_tensor = _stub_names(_stubgen.PACKAGE / "_tensor.pyi", "Tensor")
+    tensor_public = {n for n in dir(reftorch.Tensor) if not n.startswith("_")} | set(_surface.METHODS)
+    assert tensor_public - in_tensor == set()

@@ -452,6 +452,7 @@ def binary_(spec: Binary, self: Tensor, b: Any, before: Callable[[], None] | Non
 def _describe(kernel: Callable, name: str, doc: str) -> Callable:
     kernel.__name__ = kernel.__qualname__ = name
     kernel.__doc__ = doc
+    kernel.__annotations__ = {"return": "Tensor"}
     return kernel
 
 
