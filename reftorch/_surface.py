@@ -29,6 +29,7 @@ from .ops import (
     indexing,
     joining,
     linalg,
+    metadata,
     queries,
     random_fill,
     reduction,
@@ -41,7 +42,7 @@ from .ops.registry import OPS, Op
 
 # Modules whose records make up the surface: importing one registers its records (the overloads of one
 # torch name live in one module, in the order torch tries them).
-REGISTERED_MODULES = (elementwise, views, tensor_methods)
+REGISTERED_MODULES = (elementwise, views, metadata, tensor_methods)
 # Modules not yet moved onto the registry: their FUNCTIONS / METHODS / PROPERTIES tables.
 LEGACY_MODULES = (creation, conversion, queries, reduction, sorting, joining, indexing, linalg, random_fill)
 

@@ -103,12 +103,6 @@ class Tensor:
         """``torch.Size`` of the tensor (same as ``size()``)."""
         return Size(self._shape)
 
-    def size(self, dim: int | None = None) -> Size | int:
-        """``size()`` is the shape; ``size(d)`` the length of dim ``d`` (negative dims allowed)."""
-        if dim is None:
-            return Size(self._shape)
-        return self._shape[self._metadata_dim(dim)]
-
     def dim(self) -> int:
         return len(self._shape)
 
@@ -211,20 +205,6 @@ class Tensor:
     def _version(self) -> int:
         """How many in-place modifications this tensor's storage family has seen (torch's ``_version``)."""
         return self._version_counter.value
-
-    def stride(self, dim: int | None = None) -> tuple[int, ...] | int:
-        """Element strides (``stride(d)`` for one dim)."""
-        if dim is None:
-            return self._stride
-        return self._stride[self._metadata_dim(dim)]
-
-    def _metadata_dim(self, dim: int) -> int:
-        """A dim for ``size(d)``/``stride(d)``; a zero-dim tensor has none (torch's own message)."""
-        if not self._shape:
-            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-        from .ops._util import wrap_dim
-
-        return wrap_dim(dim, len(self._shape))
 
     def storage_offset(self) -> int:
         return self._offset

@@ -66,7 +66,7 @@ def retain_grad(self: Tensor) -> None:
     self._retains_grad = True
 
 
-@register("detach_", "detach_(Tensor self)", composite=True, function=True)
+@register("detach_", "detach_(Tensor input)", composite=True)
 def detach_(self: Tensor) -> Tensor:
     """Make this tensor a leaf that does not require grad; views cannot be detached in place."""
     if self._base is not None:

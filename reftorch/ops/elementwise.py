@@ -466,7 +466,7 @@ def _register_unary(spec: Unary) -> None:
         register(name, f"{name}(Tensor input{out})", node=spec.node, promotion=spec.kind)(functional)
         if spec.inplace != "none":
             function = spec.inplace == "function" and name != "absolute"
-            register(f"{name}_", f"{name}_(Tensor self)", node=spec.node, inplace=True,
+            register(f"{name}_", f"{name}_(Tensor input)", node=spec.node, inplace=True,
                      function=function)(inplace)
 
 
@@ -654,7 +654,7 @@ def square(self: Tensor) -> Tensor:
     return functions.pow(self, 2)
 
 
-@register("square_", "square_(Tensor self)", composite=True)
+@register("square_", "square_(Tensor input)", composite=True)
 def square_(self: Tensor) -> Tensor:
     return self.pow_(2)
 
@@ -688,13 +688,13 @@ register("round.decimals", "round(Tensor input, *, int64_t decimals, Tensor out=
          node="RoundBackward1")(_round_decimals)
 
 
-@register("round_", "round_(Tensor self)", node="RoundBackward0", inplace=True)
+@register("round_", "round_(Tensor input)", node="RoundBackward0", inplace=True)
 def round_(self: Tensor) -> Tensor:
     _round_check(self)
     return unary_(_ROUND, self)
 
 
-@register("round_.decimals", "round_(Tensor self, *, int64_t decimals)", node="RoundBackward1", inplace=True)
+@register("round_.decimals", "round_(Tensor input, *, int64_t decimals)", node="RoundBackward1", inplace=True)
 def round_decimals_(self: Tensor, decimals: int) -> Tensor:
     check_memory(self)
     return write_result(self, _round_decimals(self, decimals)._array, self._dtype, self._shape)
@@ -812,9 +812,9 @@ for _name in ("clamp", "clip"):
              node="ClampBackward0")(_clamp)
     register(_name, f"{_name}(Tensor input, Scalar? min=None, Scalar? max=None, *, Tensor out=None)",
              node="ClampBackward1")(_clamp)
-    register(f"{_name}_.Tensor", f"{_name}_(Tensor self, Tensor? min=None, Tensor? max=None)", node="ClampBackward0",
+    register(f"{_name}_.Tensor", f"{_name}_(Tensor input, Tensor? min=None, Tensor? max=None)", node="ClampBackward0",
              inplace=True)(_clamp_)
-    register(f"{_name}_", f"{_name}_(Tensor self, Scalar? min=None, Scalar? max=None)", node="ClampBackward1",
+    register(f"{_name}_", f"{_name}_(Tensor input, Scalar? min=None, Scalar? max=None)", node="ClampBackward1",
              inplace=True)(_clamp_)
 
 

@@ -562,7 +562,7 @@ register("squeeze_.dims", "squeeze_(Tensor self, IntArrayRef dim)", node="Squeez
          inplace=True, function=False)(lambda self, dim: _set_geometry(self, _squeezed(self, dim)))
 register("unsqueeze_", "unsqueeze_(Tensor self, int64_t dim)", node="UnsqueezeBackward1", view=ONE, inplace=True,
          function=False)(lambda self, dim: _set_geometry(self, _unsqueezed(self, dim)))
-register("as_strided_", "as_strided_(Tensor self, SymIntArrayRef size, SymIntArrayRef stride, "
+register("as_strided_", "as_strided_(Tensor input, SymIntArrayRef size, SymIntArrayRef stride, "
          "SymInt? storage_offset=None)", node="AsStridedBackward1", view=ONE, inplace=True)(
     lambda self, size, stride, storage_offset: _set_geometry(self, _as_strided(self, size, stride, storage_offset)))
 
