@@ -501,11 +501,15 @@ for _spec in BINARY:
 
 # ----------------------------------------------------------------------------- add / sub / rsub (alpha)
 def _check_alpha(alpha: Any, *operands: Any) -> None:
-    """torch rejects a float alpha when every operand is integral or bool."""
-    if isinstance(alpha, float) and all(
-            (x._dtype.category if isinstance(x, Tensor) else (D.BOOL if isinstance(x, bool) else D.INTEGER))
-            <= D.INTEGER for x in operands if isinstance(x, (Tensor, bool, int))):
+    """ATen's ``alpha_check`` of the result dtype: a bool alpha only for bool results, an integral
+    alpha for integral (and bool) results, no complex alpha for real results."""
+    dtype = operands_result_type(*operands)
+    if isinstance(alpha, bool) and dtype is not D.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if dtype.category <= D.INTEGER and not isinstance(alpha, int):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if not dtype.is_complex and isinstance(alpha, complex):
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
 
 
 _ADD = Binary("add", _with_alpha("add"))
@@ -558,8 +562,9 @@ register("rsub.Scalar", "rsub(Tensor input, Scalar other, Scalar alpha=1)", node
 
 # ----------------------------------------------------------------------------- div (rounding modes)
 _DIV_TRUE = Binary("div", _ufunc("true_divide"), P.INT_TO_FLOAT)
-_DIV_FLOOR = Binary("div", _integer_division("floor_divide"))
-_DIV_TRUNC = Binary("div", _trunc_divide)
+_DIV_FLOOR = Binary("div", _integer_division("floor_divide"), check=_on_promoted(
+    _reject({D.BOOL, D.COMPLEX}, "div_floor_cpu")))
+_DIV_TRUNC = Binary("div", _trunc_divide, check=_on_promoted(_reject({D.BOOL, D.COMPLEX}, "div_trunc_cpu")))
 
 
 def _div_spec(rounding_mode: str | None) -> Binary:
@@ -642,9 +647,15 @@ def pow_(self: Tensor, exponent: Any) -> Tensor:
 
 @register("pow_.Scalar", "pow_(Tensor self, Scalar exponent)", node="PowBackward0", inplace=True, function=False)
 def pow_scalar_(self: Tensor, exponent: Any) -> Tensor:
+    """In-place ``pow`` with a number: exponent 0 fills ones and 1 keeps the values (bools too, as
+    ATen's ``pow_Tensor_Scalar_out``), after the output checks."""
     if isinstance(exponent, int) and not isinstance(exponent, bool) and exponent < 0 and \
             self._dtype.category <= D.INTEGER:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if exponent == 0 or exponent == 1:
+        check_memory(self)
+        check_output(self, operands_result_type(self, exponent), self._shape)
+        return store(self, self._backend.xp.ones((), self._array.dtype) if exponent == 0 else self._array)
     return binary_(_POW, self, exponent)
 
 
@@ -773,10 +784,21 @@ register("lerp_.Scalar", "lerp_(Tensor self, Tensor end, Scalar weight)", node="
 
 # ----------------------------------------------------------------------------- clamp
 def _clamp_values(self: Tensor, min: Any, max: Any) -> tuple[Any, D.dtype, tuple[int, ...]]:
+    """ATen's clamp (TensorCompare.cpp): no complex input, at least one bound, the result in the dtype
+    promoted with the bounds; a bool result has no kernel for number bounds, nor for two tensor bounds."""
+    if self._dtype.is_complex:
+        raise NotImplementedError("clamp is not supported for complex types")
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     bounds = [b for b in (min, max) if b is not None]
     promoted = operands_result_type(self, *bounds)
+    if promoted is D.bool:
+        if not isinstance(bounds[0], Tensor):
+            kernel = "clamp_scalar_cpu" if len(bounds) == 2 else "clamp_min_scalar_cpu" if min is not None \
+                else "clamp_max_scalar_cpu"
+            raise unsupported_dtype(kernel, D.bool)
+        if len(bounds) == 2:
+            raise unsupported_dtype("clamp_cpu", D.bool)
     tensors = [x for x in (self, *bounds) if isinstance(x, Tensor)]
     same_device(tensors)
     shape = broadcast_shapes(*(t._shape for t in tensors))

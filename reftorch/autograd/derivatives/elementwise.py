@@ -136,9 +136,11 @@ define("MinimumBackward0", {("self", "other"): _max_min(False)})
 
 # ----------------------------------------------------------------------------- pow
 def _pow_scalar_exponent(grad: Tensor, self: Tensor, exponent: Any) -> Tensor:
-    """torch's ``pow_backward``: zeros for exponent 0, else ``grad * conj(exponent * self ** (exponent - 1))``."""
-    if exponent == 0:
+    """torch's ``pow_backward``: zeros for exponent 0, else ``grad * conj(exponent * self ** (exponent - 1))``
+    (a bool exponent never takes the shortcut: c10's ``Scalar::equal`` is False for bools)."""
+    if exponent == 0 and not isinstance(exponent, bool):
         return zeros_like(self)
+    exponent = complex(exponent) if isinstance(exponent, complex) else float(exponent)  # Scalar::toDouble
     return grad * conj(exponent * self ** (exponent - 1))
 
 
@@ -161,7 +163,11 @@ def _pow_tensor_exponent(grad: Tensor, self: Tensor, exponent: Tensor, result: T
 def _pow_scalar_base(grad: Tensor, self: Any, exponent: Tensor, result: Tensor) -> Tensor:
     """torch's ``pow_backward_exponent`` for a number base: ``grad * conj(result * log(base))``, where
     ``log`` of a negative base is NaN (a complex base for complex exponents) and a base of 0 gives 0
-    where the exponent is real and non-negative (-inf elsewhere, from ``inf * -inf``)."""
+    where the exponent is real and non-negative (-inf elsewhere, from ``inf * -inf``). A bool base fails
+    as torch 2.13's ``Scalar::log`` fails on a bool Scalar (an internal assert)."""
+    if isinstance(self, bool):
+        raise RuntimeError('false INTERNAL ASSERT FAILED at "/__w/pytorch/pytorch/c10/core/Scalar.cpp":42, please '
+                           "report a bug to PyTorch. unknown ivalue tag 4")
     if exponent._dtype.is_complex or isinstance(self, complex):
         log_base = cmath.log(self) if self != 0 else -math.inf
     else:
