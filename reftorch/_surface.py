@@ -215,6 +215,9 @@ def install() -> None:
     Tensor.data = tensor_methods.DATA
     for name, function in FUNCTIONS.items():
         setattr(registry.functions, name, function)
+    internal = [op for op in ops if not (op.function or op.method or op.attribute)]
+    for name, overloads in _grouped(internal).items():
+        setattr(registry.vf, name, _function(name, overloads))
 
 
 install()
