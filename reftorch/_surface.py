@@ -31,7 +31,7 @@ from .ops import (  # noqa: E402
     creation,
     elementwise,  # noqa: E402,I001 - registration order is the modules' order
     indexing,
-    joining,
+    joining,  # noqa: F401 - importing it registers its records
     linalg,
     queries,
     random_fill,
@@ -43,8 +43,10 @@ from .ops import (  # noqa: E402
 from .ops._args import Parser
 from .ops.registry import OPS, Op
 
-LEGACY_MODULES = (creation, views, conversion, queries, reduction, sorting, joining, indexing, linalg,
-                  random_fill, tensor_methods)
+LEGACY_MODULES = (creation, views, conversion, queries, reduction, sorting, indexing, random_fill, tensor_methods)
+
+# Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
+OPERATOR_MODULES = (elementwise, linalg)
 
 
 def _split(signature: str) -> tuple[str, list[str]]:
@@ -202,8 +204,9 @@ def install() -> None:
     for op in ops:
         if op.attribute:
             setattr(Tensor, op.python_name, property(op.call, doc=op.kernel.__doc__))
-    for dunder, name in elementwise.OPERATORS.items():
-        METHODS[dunder] = _operator(dunder, by_name[name])
+    for module in OPERATOR_MODULES:
+        for dunder, name in module.OPERATORS.items():
+            METHODS[dunder] = _operator(dunder, by_name[name])
     for module in LEGACY_MODULES:
         FUNCTIONS.update(getattr(module, "FUNCTIONS", {}))
         METHODS.update(getattr(module, "METHODS", {}))

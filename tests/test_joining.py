@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import reftorch
-from reftorch.ops import joining
 
 shapes = st.lists(st.integers(0, 4), min_size=1, max_size=4).map(tuple)
 nonempty_shapes = st.lists(st.integers(1, 4), min_size=1, max_size=4).map(tuple)
@@ -548,30 +547,24 @@ def test_meshgrid_without_indexing_warns_and_uses_ij():
 
 
 # ----------------------------------------------------------------------------- nonzero / argwhere
-# ``reftorch.nonzero`` is installed from this module once the package points it here; the tests
-# call the module's functions so they pin this implementation.
-def _nonzero_ns(T):
-    return joining if T is reftorch else torch
-
-
 @given(shape=st.lists(st.integers(0, 4), max_size=4).map(tuple), name=dtype_names, transposed=st.booleans())
 def test_nonzero_random(shape, name, transposed):
     def make(T):
         x = _t(T, shape, name)
         return x.t() if transposed and len(shape) == 2 else x
 
-    check(lambda T: _nonzero_ns(T).nonzero(make(T)), layout=True)
-    check(lambda T: _nonzero_ns(T).nonzero(make(T), as_tuple=True), layout=True)
-    check(lambda T: _nonzero_ns(T).argwhere(make(T)), layout=True)
+    check(lambda T: T.nonzero(make(T)), layout=True)
+    check(lambda T: T.nonzero(make(T), as_tuple=True), layout=True)
+    check(lambda T: T.argwhere(make(T)), layout=True)
 
 
 @pytest.mark.parametrize("values", [5, 0, [0.0, float("nan"), -0.0, 1e-45], [0j, 1j], [[True, False]]])
 def test_nonzero_special_values(values):
-    check(lambda T: _nonzero_ns(T).nonzero(T.tensor(values)), layout=True)
-    check(lambda T: _nonzero_ns(T).nonzero(T.tensor(values), as_tuple=True), layout=True)
+    check(lambda T: T.nonzero(T.tensor(values)), layout=True)
+    check(lambda T: T.nonzero(T.tensor(values), as_tuple=True), layout=True)
 
 
 def test_nonzero_as_tuple_views_share_one_storage():
-    rows, cols = joining.nonzero(reftorch.tensor([[0, 1], [1, 1]]), as_tuple=True)
+    rows, cols = reftorch.nonzero(reftorch.tensor([[0, 1], [1, 1]]), as_tuple=True)
     assert shares_storage(rows, cols)
-    check(lambda T: _nonzero_ns(T).nonzero(T.tensor([[0, 1]]), True))
+    check(lambda T: T.nonzero(T.tensor([[0, 1]]), True))
