@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..._tensor import Tensor
+from ...ops.registry import call
 from . import define
 from .helpers import conj
 from .views import embed
@@ -24,8 +25,9 @@ def _column_major(shape: tuple[int, ...], stride: tuple[int, ...]) -> bool:
 
 
 def _times(grad: Tensor, scale: Any) -> Tensor:
-    """torch's ``maybe_multiply``: skip the multiplication by exactly 1."""
-    return grad if scale == 1 else grad * conj(scale)
+    """torch's ``maybe_multiply``: skip the multiplication by exactly 1, else ``mul.Scalar``
+    (MulBackward1 under create_graph, as in torch)."""
+    return grad if scale == 1 else call("multiply.Scalar", grad, conj(scale))
 
 
 def mm_mat1_backward(grad: Tensor, mat2: Tensor, mat1_shape: tuple, mat1_stride: tuple, alpha: Any = 1) -> Tensor:
