@@ -9,9 +9,12 @@ signatures without their first parameter; binary Python operators turn a TypeErr
 ``NotImplemented``, as torch's ``TypeError_to_NotImplemented_`` wrappers do.
 
 :func:`install` runs once, when ``reftorch`` is imported: it wraps every record, sets the ``Tensor``
-methods and fills :data:`reftorch.ops.registry.functions`. The ``reftorch.*`` names are listed in the
-generated module :mod:`reftorch._namespace`; ``python -m reftorch._stubgen`` regenerates it and the
-stubs ``reftorch/__init__.pyi`` and ``reftorch/_tensor.pyi`` (a test fails when they are stale).
+methods and operators (the ``OPERATORS`` tables of :data:`OPERATOR_MODULES`), and fills
+:data:`reftorch.ops.registry.functions` and :data:`reftorch.ops.registry.vf` (torch's ``_VF``: one
+parsed callable per name of internal records, for the ops torch writes in Python). The ``reftorch.*``
+names are listed in the generated module :mod:`reftorch._namespace`; ``python -m reftorch._stubgen``
+regenerates it and the stubs ``reftorch/__init__.pyi`` and ``reftorch/_tensor.pyi`` (a test fails
+when they are stale).
 """
 
 from __future__ import annotations
