@@ -568,3 +568,31 @@ def test_nonzero_as_tuple_views_share_one_storage():
     rows, cols = reftorch.nonzero(reftorch.tensor([[0, 1], [1, 1]]), as_tuple=True)
     assert shares_storage(rows, cols)
     check(lambda T: T.nonzero(T.tensor([[0, 1]]), True))
+
+
+# ----------------------------------------------------------------------------- argument parsing
+# Bad arguments get the TypeErrors of torch's own bindings (its argument parser, or the Python of
+# torch/functional.py and the ``_VF`` binding it calls).
+@pytest.mark.parametrize("call", [
+    lambda T: T.cat([T.ones(2)], 1.0),
+    lambda T: T.atleast_1d(5),
+    lambda T: T.atleast_2d(T.ones(2), 5),
+    lambda T: T.atleast_3d(x=T.ones(2)),
+    lambda T: T.broadcast_tensors(x=T.ones(1)),
+    lambda T: T.meshgrid(T.ones(2), indexing=3),
+    lambda T: T.meshgrid(T.ones(2), foo="ij"),
+    lambda T: T.ones(2).flip(0.5),
+    lambda T: T.roll(T.ones(2)),
+    lambda T: T.ones(2).repeat(2.0),
+    lambda T: T.tile(T.ones(2), 2),
+    lambda T: T.scatter(T.ones(2), 0, T.zeros(1, dtype=T.long), "a"),
+    lambda T: T.ones(2).scatter_(0, T.zeros(1, dtype=T.long), "a"),
+    lambda T: T.ones(2, 2).triu_(0.5),
+    lambda T: T.diag_embed(T.ones(2), 0.5),
+    lambda T: T.broadcast_to(T.ones(2), 2),
+    lambda T: T.nonzero(T.ones(2), True),
+    lambda T: T.ones(2).nonzero(True),
+    lambda T: T.ones(2).nonzero(1, 2),
+])
+def test_argument_errors_are_torchs(call):
+    check(call)
