@@ -9,9 +9,12 @@ signatures without their first parameter; binary Python operators turn a TypeErr
 ``NotImplemented``, as torch's ``TypeError_to_NotImplemented_`` wrappers do.
 
 :func:`install` runs once, when ``reftorch`` is imported: it wraps every record, sets the ``Tensor``
-methods and fills :data:`reftorch.ops.registry.functions`. The ``reftorch.*`` names are listed in the
-generated module :mod:`reftorch._namespace`; ``python -m reftorch._stubgen`` regenerates it and the
-stubs ``reftorch/__init__.pyi`` and ``reftorch/_tensor.pyi`` (a test fails when they are stale).
+methods and operators (the ``OPERATORS`` tables of :data:`OPERATOR_MODULES`), and fills
+:data:`reftorch.ops.registry.functions` and :data:`reftorch.ops.registry.vf` (torch's ``_VF``: one
+parsed callable per name of internal records, for the ops torch writes in Python). The ``reftorch.*``
+names are listed in the generated module :mod:`reftorch._namespace`; ``python -m reftorch._stubgen``
+regenerates it and the stubs ``reftorch/__init__.pyi`` and ``reftorch/_tensor.pyi`` (a test fails
+when they are stale).
 """
 
 from __future__ import annotations
@@ -42,9 +45,11 @@ from .ops.registry import OPS, Op
 
 # Modules whose records make up the surface: importing one registers its records (the overloads of one
 # torch name live in one module, in the order torch tries them).
-REGISTERED_MODULES = (elementwise, views, metadata, tensor_methods)
+REGISTERED_MODULES = (elementwise, views, joining, linalg, metadata, tensor_methods)
 # Modules not yet moved onto the registry: their FUNCTIONS / METHODS / PROPERTIES tables.
-LEGACY_MODULES = (creation, conversion, queries, reduction, sorting, joining, indexing, linalg, random_fill)
+LEGACY_MODULES = (creation, conversion, queries, reduction, sorting, indexing, random_fill)
+# Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
+OPERATOR_MODULES = (elementwise, linalg)
 
 
 def _split(signature: str) -> tuple[str, list[str]]:
@@ -202,8 +207,9 @@ def install() -> None:
     for op in ops:
         if op.attribute:
             setattr(Tensor, op.python_name, property(op.call, doc=op.kernel.__doc__))
-    for dunder, name in elementwise.OPERATORS.items():
-        METHODS[dunder] = _operator(dunder, by_name[name])
+    for module in OPERATOR_MODULES:
+        for dunder, name in module.OPERATORS.items():
+            METHODS[dunder] = _operator(dunder, by_name[name])
     for module in LEGACY_MODULES:
         FUNCTIONS.update(getattr(module, "FUNCTIONS", {}))
         METHODS.update(getattr(module, "METHODS", {}))
@@ -214,6 +220,9 @@ def install() -> None:
             setattr(Tensor, name, property(getter, doc=getter.__doc__))
     for name, function in FUNCTIONS.items():
         setattr(registry.functions, name, function)
+    internal = [op for op in ops if not (op.function or op.method or op.attribute)]
+    for name, overloads in _grouped(internal).items():
+        setattr(registry.vf, name, _function(name, overloads))
 
 
 install()

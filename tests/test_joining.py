@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import reftorch
-from reftorch.ops import joining
 
 shapes = st.lists(st.integers(0, 4), min_size=1, max_size=4).map(tuple)
 nonempty_shapes = st.lists(st.integers(1, 4), min_size=1, max_size=4).map(tuple)
@@ -548,30 +547,52 @@ def test_meshgrid_without_indexing_warns_and_uses_ij():
 
 
 # ----------------------------------------------------------------------------- nonzero / argwhere
-# ``reftorch.nonzero`` is installed from this module once the package points it here; the tests
-# call the module's functions so they pin this implementation.
-def _nonzero_ns(T):
-    return joining if T is reftorch else torch
-
-
 @given(shape=st.lists(st.integers(0, 4), max_size=4).map(tuple), name=dtype_names, transposed=st.booleans())
 def test_nonzero_random(shape, name, transposed):
     def make(T):
         x = _t(T, shape, name)
         return x.t() if transposed and len(shape) == 2 else x
 
-    check(lambda T: _nonzero_ns(T).nonzero(make(T)), layout=True)
-    check(lambda T: _nonzero_ns(T).nonzero(make(T), as_tuple=True), layout=True)
-    check(lambda T: _nonzero_ns(T).argwhere(make(T)), layout=True)
+    check(lambda T: T.nonzero(make(T)), layout=True)
+    check(lambda T: T.nonzero(make(T), as_tuple=True), layout=True)
+    check(lambda T: T.argwhere(make(T)), layout=True)
 
 
 @pytest.mark.parametrize("values", [5, 0, [0.0, float("nan"), -0.0, 1e-45], [0j, 1j], [[True, False]]])
 def test_nonzero_special_values(values):
-    check(lambda T: _nonzero_ns(T).nonzero(T.tensor(values)), layout=True)
-    check(lambda T: _nonzero_ns(T).nonzero(T.tensor(values), as_tuple=True), layout=True)
+    check(lambda T: T.nonzero(T.tensor(values)), layout=True)
+    check(lambda T: T.nonzero(T.tensor(values), as_tuple=True), layout=True)
 
 
 def test_nonzero_as_tuple_views_share_one_storage():
-    rows, cols = joining.nonzero(reftorch.tensor([[0, 1], [1, 1]]), as_tuple=True)
+    rows, cols = reftorch.nonzero(reftorch.tensor([[0, 1], [1, 1]]), as_tuple=True)
     assert shares_storage(rows, cols)
-    check(lambda T: _nonzero_ns(T).nonzero(T.tensor([[0, 1]]), True))
+    check(lambda T: T.nonzero(T.tensor([[0, 1]]), True))
+
+
+# ----------------------------------------------------------------------------- argument parsing
+# Bad arguments get the TypeErrors of torch's own bindings (its argument parser, or the Python of
+# torch/functional.py and the ``_VF`` binding it calls).
+@pytest.mark.parametrize("call", [
+    lambda T: T.cat([T.ones(2)], 1.0),
+    lambda T: T.atleast_1d(5),
+    lambda T: T.atleast_2d(T.ones(2), 5),
+    lambda T: T.atleast_3d(x=T.ones(2)),
+    lambda T: T.broadcast_tensors(x=T.ones(1)),
+    lambda T: T.meshgrid(T.ones(2), indexing=3),
+    lambda T: T.meshgrid(T.ones(2), foo="ij"),
+    lambda T: T.ones(2).flip(0.5),
+    lambda T: T.roll(T.ones(2)),
+    lambda T: T.ones(2).repeat(2.0),
+    lambda T: T.tile(T.ones(2), 2),
+    lambda T: T.scatter(T.ones(2), 0, T.zeros(1, dtype=T.long), "a"),
+    lambda T: T.ones(2).scatter_(0, T.zeros(1, dtype=T.long), "a"),
+    lambda T: T.ones(2, 2).triu_(0.5),
+    lambda T: T.diag_embed(T.ones(2), 0.5),
+    lambda T: T.broadcast_to(T.ones(2), 2),
+    lambda T: T.nonzero(T.ones(2), True),
+    lambda T: T.ones(2).nonzero(True),
+    lambda T: T.ones(2).nonzero(1, 2),
+])
+def test_argument_errors_are_torchs(call):
+    check(call)

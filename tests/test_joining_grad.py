@@ -357,3 +357,27 @@ def test_double_backward_through_index_ops():
         results.append((g, gg))
     assert_same(results[1][0], results[0][0])
     assert_same(results[1][1], results[0][1])
+
+
+@pytest.mark.parametrize("name", ["index_select", "masked_select", "masked_select_broadcast", "take"])
+def test_create_graph_gradients_are_the_scatter_like_ops(name):
+    """The create_graph gradient of an index-driven op is torch's scatter-like op (IndexAddBackward0,
+    MaskedScatterBackward0, PutBackward0), differentiable again."""
+    ops = {
+        "index_select": lambda L, x: L.index_select(x, 1, index(L, [1, 1, 0])),
+        "masked_select": lambda L, x: L.masked_select(x, index(L, MASK, "bool")),
+        "masked_select_broadcast": lambda L, x: L.masked_select(x, index(L, [MASK, MASK], "bool")),
+        "take": lambda L, x: L.take(x, index(L, [[0, 7], [5, 5]])),
+    }
+    a = _random((3, 4), "float64", np.random.default_rng(2))
+    results = []
+    for lib in LIBS:
+        x = lib.from_numpy(a.copy()).requires_grad_()
+        out = ops[name](lib, x)
+        w = lib.from_numpy(_random(tuple(out.shape), "float64", np.random.default_rng(3))).requires_grad_()
+        (g,) = lib.autograd.grad(out, x, w, create_graph=True)
+        (gw,) = lib.autograd.grad(g, w, lib.ones_like(g))
+        results.append((tree(g), g, gw))
+    assert results[1][0] == results[0][0]
+    assert_same(results[1][1], results[0][1])
+    assert_same(results[1][2], results[0][2])

@@ -369,3 +369,28 @@ def test_einsum_operand_forms_and_views():
 ])
 def test_einsum_errors(call):
     check(call)
+
+
+@pytest.mark.parametrize("call", [
+    lambda T: T.dot(_f(T, 2), other=_f(T, 2)),
+    lambda T: T.dot(_f(T, 2), tensor=_f(T, 2)),
+    lambda T: T.ger(_f(T, 2), 1),
+    lambda T: T.mm(_f(T, 2, 2), "a"),
+    lambda T: T.addmm(_f(T, 2, 2), _f(T, 2, 2), _f(T, 2, 2), beta="a"),
+    lambda T: _f(T, 2, 2).addmm_(_f(T, 2, 2), "a"),
+    lambda T: T.einsum(3, _f(T, 2)),
+    lambda T: T.einsum("i,i", _f(T, 2), 3),
+    lambda T: T.einsum("i,i", [_f(T, 2), 3]),
+])
+def test_argument_errors_are_torchs(call):
+    """The TypeErrors of torch's bindings (and of torch/functional.py's ``einsum`` over ``_VF.einsum``)."""
+    check(call)
+
+
+@pytest.mark.parametrize("name", ["mm", "bmm", "addmm"])
+def test_out_dtype_overloads_have_no_cpu_kernel(name):
+    """``mm``/``bmm``/``addmm`` with an ``out_dtype`` parse, then fail as torch's CPU build does (its
+    message lists the dispatch keys of that build)."""
+    shape = (1, 2, 2) if name == "bmm" else (2, 2)
+    operands = {"addmm": 3}.get(name, 2)
+    check(lambda T: getattr(T, name)(*[_f(T, *shape)] * operands, T.float64), message=False)

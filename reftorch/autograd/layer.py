@@ -145,7 +145,7 @@ def _create(plan: _Plan, args: tuple, inplace: bool = False) -> Node:
                 continue
             value = args[source[1]]
             if source[0] == "meta":
-                ctx[r] = value if value is None else getattr(value, source[2])
+                ctx[r] = _metadata(value, source[2])
             elif isinstance(value, Tensor):
                 names.append(r)
                 saved.append(Saved(views.original_values(value) if inplace and source[1] == 0 else value))
@@ -157,6 +157,16 @@ def _create(plan: _Plan, args: tuple, inplace: bool = False) -> Node:
     node._input_meta = tuple(meta)
     node._spans = tuple(spans) if plan.lists else None
     return node
+
+
+def _metadata(value: Any, attribute: str) -> Any:
+    """A tensor argument's metadata (``self_shape``); for a tensor list, one value per tensor, as
+    torch's ``to_args_sizes``/``to_args_scalartypes`` save a ``cat``'s inputs' sizes and dtypes."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return tuple(getattr(t, attribute) for t in value)
+    return getattr(value, attribute)
 
 
 def _attach(node: Node, plan: _Plan, result: Any, set_history: bool = True) -> tuple:

@@ -72,9 +72,9 @@ def _any_zero(t: Tensor) -> bool:
 
 
 def _cat(tensors: list[Tensor], dim: int) -> Tensor:
-    from ..ops.joining import cat
+    from ..ops.registry import call
 
-    return cat(tensors, dim)
+    return call("cat", tensors, dim)
 
 
 # ----------------------------------------------------------------------------- sum / mean / nansum

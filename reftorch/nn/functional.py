@@ -8,7 +8,7 @@ ranks with a bias flatten to 2-D, ``addmm`` and view back (ViewBackward0); witho
 from __future__ import annotations
 
 from .._tensor import Tensor
-from ..ops.linalg import addmm, matmul
+from ..ops.registry import aten
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -17,11 +17,11 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.dim()}D "
                            f"and {weight.dim()}D")
     if bias is None:
-        return matmul(input, weight.t())
+        return aten.matmul(input, weight.t())
     if input.dim() == 2:
-        return addmm(bias, input, weight.t())
+        return aten.addmm(bias, input, weight.t(), 1, 1)
     flat = input.reshape(-1, input.shape[-1])
-    return addmm(bias, flat, weight.t()).view(*input.shape[:-1], weight.shape[0])
+    return aten.addmm(bias, flat, weight.t(), 1, 1).view(*input.shape[:-1], weight.shape[0])
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:

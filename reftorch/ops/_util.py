@@ -22,6 +22,16 @@ from .._warnings import warn_once
 __all__ = ["array_dtype", "backend_of", "empty_strided", "from_array"]
 
 
+def fresh_tensor(values: Any, dtype: D.dtype, like: Tensor) -> Tensor:
+    """A new contiguous tensor owning a copy of ``values`` (an array that may alias an input, or be a
+    read-only or strided view of one) cast to ``dtype`` (integers wrap, as C casts do), on ``like``'s
+    device: :func:`from_array` of a private copy."""
+    backend = like._backend
+    with backend.xp.errstate(all="ignore"):
+        arr = backend.xp.array(values, dtype=array_dtype(backend, dtype), order="C", copy=True)
+    return from_array(arr, dtype, like.device, backend)
+
+
 def shape_str(shape: Any) -> str:
     """A shape as torch prints it in messages: ``[2, 3]``."""
     return f"[{', '.join(str(s) for s in shape)}]"

@@ -8,29 +8,27 @@ primitive torch reaches. The primitives require equal dtypes (no promotion) and 
 Integer products wrap like torch's (computed in int64, then cast); float16 accumulates in float32.
 Results are fresh contiguous tensors, except ``einsum`` results that torch returns as views.
 
-Under autograd each primitive records torch's node (``MmBackward0``, ``BmmBackward0``,
+Each primitive is a registry record with torch's node (``MmBackward0``, ``BmmBackward0``,
 ``MvBackward0``, ``DotBackward0``, ``AddmmBackward0``, ``TraceBackward0``; formulas in
-autograd/linalg_grads.py); ``matmul`` and ``einsum`` record the graph of the ops their dispatch
-reaches (a 1-D left operand ends in ``SqueezeBackward4``, folded and broadcast products in
-``UnsafeViewBackward0``), as torch's composite implementations do.
+autograd/derivatives/linalg.py); ``matmul``, ``outer`` and ``einsum`` are composites (torch's
+CompositeImplicitAutograd) that record the graph of the ops their dispatch reaches (a 1-D left operand
+ends in ``SqueezeBackward4``, folded and broadcast products in ``UnsafeViewBackward0``). ``torch.einsum``
+is torch/functional.py's Python wrapper over ``_VF.einsum`` (:data:`vf`).
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
 from .. import _dtype as D
 from .._tensor import Tensor
-from ..autograd.grad_mode import no_grad
-from ..autograd.graph import needs_grad
-from ..autograd.linalg_grads import track_addmm, track_product, track_trace
-from ..autograd.views import apply_inplace
+from ._inplace import store
 from ._scalars import checked_scalar
-from ._util import broadcast_shapes, same_device
-from .joining import fresh_tensor, require_tensor
-from .registry import aten, call, functions
+from ._util import broadcast_shapes, fresh_tensor, same_device
+from .registry import aten, call, functions, register, vf
 from .views import diagonal
 
 
@@ -62,107 +60,130 @@ def _product(a: Tensor, b: Tensor) -> Any:
         return xp.matmul(x, y)
 
 
-def _recorded_product(name: str, a: Tensor, b: Tensor) -> Tensor:
-    """The fresh product ``a @ b`` with its autograd node ``name``."""
-    return track_product(name, fresh_tensor(_product(a, b), a._dtype, a), a, b)
+def _fresh_product(a: Tensor, b: Tensor) -> Tensor:
+    """The fresh product ``a @ b`` in ``a``'s dtype."""
+    return fresh_tensor(_product(a, b), a._dtype, a)
 
 
 def _matrix_str(m: Tensor) -> str:
     return f"{m._shape[0]}x{m._shape[1]}"
 
 
-def mm(input: Tensor, mat2: Tensor) -> Tensor:
+def _no_out_dtype(name: str) -> Any:
+    """The ``out_dtype`` overload of ``mm``/``bmm``/``addmm``: torch's CPU build has no kernel for it."""
+    def kernel(*args: Any) -> Tensor:
+        raise NotImplementedError(
+            f"Could not run 'aten::{name}.dtype' with arguments from the 'CPU' backend. This could be because the "
+            "operator doesn't exist for this backend, or was omitted during the selective/custom build process "
+            "(if using custom build).")
+
+    kernel.__doc__ = f"``torch.{name}(..., out_dtype)``: CUDA only in torch (NotImplementedError on CPU)."
+    return kernel
+
+
+@register("mm", "mm(Tensor input, Tensor mat2, *, Tensor out=None)", node="MmBackward0")
+def mm(self: Tensor, mat2: Tensor) -> Tensor:
     """``torch.mm``: the product of two matrices of the same dtype."""
-    mat2 = require_tensor(mat2, "mm", "mat2", 2)
-    same_device([input, mat2])
-    if input.dim() != 2:
+    same_device([self, mat2])
+    if self.dim() != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.dim() != 2:
         raise RuntimeError("mat2 must be a matrix")
-    if input._shape[1] != mat2._shape[0]:
+    if self._shape[1] != mat2._shape[0]:
         raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({_matrix_str(input)} and {_matrix_str(mat2)})")
-    if input._dtype is not mat2._dtype:
+            f"mat1 and mat2 shapes cannot be multiplied ({_matrix_str(self)} and {_matrix_str(mat2)})")
+    if self._dtype is not mat2._dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {input._dtype.demangled_name} != "
+            f"expected m1 and m2 to have the same dtype, but got: {self._dtype.demangled_name} != "
             f"{mat2._dtype.demangled_name}")
-    if not _is_trivial(input._shape[0] * mat2._shape[1], input._shape[1]):
-        _no_bool(input._dtype, "addmm_impl_cpu_")
-    return _recorded_product("MmBackward0", input, mat2)
+    if not _is_trivial(self._shape[0] * mat2._shape[1], self._shape[1]):
+        _no_bool(self._dtype, "addmm_impl_cpu_")
+    return _fresh_product(self, mat2)
 
 
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+register("mm.dtype", "mm(Tensor input, Tensor mat2, ScalarType out_dtype, *, Tensor out=None)", method=False)(
+    _no_out_dtype("mm"))
+
+
+@register("bmm", "bmm(Tensor input, Tensor mat2, *, Tensor out=None)", node="BmmBackward0")
+def bmm(self: Tensor, mat2: Tensor) -> Tensor:
     """``torch.bmm``: batched products of (b, n, m) and (b, m, p) tensors of the same dtype."""
-    mat2 = require_tensor(mat2, "bmm", "mat2", 2)
-    same_device([input, mat2])
-    if input.dim() != 3:
+    same_device([self, mat2])
+    if self.dim() != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.dim() != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
-    batch, _, inner = input._shape
+    batch, _, inner = self._shape
     if mat2._shape[:2] != (batch, inner):
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {inner}] but got: "
             f"[{mat2._shape[0]}, {mat2._shape[1]}].")
-    if _is_trivial(batch * input._shape[1] * mat2._shape[2], inner):
+    if _is_trivial(batch * self._shape[1] * mat2._shape[2], inner):
         # no kernel runs: zeros of batch2's dtype, whatever batch1's
-        shape = (batch, input._shape[1], mat2._shape[2])
-        out = fresh_tensor(input._backend.xp.zeros(shape), mat2._dtype, mat2)
-        return track_product("BmmBackward0", out, input, mat2)
-    if input._dtype is not mat2._dtype:
+        shape = (batch, self._shape[1], mat2._shape[2])
+        return fresh_tensor(self._backend.xp.zeros(shape), mat2._dtype, mat2)
+    if self._dtype is not mat2._dtype:
         raise RuntimeError(
-            f"expected scalar type {input._dtype.scalar_name} but found {mat2._dtype.scalar_name}")
-    _no_bool(input._dtype, "bmm")
-    return _recorded_product("BmmBackward0", input, mat2)
+            f"expected scalar type {self._dtype.scalar_name} but found {mat2._dtype.scalar_name}")
+    _no_bool(self._dtype, "bmm")
+    return _fresh_product(self, mat2)
 
 
-def mv(input: Tensor, vec: Tensor) -> Tensor:
+register("bmm.dtype", "bmm(Tensor input, Tensor mat2, ScalarType out_dtype, *, Tensor out=None)", method=False)(
+    _no_out_dtype("bmm"))
+
+
+@register("mv", "mv(Tensor input, Tensor vec, *, Tensor out=None)", node="MvBackward0")
+def mv(self: Tensor, vec: Tensor) -> Tensor:
     """``torch.mv``: matrix @ vector (same dtype)."""
-    vec = require_tensor(vec, "mv", "vec", 2)
-    same_device([input, vec])
-    if input.dim() == 0:
+    same_device([self, vec])
+    if self.dim() == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    if input.dim() != 2 or vec.dim() != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.dim()}, {vec.dim()}")
-    rows, cols = input._shape
+    if self.dim() != 2 or vec.dim() != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {self.dim()}, {vec.dim()}")
+    rows, cols = self._shape
     if cols != vec._shape[0]:
         raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{cols}), vec ({vec._shape[0]})")
-    if input._dtype is not vec._dtype:
+    if self._dtype is not vec._dtype:
         # torch allocates the result with vec's dtype and names (result, mat, vec)
         raise RuntimeError(
             f"addmv input tensors must have the same dtype, but got {vec._dtype.scalar_name}, "
-            f"{input._dtype.scalar_name}, and {vec._dtype.scalar_name}")
+            f"{self._dtype.scalar_name}, and {vec._dtype.scalar_name}")
     if not _is_trivial(rows, cols):
-        _no_bool(input._dtype, "addmv_impl_cpu")
-    return _recorded_product("MvBackward0", input, vec)
+        _no_bool(self._dtype, "addmv_impl_cpu")
+    return _fresh_product(self, vec)
 
 
-def dot(input: Tensor, other: Tensor) -> Tensor:
+@register("dot", "dot(Tensor input, Tensor tensor, *, Tensor out=None)", node="DotBackward0")
+def dot(self: Tensor, tensor: Tensor) -> Tensor:
     """``torch.dot``: the inner product of two 1-D tensors of the same dtype and size (no conjugation)."""
-    other = require_tensor(other, "dot", "other", 2)
-    same_device([input, other])
-    if input.dim() != 1 or other.dim() != 1:
-        raise RuntimeError(f"1D tensors expected, but got {input.dim()}D and {other.dim()}D tensors")
-    if input._dtype is not other._dtype:
+    same_device([self, tensor])
+    if self.dim() != 1 or tensor.dim() != 1:
+        raise RuntimeError(f"1D tensors expected, but got {self.dim()}D and {tensor.dim()}D tensors")
+    if self._dtype is not tensor._dtype:
         raise RuntimeError(
-            f"dot : expected both vectors to have same dtype, but found {input._dtype.scalar_name} and "
-            f"{other._dtype.scalar_name}")
-    n, m = input._shape[0], other._shape[0]
+            f"dot : expected both vectors to have same dtype, but found {self._dtype.scalar_name} and "
+            f"{tensor._dtype.scalar_name}")
+    n, m = self._shape[0], tensor._shape[0]
     if n != m:
         raise RuntimeError(
             f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same number of "
             f"elements, but got {n} and {m} elements respectively")
-    _no_bool(input._dtype, "dot")
-    return _recorded_product("DotBackward0", input, other)
+    _no_bool(self._dtype, "dot")
+    return _fresh_product(self, tensor)
 
 
-def outer(input: Tensor, vec2: Tensor) -> Tensor:
-    """``torch.outer`` (``ger``): ``input[:, None] * vec2`` with type promotion."""
-    vec2 = require_tensor(vec2, "outer", "vec2", 2)
-    for name, v in (("self", input), ("vec2", vec2)):
+@register("outer", "outer(Tensor input, Tensor vec2, *, Tensor out=None)", composite=True)
+def outer(self: Tensor, vec2: Tensor) -> Tensor:
+    """``torch.outer``: ``input.reshape(-1, 1) * vec2`` with type promotion."""
+    for name, v in (("self", self), ("vec2", vec2)):
         if v.dim() != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.dim()}-D")
-    return functions.mul(functions.reshape(input, (-1, 1)), vec2)
+    return functions.mul(aten.reshape(self, (-1, 1)), vec2)
+
+
+register("ger", "ger(Tensor input, Tensor vec2, *, Tensor out=None)", composite=True)(
+    lambda self, vec2: outer(self, vec2))
 
 
 def _should_fold(tensor1: Tensor, tensor2: Tensor) -> bool:
@@ -187,10 +208,10 @@ def _folded_matmul(tensor1: Tensor, tensor2: Tensor) -> Tensor:
     t1 = tensor2.mT if transpose else tensor1
     t2 = (tensor1.t() if tensor1.dim() == 2 else tensor1) if transpose else tensor2
     output_shape = t1._shape[:-1]
-    folded = functions.reshape(t1, (math.prod(output_shape), t1._shape[-1]))
+    folded = aten.reshape(t1, (math.prod(output_shape), t1._shape[-1]))
     if t2.dim() != 2:
-        return aten._unsafe_view(mv(folded, t2), output_shape)
-    output = aten._unsafe_view(mm(folded, t2), output_shape + (t2._shape[1],))
+        return aten._unsafe_view(aten.mv(folded, t2), output_shape)
+    output = aten._unsafe_view(aten.mm(folded, t2), output_shape + (t2._shape[1],))
     return output.mT.contiguous() if transpose else output
 
 
@@ -209,52 +230,48 @@ def _batched_matmul(tensor1: Tensor, tensor2: Tensor) -> Tensor:
             return matmul(tensor1, call("squeeze.dim", tensor2, 0))
     batch = broadcast_shapes(batch1, batch2)
     count = math.prod(batch)
-    left = functions.reshape(aten.expand(tensor1, batch + (n, m1), False), (count, n, m1))
+    left = aten.reshape(aten.expand(tensor1, batch + (n, m1), False), (count, n, m1))
     if d2 == 1:
-        right = aten.unsqueeze(functions.reshape(aten.expand(tensor2, batch + (m2,), False), (count, m2)), 2)
+        right = aten.unsqueeze(aten.reshape(aten.expand(tensor2, batch + (m2,), False), (count, m2)), 2)
     else:
-        right = functions.reshape(aten.expand(tensor2, batch + (m2, p), False), (count, m2, p))
+        right = aten.reshape(aten.expand(tensor2, batch + (m2, p), False), (count, m2, p))
     output_shape = batch + ((n,) if d1 > 1 else ()) + ((p,) if d2 > 1 else ())
-    result = bmm(left, right)
+    result = aten.bmm(left, right)
     return aten._unsafe_view(call("squeeze.dim", result, -1) if d2 == 1 else result, output_shape)
 
 
-def matmul(input: Tensor, other: Tensor) -> Tensor:
+@register("matmul", "matmul(Tensor input, Tensor other, *, Tensor out=None)", composite=True)
+def matmul(self: Tensor, other: Tensor) -> Tensor:
     """``torch.matmul`` / ``@``: dot (1-D @ 1-D), mv, mm (a 1-D left operand is a row), and batched
     products with broadcast batch dims (a 1-D right operand is a column), as ATen's ``_matmul_impl``."""
-    other = require_tensor(other, "matmul", "other", 2)
-    same_device([input, other])
-    d1, d2 = input.dim(), other.dim()
+    same_device([self, other])
+    d1, d2 = self.dim(), other.dim()
     if d1 == 0 or d2 == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D")
     if d1 == 1 and d2 == 1:
-        return dot(input, other)
+        return aten.dot(self, other)
     if d1 == 2 and d2 == 1:
-        return mv(input, other)
+        return aten.mv(self, other)
     if d1 == 1 and d2 == 2:
-        return mm(aten.unsqueeze(input, 0), other).squeeze_(0)
+        return call("squeeze_.dim", aten.mm(aten.unsqueeze(self, 0), other), 0)
     if d1 == 2 and d2 == 2:
-        return mm(input, other)
-    if _should_fold(input, other):
-        return _folded_matmul(input, other)
-    return _batched_matmul(input, other)
+        return aten.mm(self, other)
+    if _should_fold(self, other):
+        return _folded_matmul(self, other)
+    return _batched_matmul(self, other)
 
 
-def _matmul_operator(self: Tensor, other: Any) -> Any:
-    return matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+@register("__rmatmul__", "__rmatmul__(Tensor self, Tensor other)", composite=True, function=False)
+def rmatmul(self: Tensor, other: Tensor) -> Tensor:
+    """``other @ self`` (torch/_tensor.py): ``torch.matmul(other, self)``."""
+    return matmul(other, self)
 
 
-def _rmatmul_operator(self: Tensor, other: Any) -> Any:
-    return matmul(other, self) if isinstance(other, Tensor) else NotImplemented
-
-
-def _addmm_values(input: Tensor, mat1: Tensor, mat2: Tensor, beta: Any, alpha: Any) -> Any:
+def _addmm_values(self: Tensor, mat1: Tensor, mat2: Tensor, beta: Any, alpha: Any) -> Any:
     """``beta * input + alpha * (mat1 @ mat2)`` with ATen's checks (input broadcast to the product)."""
-    mat1 = require_tensor(mat1, "addmm", "mat1", 2)
-    mat2 = require_tensor(mat2, "addmm", "mat2", 3)
-    same_device([input, mat1, mat2])
-    if input._dtype is not mat2._dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {input._dtype.scalar_name} and "
+    same_device([self, mat1, mat2])
+    if self._dtype is not mat2._dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {self._dtype.scalar_name} and "
                            f"{mat2._dtype.scalar_name}")
     if mat1._dtype is not mat2._dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {mat1._dtype.scalar_name} and "
@@ -265,15 +282,15 @@ def _addmm_values(input: Tensor, mat1: Tensor, mat2: Tensor, beta: Any, alpha: A
     if mat1._shape[1] != mat2._shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_matrix_str(mat1)} and {_matrix_str(mat2)})")
-    addend = aten.expand(input, (mat1._shape[0], mat2._shape[1]), False)
-    if input._dtype is D.bool and addend.numel():
+    addend = aten.expand(self, (mat1._shape[0], mat2._shape[1]), False)
+    if self._dtype is D.bool and addend.numel():
         if not mat1._shape[1]:
             # torch scales input by beta out of the kernel: an int64 result for a bool output
             raise RuntimeError("result type Long can't be cast to the desired output type Bool")
-        _no_bool(input._dtype, "addmm_impl_cpu_")
-    dtype = input._dtype
+        _no_bool(self._dtype, "addmm_impl_cpu_")
+    dtype = self._dtype
     scale_in, scale_prod = checked_scalar(beta, dtype), checked_scalar(alpha, dtype)
-    xp = input._backend.xp
+    xp = self._backend.xp
     compute = _compute_dtype(dtype) or addend._array.dtype
     product = _product(mat1, mat2)
     with xp.errstate(all="ignore"):
@@ -283,45 +300,37 @@ def _addmm_values(input: Tensor, mat1: Tensor, mat2: Tensor, beta: Any, alpha: A
     return result
 
 
-def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+@register("addmm", "addmm(Tensor input, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1, "
+          "Tensor out=None)", node="AddmmBackward0")
+def addmm(self: Tensor, mat1: Tensor, mat2: Tensor, beta: Any, alpha: Any) -> Tensor:
     """``torch.addmm``: ``beta * input + alpha * (mat1 @ mat2)``; all three share one dtype, ``input``
     broadcasts to the product's shape, ``beta`` and ``alpha`` convert to that dtype with overflow
     checks (floats truncate for integer tensors)."""
-    out = fresh_tensor(_addmm_values(input, mat1, mat2, beta, alpha), input._dtype, input)
-    return track_addmm(out, input, mat1, mat2, beta, alpha)
+    return fresh_tensor(_addmm_values(self, mat1, mat2, beta, alpha), self._dtype, self)
 
 
-def addmm_(self: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+register("addmm.dtype", "addmm(Tensor input, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, "
+         "Scalar alpha=1, Tensor out=None)", method=False)(_no_out_dtype("addmm"))
+
+
+@register("addmm_", "addmm_(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1)",
+          node="AddmmBackward0", inplace=True, function=False)
+def addmm_(self: Tensor, mat1: Tensor, mat2: Tensor, beta: Any, alpha: Any) -> Tensor:
     """In-place ``addmm``: ``self`` must already have the product's shape."""
-    if needs_grad(self, mat1, mat2):
-        return apply_inplace(self, lambda snap: _check_inplace_shape(snap, addmm(snap, mat1, mat2, beta=beta,
-                                                                                 alpha=alpha)))
     values = _addmm_values(self, mat1, mat2, beta, alpha)
-    _check_inplace_shape(self, values)
-    xp = self._backend.xp
-    with xp.errstate(all="ignore"):
-        xp.copyto(self._array, values, casting="unsafe")
-    self._version_counter.bump()
-    return self
-
-
-def _check_inplace_shape(self: Tensor, result: Any) -> Any:
-    """``result`` (an array or tensor) when it has ``self``'s shape, else torch's in-place error."""
-    shape = tuple(result.shape)
-    if shape != self._shape:
+    if tuple(values.shape) != self._shape:
         raise RuntimeError(f"Bad in-place call: input tensor size [{', '.join(map(str, self._shape))}] and "
-                           f"output tensor size [{', '.join(map(str, shape))}] should match")
-    return result
+                           f"output tensor size [{', '.join(map(str, values.shape))}] should match")
+    return store(self, values)
 
 
-def trace(input: Tensor) -> Tensor:
+@register("trace", "trace(Tensor input)", node="TraceBackward0")
+def trace(self: Tensor) -> Tensor:
     """``torch.trace``: the sum of a matrix's main diagonal (integer inputs give int64)."""
-    if input.dim() != 2:
-        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
-    _no_bool(input._dtype, "trace")
-    with no_grad():
-        out = diagonal(input, 0, 0, 1).sum(0)
-    return track_trace(out, input)
+    if self.dim() != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.dim()}")
+    _no_bool(self._dtype, "trace")
+    return diagonal(self, 0, 0, 1).sum(0)
 
 
 # ----------------------------------------------------------------------------- einsum
@@ -365,7 +374,7 @@ def _sumproduct_pair(left: Tensor, right: Tensor, sum_dims: list[int]) -> Tensor
         inverse[d] = position
     left = functions.reshape(functions.permute(left, order), (lro_size, lo_size, sum_size))
     right = functions.reshape(functions.permute(right, lro + sum_dims + ro + lo), (lro_size, sum_size, ro_size))
-    return functions.permute(aten.view(bmm(left, right), out_size), inverse)
+    return functions.permute(aten.view(aten.bmm(left, right), out_size), inverse)
 
 
 _ELLIPSIS = 52
@@ -596,12 +605,23 @@ def _sublist_label(value: Any) -> str:
     raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
 
 
+@register("einsum", "einsum(c10::string_view equation, TensorList tensors, *, IntArrayRef? path=None)",
+          composite=True, function=False, method=False)
+def einsum_binding(equation: str, tensors: Sequence[Tensor], path: tuple[int, ...] | None) -> Tensor:
+    """ATen's ``einsum`` (``_VF.einsum``); a contraction ``path`` is accepted and not followed."""
+    same_device(list(tensors))
+    return _einsum(equation, list(tensors))
+
+
+@register("functional.einsum", "einsum(c10::string_view equation, TensorList tensors)", composite=True,
+          method=False, python=True)
 def einsum(*args: Any) -> Tensor:
     """``torch.einsum(equation, *operands)`` (operands may also be one list), or the sublist form
-    ``einsum(op1, [0, 1], op2, [1, 2], [0, 2])``. Without ``->`` the output is the ellipsis dims then
-    the labels seen once, in alphabetical order (upper case first). Summation without a second operand
-    follows ``sum`` (integers give int64); pairs of operands multiply with promotion, or contract through
-    ``bmm`` (equal dtypes required). A single operand without summation gives a view."""
+    ``einsum(op1, [0, 1], op2, [1, 2], [0, 2])`` (torch/functional.py). Without ``->`` the output is the
+    ellipsis dims then the labels seen once, in alphabetical order (upper case first). Summation
+    without a second operand follows ``sum`` (integers give int64); pairs of operands multiply with
+    promotion, or contract through ``bmm`` (equal dtypes required). A single operand without summation
+    gives a view."""
     if len(args) < 2:
         raise ValueError("einsum(): must specify the equation string and at least one operand, or at least "
                          "one operand and its subscripts list")
@@ -616,22 +636,7 @@ def einsum(*args: Any) -> Tensor:
         equation, operands = args[0], args[1:]
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         return einsum(equation, *operands[0])
-    if not isinstance(equation, str):
-        raise TypeError(
-            f"einsum(): argument 'equation' (position 1) must be str, not {type(equation).__name__}")
-    for i, op in enumerate(operands):
-        if not isinstance(op, Tensor):
-            raise TypeError(f"expected Tensor as element {i} in argument 1, but got {type(op).__name__}")
-    same_device(list(operands))
-    return _einsum(equation, list(operands))
+    return vf.einsum(equation, operands)
 
 
-FUNCTIONS: dict[str, Any] = {
-    "matmul": matmul, "mm": mm, "bmm": bmm, "mv": mv, "dot": dot, "outer": outer, "ger": outer,
-    "addmm": addmm, "trace": trace, "einsum": einsum,
-}
-METHODS: dict[str, Any] = {
-    "matmul": matmul, "mm": mm, "bmm": bmm, "mv": mv, "dot": dot, "outer": outer, "ger": outer,
-    "addmm": addmm, "addmm_": addmm_, "trace": trace,
-    "__matmul__": _matmul_operator, "__rmatmul__": _rmatmul_operator,
-}
+OPERATORS: dict[str, str] = {"__matmul__": "matmul", "__rmatmul__": "__rmatmul__"}

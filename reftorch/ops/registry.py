@@ -153,4 +153,17 @@ class _Functions:
 
 functions: Any = _Functions()
 
-__all__ = ["OPS", "Op", "Promotion", "View", "add", "aten", "call", "functions", "register"]
+
+class _Bindings:
+    """torch's ``_VF``: the parsed bindings of the internal records (neither function nor method),
+    reached by the ops torch writes in Python (torch/functional.py's ``meshgrid`` calls
+    ``_VF.meshgrid(tensors, indexing=...)``): ``vf.meshgrid(...)`` parses its arguments against the
+    overloads of that name, torch's TypeErrors included (filled in by :mod:`reftorch._surface`)."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"reftorch has no internal binding {name!r} (or the surface is not installed yet)")
+
+
+vf: Any = _Bindings()
+
+__all__ = ["OPS", "Op", "Promotion", "View", "add", "aten", "call", "functions", "register", "vf"]

@@ -1,0 +1,65 @@
+"""Derivatives of the matrix products (torch's derivatives.yaml and FunctionsManual.cpp): ``mm``,
+``bmm``, ``mv``, ``dot``, ``addmm`` and ``trace``.
+
+The product formulas are products again (``grad @ other^H``...), written with reftorch ops so that
+``create_graph=True`` gives higher-order gradients. Each operand is saved only when the other
+operand's gradient needs it, as torch does; complex operands are conjugated (Wirtinger calculus).
+As torch's ``mm_mat1_backward``/``mm_mat2_backward``, the gradient of a column-major ``mm`` operand
+is computed transposed, so it comes out column-major too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..._tensor import Tensor
+from ...ops.registry import call
+from . import define
+from .helpers import conj
+from .views import embed
+
+
+def _column_major(shape: tuple[int, ...], stride: tuple[int, ...]) -> bool:
+    """The layout test of torch's mm backward: a matrix with strides (1, rows)."""
+    return stride[0] == 1 and stride[1] == shape[0]
+
+
+def _times(grad: Tensor, scale: Any) -> Tensor:
+    """torch's ``maybe_multiply``: skip the multiplication by exactly 1, else ``mul.Scalar``
+    (MulBackward1 under create_graph, as in torch)."""
+    return grad if scale == 1 else call("multiply.Scalar", grad, conj(scale))
+
+
+def mm_mat1_backward(grad: Tensor, mat2: Tensor, mat1_shape: tuple, mat1_stride: tuple, alpha: Any = 1) -> Tensor:
+    """``mm_mat1_backward``: ``grad @ mat2^H`` (computed transposed for a column-major ``mat1``)."""
+    if _column_major(mat1_shape, mat1_stride):
+        return _times(conj(mat2).mm(grad.t()).t(), alpha)
+    return _times(grad.mm(conj(mat2).t()), alpha)
+
+
+def mm_mat2_backward(grad: Tensor, mat1: Tensor, mat2_shape: tuple, mat2_stride: tuple, alpha: Any = 1) -> Tensor:
+    """``mm_mat2_backward``: ``mat1^H @ grad`` (computed transposed for a column-major ``mat2``)."""
+    if _column_major(mat2_shape, mat2_stride):
+        return _times(grad.t().mm(conj(mat1)).t(), alpha)
+    return _times(conj(mat1).t().mm(grad), alpha)
+
+
+define("MmBackward0", {
+    "self": lambda grad, mat2, self_shape, self_stride: mm_mat1_backward(grad, mat2, self_shape, self_stride),
+    "mat2": lambda grad, self, mat2_shape, mat2_stride: mm_mat2_backward(grad, self, mat2_shape, mat2_stride),
+})
+define("AddmmBackward0", {
+    "self": lambda grad, beta: _times(grad, beta),
+    "mat1": lambda grad, mat2, mat1_shape, mat1_stride, alpha: mm_mat1_backward(
+        grad, mat2, mat1_shape, mat1_stride, alpha),
+    "mat2": lambda grad, mat1, mat2_shape, mat2_stride, alpha: mm_mat2_backward(
+        grad, mat1, mat2_shape, mat2_stride, alpha),
+})
+define("BmmBackward0", {"self": lambda grad, mat2: grad.bmm(conj(mat2).transpose(1, 2)),
+                        "mat2": lambda grad, self: conj(self).transpose(1, 2).bmm(grad)})
+define("MvBackward0", {"self": lambda grad, vec: grad.outer(conj(vec)),
+                       "vec": lambda grad, self: conj(self).t().mv(grad)})
+define("DotBackward0", {"self": lambda grad, tensor: grad * conj(tensor),
+                        "tensor": lambda grad, self: grad * conj(self)}, arrays=True)
+define("TraceBackward0", {"self": lambda grad, self_shape: embed(
+    grad.expand(min(self_shape)), self_shape, lambda z: z.diagonal(0, 0, 1))})
