@@ -202,6 +202,7 @@ reciprocal_ = _functions.reciprocal_
 relu = _functions.relu
 relu_ = _functions.relu_
 remainder = _functions.remainder
+repeat_interleave = _functions.repeat_interleave
 reshape = _functions.reshape
 result_type = _functions.result_type
 return_types = _functions.return_types
@@ -468,6 +469,7 @@ __all__ = [
     "relu",
     "relu_",
     "remainder",
+    "repeat_interleave",
     "reshape",
     "result_type",
     "return_types",

@@ -596,3 +596,44 @@ def test_nonzero_as_tuple_views_share_one_storage():
 ])
 def test_argument_errors_are_torchs(call):
     check(call)
+
+
+def _graph_chain(t):
+    """The node names from ``t.grad_fn`` down its first edges (the recorded composition)."""
+    names, node = [], t.grad_fn
+    while node is not None:
+        names.append(type(node).__name__)
+        node = next((n for n, _ in node.next_functions if n is not None), None)
+    return names
+
+
+@pytest.mark.parametrize("program", [
+    lambda T, x: x.repeat_interleave(2), lambda T, x: x.repeat_interleave(2, dim=1),
+    lambda T, x: T.repeat_interleave(x, 3, dim=-2), lambda T, x: x.repeat_interleave(T.tensor([1, 2]), dim=0),
+    lambda T, x: x.repeat_interleave(T.tensor(2)), lambda T, x: x.repeat_interleave(T.tensor([3]), dim=1),
+    lambda T, x: x.repeat_interleave(T.tensor([0, 2, 1]), dim=1, output_size=3),
+    lambda T, x: x.repeat_interleave(2, dim=-1, output_size=6), lambda T, x: x.repeat_interleave(2, output_size=5),
+    lambda T, x: x.repeat_interleave(T.tensor([1, 2]), dim=1), lambda T, x: x.repeat_interleave(T.ones(2, 2)),
+    lambda T, x: x.repeat_interleave(-1), lambda T, x: x.repeat_interleave(T.tensor([1, -2]), dim=0),
+    lambda T, x: x.repeat_interleave(1.5), lambda T, x: x[0, 0].repeat_interleave(3),
+])
+def test_repeat_interleave(program):
+    """Values, the recorded composition (torch 2.13's) and the gradient, or torch's error."""
+    def run(T):
+        x = T.arange(6.0).view(2, 3).requires_grad_()
+        out = program(T, x)
+        out.sum().backward()
+        return out, _graph_chain(out), x.grad
+
+    check(run, layout=True)
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: T.repeat_interleave(T.tensor([1, 2, 0])), lambda T: T.repeat_interleave(T.tensor([2, 1], dtype=T.int32)),
+    lambda T: T.repeat_interleave(T.tensor([], dtype=T.int64)), lambda T: T.repeat_interleave(T.tensor([1.0, 2.0])),
+    lambda T: T.repeat_interleave(T.tensor([[1]])), lambda T: T.repeat_interleave(T.tensor([1, 2]), output_size=3),
+    lambda T: T.repeat_interleave(T.tensor([1, 2]), output_size=4), lambda T: T.repeat_interleave(T.tensor([-1])),
+    lambda T: T.repeat_interleave(T.tensor([True, False])),
+])
+def test_repeat_interleave_of_repeats_alone(program):
+    check(program)

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import _dtype as D
+from .._layout import contiguous_format
 from .._promotion import promote_types
 from .._storage import UntypedStorage
 from .._strides import infer_dense_strides, is_non_overlapping_and_dense
@@ -39,12 +40,14 @@ from ._util import (
     check_sizes_nonnegative,
     empty_tensor,
     fresh_tensor,
+    from_array,
     same_device,
     shape_str,
+    unsupported_dtype,
     wrap_dim,
     wrap_dims,
 )
-from .registry import aten, call, register, vf
+from .registry import aten, call, functions, register, vf
 from .views import diagonal, unsqueeze
 
 
@@ -753,3 +756,62 @@ register("Tensor.nonzero.as_tuple", "nonzero(Tensor self, *, bool as_tuple)", fu
 def argwhere(self: Tensor) -> Tensor:
     """``torch.argwhere``: ``nonzero(input)``."""
     return _nonzero_matrix(self)
+
+
+# ----------------------------------------------------------------------------- repeat_interleave
+@register("repeat_interleave.self_Tensor", "repeat_interleave(Tensor input, Tensor repeats, int64_t? dim=None, *, "
+          "SymInt? output_size=None)", composite=True)
+def repeat_interleave_tensor(self: Tensor, repeats: Tensor, dim: int | None, output_size: int | None) -> Tensor:
+    """``repeat_interleave`` with a tensor of repeats (ATen's Repeat.cpp): ``index_select`` along ``dim``
+    (the flattened input when ``dim`` is None) of ``repeat_interleave(repeats)``; a 0-dim or one-element
+    ``repeats`` applies to every element (IndexSelectBackward0)."""
+    source = self if dim is not None else functions.flatten(self)
+    d = 0 if dim is None else dim
+    if repeats.dim() == 0 or (repeats.dim() == 1 and repeats._shape[0] == 1):
+        repeats = aten.expand(functions.reshape(repeats, (1,)), (source.size(d),), False)
+    elif repeats.dim() == 1:
+        if repeats._shape[0] != source.size(d):
+            raise RuntimeError(
+                f"repeats must have the same size as input along dim, but got repeats.size(0) = {repeats._shape[0]} "
+                f"and input.size({d}) = {source.size(d)}")
+    else:
+        raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+    return functions.index_select(source, d, repeat_interleave_indices(repeats, output_size))
+
+
+@register("repeat_interleave.Tensor", "repeat_interleave(Tensor repeats, *, SymInt? output_size=None)", method=False)
+def repeat_interleave_indices(repeats: Tensor, output_size: int | None = None) -> Tensor:
+    """``torch.repeat_interleave(repeats)``: index ``i`` repeated ``repeats[i]`` times (integer repeats
+    only, 1-D, non-negative; ``output_size`` must be the total when given)."""
+    if repeats.dim() != 1:
+        raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    if repeats._dtype.category != D.INTEGER:
+        raise unsupported_dtype("repeat_interleave_cpu", repeats._dtype)
+    xp = repeats._backend.xp
+    counts = repeats._array.astype("int64")
+    if bool((counts < 0).any()):
+        raise RuntimeError("repeats can not be negative")
+    total = int(counts.sum())
+    if output_size is not None and output_size != total:
+        raise RuntimeError("allocated size does not match required size")
+    values = xp.repeat(xp.arange(counts.size, dtype=repeats._array.dtype), counts)
+    return from_array(values, repeats._dtype, repeats.device, repeats._backend)
+
+
+@register("repeat_interleave.self_int", "repeat_interleave(Tensor input, SymInt repeats, int64_t? dim=None, *, "
+          "SymInt? output_size=None)", composite=True)
+def repeat_interleave_int(self: Tensor, repeats: int, dim: int | None, output_size: int | None) -> Tensor:
+    """``repeat_interleave`` with a number of repeats: each element (along ``dim``, of the flattened input
+    when ``dim`` is None) repeated ``repeats`` times, as torch 2.13 builds it: ``unsqueeze``, ``expand``,
+    a contiguous ``clone`` and a ``view``."""
+    source = self if dim is not None else functions.flatten(self)
+    d = wrap_dim(0 if dim is None else dim, source.dim())
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    shape = source._shape or (1,)
+    expected = shape[d] * repeats
+    if output_size is not None and output_size != expected:
+        raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {expected} but got {output_size}")
+    expanded = aten.expand(aten.unsqueeze(source, d + 1), shape[:d + 1] + (repeats,) + shape[d + 1:], False)
+    copied = aten.clone(expanded, contiguous_format)
+    return aten.view(copied, shape[:d] + (expected,) + shape[d + 1:])
