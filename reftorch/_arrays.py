@@ -39,12 +39,12 @@ def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None)
     """
     backend = backend or backend_of(dev)
     xp = backend.xp
-    want = array_dtype(backend, dtype)
+    want = backend.dtype_map.get(dtype) or array_dtype(backend, dtype)
     if type(arr) is xp.ndarray:
         if arr.dtype is not want and arr.dtype != want:
             arr = arr.astype(want)
         flags = arr.flags
-        if not getattr(flags, "writeable", True):  # CuPy arrays have no such flag: always writable
+        if not backend.always_writable and not flags.writeable:  # a NumPy broadcast view
             arr = arr.copy()
             flags = arr.flags
         if flags.c_contiguous:  # the common case: ``arr`` itself views the tensor's elements

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 
 def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
-    """Row-major strides; size-0/1 dims get the stride the next dim would have, as torch does."""
-    if len(shape) < 2:
-        return (1,) if shape else ()
-    strides = []
-    acc = 1
-    for size in reversed(shape):
-        strides.append(acc)
-        acc *= max(size, 1)
-    return tuple(reversed(strides))
+    """Row-major strides; size-0/1 dims get the stride the next dim would have, as torch does
+    (remembered per shape: every fresh result asks)."""
+    strides = _CONTIGUOUS.get(shape)
+    if strides is None:
+        if len(shape) < 2:
+            strides = (1,) if shape else ()
+        else:
+            acc, reverse = 1, []
+            for size in reversed(shape):
+                reverse.append(acc)
+                acc *= max(size, 1)
+            strides = tuple(reversed(reverse))
+        if len(_CONTIGUOUS) < 4096:
+            _CONTIGUOUS[shape] = strides
+    return strides
+
+
+_CONTIGUOUS: dict[tuple[int, ...], tuple[int, ...]] = {}
 
 
 def is_contiguous(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:

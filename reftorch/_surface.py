@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ._autograd_state import STATE
 from ._tensor import Tensor
 from .autograd import tensor_methods
 from .autograd.layer import autograd_kernel
@@ -40,7 +41,7 @@ from .ops import (
     sorting,
     views,
 )
-from .ops._args import Parser
+from .ops._args import ParameterType, Parser, Signature
 from .ops.registry import OPS, Op
 
 # Modules whose records make up the surface: importing one registers its records (the overloads of one
@@ -160,6 +161,10 @@ def _operator(dunder: str, overloads: list[Op]) -> Callable[..., Any]:
 
         return _describe(unary, dunder, overloads)
 
+    first = Signature(_join(*_without_out(overloads[0].signature)), 0).params
+    if len(first) < 2 or first[1].type is not ParameterType.TENSOR or not all(p.optional for p in first[2:]):
+        first = ()
+
     def binary(self: Tensor, *args: Any) -> Any:
         try:
             index, values = parser.parse((self, *args), None)
@@ -167,7 +172,24 @@ def _operator(dunder: str, overloads: list[Op]) -> Callable[..., Any]:
         except TypeError:
             return NotImplemented
 
-    return _describe(binary, dunder, overloads)
+    if not first:
+        return _describe(binary, dunder, overloads)
+    # The common case without the parser: one operand that the first signature takes as its tensor
+    # (a tensor, or a Python number where torch lets numbers stand for tensors), the rest defaults; and
+    # when nothing requires grad (the autograd layer's one check, answered here) the kernel itself.
+    call, kernel, defaults = calls[0], overloads[0].kernel, tuple(p.default for p in first[2:])
+    numbers = (int, float, bool, complex) if first[1].numbers_as_tensors else ()
+
+    def fast_binary(self: Tensor, *args: Any) -> Any:
+        if len(args) == 1:
+            other = args[0]
+            if isinstance(other, Tensor) or type(other) in numbers:
+                if STATE.enabled and (self._requires_grad or getattr(other, "_requires_grad", False)):
+                    return call(self, other, *defaults)
+                return kernel(self, other, *defaults)
+        return binary(self, *args)
+
+    return _describe(fast_binary, dunder, overloads)
 
 
 def _without_out(signature: str) -> tuple[str, list[str]]:

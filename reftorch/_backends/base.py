@@ -16,6 +16,7 @@ class Backend(ABC):
     name: str = "abstract"
     device_type: str = "abstract"
     xp: Any = None
+    always_writable: bool = True  # False where arrays can be read-only views (NumPy's broadcast_to)
 
     def is_available(self) -> bool:
         return True

@@ -36,6 +36,7 @@ class NumpyBackend(Backend):
     name = "numpy"
     device_type = "cpu"
     xp = np
+    always_writable = False
 
     def quiet(self) -> Any:
         """A context in which floating-point exceptions (overflow, 0/0...) are silent, as in torch."""

@@ -206,6 +206,19 @@ def _attach(node: Node, plan: _Plan, result: Any, set_history: bool = True) -> t
 # ----------------------------------------------------------------------------- the three wrappers
 def _functional_kernel(op: Op, plan: _Plan) -> Callable[..., Any]:
     kernel = op.kernel
+    if len(plan.positions) == 2 and not plan.lists:  # the binary ops: the check without a loop
+        first, second = plan.positions
+
+        def binary_call(*args: Any) -> Any:
+            if STATE.enabled and (getattr(args[first], "_requires_grad", False)
+                                  or getattr(args[second], "_requires_grad", False)):
+                node = _create(plan, args)
+                result = _run_below(kernel, args)
+                _attach(node, plan, result)
+                return result
+            return kernel(*args)
+
+        return _named(binary_call, op)
 
     def call(*args: Any) -> Any:
         if STATE.enabled and _any_requires_grad(plan, args):

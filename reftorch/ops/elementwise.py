@@ -40,19 +40,22 @@ def _result_dtype(kind: Promotion, promoted: D.dtype) -> D.dtype:
 
 
 class _KindDtypes(dict):
-    """(kind, promoted dtype) -> (result dtype, compute dtype: the dtype operands are cast to before
-    computing; int->float ops compute in float), computed on first use and forgotten when the default
-    dtype changes (INT_TO_FLOAT results depend on it)."""
+    """One promotion kind's promoted dtype -> (result dtype, compute dtype: the dtype operands are cast
+    to before computing; int->float ops compute in float), computed on first use and forgotten when the
+    default dtype changes (INT_TO_FLOAT results depend on it)."""
 
-    def __missing__(self, key: tuple[Promotion, D.dtype]) -> tuple[D.dtype, D.dtype]:
-        kind, promoted = key
-        result = _result_dtype(kind, promoted)
-        value = self[key] = (result, result if kind in (P.INT_TO_FLOAT, P.BOOL_TO_LONG) else promoted)
+    def __init__(self, kind: Promotion) -> None:
+        super().__init__()
+        self.kind = kind
+        D.on_default_dtype_change(self.clear)
+
+    def __missing__(self, promoted: D.dtype) -> tuple[D.dtype, D.dtype]:
+        result = _result_dtype(self.kind, promoted)
+        value = self[promoted] = (result, result if self.kind in (P.INT_TO_FLOAT, P.BOOL_TO_LONG) else promoted)
         return value
 
 
-_KIND_DTYPES = _KindDtypes()
-D.on_default_dtype_change(_KIND_DTYPES.clear)
+_KIND_DTYPES = {kind: _KindDtypes(kind) for kind in Promotion}
 
 
 # ----------------------------------------------------------------------------- dtype checks
@@ -112,10 +115,12 @@ def _relu_check(dtype: D.dtype) -> None:
 
 # ----------------------------------------------------------------------------- computations
 def _ufunc(fn_name: str) -> Callable[..., Any]:
+    """The array module's function ``fn_name`` (named on the computation as ``ufunc``, so the short
+    path of :func:`binary` can call it directly)."""
     def compute(xp: Any, *arrays: Any) -> Any:
         return getattr(xp, fn_name)(*arrays)
 
-    compute.__name__ = fn_name
+    compute.__name__ = compute.ufunc = fn_name
     return compute
 
 
@@ -232,6 +237,10 @@ class Unary:
     aliases: tuple[str, ...] = ()
     out: bool = True
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dtypes", _KIND_DTYPES[self.kind])  # looked up on every call: no enum hash
+        object.__setattr__(self, "ufunc", getattr(self.compute, "ufunc", None))
+
 
 @dataclass(frozen=True)
 class Binary:
@@ -246,6 +255,10 @@ class Binary:
     forms: tuple[tuple[str, str | None], ...] = (("TT", None),)
     inplace: bool = True
     aliases: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dtypes", _KIND_DTYPES[self.kind])  # looked up on every call: no enum hash
+        object.__setattr__(self, "ufunc", getattr(self.compute, "ufunc", None))
 
 
 UNARY: tuple[Unary, ...] = (
@@ -379,7 +392,7 @@ def as_operand(x: Any, compute: D.dtype, backend: Any) -> Any:
 
 def unary(spec: Unary, self: Tensor) -> Tensor:
     """``spec``'s op on ``self``: its promotion kind and dtype checks, a fresh result."""
-    result_dtype, compute = _KIND_DTYPES[spec.kind, self._dtype]
+    result_dtype, compute = spec.dtypes[self._dtype]
     if spec.check is not None:
         spec.check(self._dtype)
     backend = self._storage.backend
@@ -389,7 +402,7 @@ def unary(spec: Unary, self: Tensor) -> Tensor:
 
 def unary_(spec: Unary, self: Tensor) -> Tensor:
     """In-place ``spec``: memory, in-place-specific and output checks before the kernel's dtype check."""
-    result_dtype, compute = _KIND_DTYPES[spec.kind, self._dtype]
+    result_dtype, compute = spec.dtypes[self._dtype]
     check_memory(self)
     if spec.inplace_check is not None:
         spec.inplace_check(self._dtype)
@@ -413,7 +426,7 @@ def _prepare(spec: Binary, a: Any, b: Any) -> tuple[D.dtype, D.dtype, D.dtype, t
         promoted = operands_result_type(a, b)
         tensor = a if isinstance(a, Tensor) else b
         dev, shape, backend = tensor._storage.device, tensor._shape, tensor._storage.backend
-    result_dtype, compute = _KIND_DTYPES[spec.kind, promoted]
+    result_dtype, compute = spec.dtypes[promoted]
     return promoted, result_dtype, compute, shape, dev, backend
 
 
@@ -426,7 +439,22 @@ def _compute(spec: Binary, a: Any, b: Any, compute: D.dtype, backend: Any, optio
 def binary(spec: Binary, a: Any, b: Any, before: Callable[[], None] | None = None, **options: Any) -> Tensor:
     """``a op b`` with torch's promotion and broadcasting (either operand may be a Python number);
     ``before`` runs after the dtype checks (argument checks torch makes in the kernel); ``options``
-    go to the computation (``alpha``)."""
+    go to the computation (``alpha``). Two tensors of one dtype, shape and device take a short path
+    (no promotion, no broadcasting, no casts): the hot path of every model."""
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype and a._shape == b._shape \
+            and before is None:
+        dtype = a._dtype
+        result_dtype, compute = spec.dtypes[dtype]
+        storage = a._storage
+        if compute is dtype and b._storage.device is storage.device:
+            if spec.check is not None:
+                spec.check(dtype, dtype, dtype)
+            backend = storage.backend
+            if spec.ufunc is not None and not options:
+                values = backend.quietly(getattr(backend.xp, spec.ufunc), a._array, b._array)
+            else:
+                values = backend.quietly(spec.compute, backend.xp, a._array, b._array, **options)
+            return from_array(values, result_dtype, storage.device, backend)
     promoted, result_dtype, compute, shape, dev, backend = _prepare(spec, a, b)
     if spec.check is not None:
         spec.check(_operand_dtype(a, promoted), _operand_dtype(b, promoted), promoted)
@@ -503,6 +531,8 @@ for _spec in BINARY:
 def _check_alpha(alpha: Any, *operands: Any) -> None:
     """ATen's ``alpha_check`` of the result dtype: a bool alpha only for bool results, an integral
     alpha for integral (and bool) results, no complex alpha for real results."""
+    if type(alpha) is int:  # any int passes (the common alpha=1 costs no promotion)
+        return
     dtype = operands_result_type(*operands)
     if isinstance(alpha, bool) and dtype is not D.bool:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
@@ -514,11 +544,15 @@ def _check_alpha(alpha: Any, *operands: Any) -> None:
 
 _ADD = Binary("add", _with_alpha("add"))
 _SUB = Binary("sub", _with_alpha("subtract"), check=_check_sub)
+_ADD_PLAIN = Binary("add", _ufunc("add"))  # alpha = 1: the array module's add itself
+_SUB_PLAIN = Binary("sub", _ufunc("subtract"), check=_check_sub)
 
 
 @register("add.Tensor", "add(Tensor input, Tensor other, *, Scalar alpha=1, Tensor out=None)", node="AddBackward0")
 def add(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
     """``torch.add(input, other, *, alpha=1)`` = input + alpha * other."""
+    if type(alpha) is int and alpha == 1:
+        return binary(_ADD_PLAIN, self, other)
     _check_alpha(alpha, self, other)
     return binary(_ADD, self, other, alpha=alpha)
 
@@ -532,6 +566,8 @@ def add_(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
 
 def _sub(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
     """``torch.sub(input, other, *, alpha=1)`` = input - alpha * other; no bool operands."""
+    if type(alpha) is int and alpha == 1:
+        return binary(_SUB_PLAIN, self, other)
     return binary(_SUB, self, other, before=lambda: _check_alpha(alpha, self, other), alpha=alpha)
 
 
