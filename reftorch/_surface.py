@@ -70,9 +70,11 @@ def function_signature(op: Op) -> str:
 
 
 def method_signature(op: Op) -> str:
-    """The signature ``Tensor.<name>`` parses: without the first parameter and without ``out``."""
+    """The signature ``Tensor.<name>`` parses: without the first parameter and without ``out``, still
+    marked ``|deprecated``/``|hidden`` where the record's is (torch's ``copy_(Tensor other, bool
+    async=False)|deprecated``)."""
     name, params = _split(op.signature)
-    return _join(name, [p for p in params[1:] if not _is_out(p)])
+    return _join(name, [p for p in params[1:] if not _is_out(p)]) + op.signature[op.signature.rindex(")") + 1:]
 
 
 def _out_positions(signatures: list[str]) -> list[int | None]:
@@ -111,7 +113,7 @@ def _function(name: str, overloads: list[Op]) -> Callable[..., Any]:
         if out is not None:
             if values[out] is not None:
                 raise _out_unsupported(name)
-            values = values[:out]
+            values = values[:out] + values[out + 1:]  # factories list dtype= etc. after out=
         return calls[index](*values)
 
     return _describe(function, name, overloads)

@@ -11,15 +11,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import _dtype as D
-from .._arrays import array_dtype, backend_of, empty_strided, from_array
+from .._arrays import array_dtype, backend_of, empty_strided, empty_tensor, from_array
 from .._device import CPU, device
-from .._storage import UntypedStorage
-from .._strides import contiguous_strides
 from .._tensor import Tensor
 from .._warnings import warn_once
 
 # Re-exported for the op modules (they live in the core module :mod:`reftorch._arrays`).
-__all__ = ["array_dtype", "backend_of", "empty_strided", "from_array"]
+__all__ = ["array_dtype", "backend_of", "empty_strided", "empty_tensor", "from_array"]
+
 
 
 def shape_str(shape: Any) -> str:
@@ -105,20 +104,6 @@ def check_sizes_nonnegative(shape: tuple[int, ...]) -> None:
     negative = next((s for s in shape if s < 0), None)
     if negative is not None:
         raise RuntimeError(f"Trying to create tensor with negative dimension {negative}: {list(shape)}")
-
-
-def empty_tensor(shape: tuple[int, ...], dtype: D.dtype, dev: device = CPU) -> Tensor:
-    """A new contiguous tensor with uninitialised (here: zeroed) contents."""
-    backend = backend_of(dev)
-    flat = backend.xp.zeros(_numel(shape), dtype=array_dtype(backend, dtype))
-    return Tensor._make(UntypedStorage(flat, dev, backend), shape, contiguous_strides(shape), 0, dtype)
-
-
-def _numel(shape: tuple[int, ...]) -> int:
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def same_device(tensors: Sequence[Tensor]) -> device:
