@@ -27,14 +27,14 @@ from .autograd.layer import autograd_kernel
 
 # Op modules whose records make up the surface (importing one registers its records).
 from .ops import (  # noqa: E402
-    conversion,
-    creation,
+    conversion,  # noqa: F401 - imported for its records
+    creation,  # noqa: F401
     elementwise,  # noqa: E402,I001 - registration order is the modules' order
-    indexing,
+    indexing,  # noqa: F401
     joining,
     linalg,
-    queries,
-    random_fill,
+    queries,  # noqa: F401
+    random_fill,  # noqa: F401
     reduction,
     registry,
     sorting,
@@ -43,8 +43,7 @@ from .ops import (  # noqa: E402
 from .ops._args import Parser
 from .ops.registry import OPS, Op
 
-LEGACY_MODULES = (creation, views, conversion, queries, reduction, sorting, joining, indexing, linalg,
-                  random_fill, tensor_methods)
+LEGACY_MODULES = (views, reduction, sorting, joining, linalg, tensor_methods)
 
 
 def _split(signature: str) -> tuple[str, list[str]]:
@@ -131,7 +130,7 @@ def _method(name: str, overloads: list[Op]) -> Callable[..., Any]:
             if kwargs:
                 raise TypeError(f"TensorBase.{name}() takes no keyword arguments")
             if args:
-                raise TypeError(f"Tensor.{name}() takes no arguments ({len(args)} given)")
+                raise TypeError(f"TensorBase.{name}() takes no arguments ({len(args)} given)")  # METH_NOARGS
             return call(self)
 
         return _describe(method, name, overloads)
