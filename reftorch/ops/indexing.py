@@ -378,10 +378,23 @@ def _apply_slicing(self: Tensor, items: tuple, indices: list[Tensor | None], spe
 
 
 # ----------------------------------------------------------------------------- __getitem__
+def _slot(name: str, args: tuple, kwargs: dict, count: int) -> tuple:
+    """The arguments of a CPython slot wrapper (torch binds indexing to the mapping slots, not to its
+    argument parser): no keywords, exactly ``count`` positional ones (``check_num_args``; two
+    through ``PyArg_UnpackTuple``, whose message starts with the empty function name)."""
+    if kwargs:
+        raise TypeError(f"wrapper {name}() takes no keyword arguments")
+    if len(args) != count:
+        raise TypeError(f"expected 1 argument, got {len(args)}" if count == 1
+                        else f" expected {count} arguments, got {len(args)}")
+    return args
+
+
 @register("__getitem__", "__getitem__(Tensor self, PyObject* indices)", composite=True, function=False, python=True)
-def getitem(self: Tensor, index: Any, /) -> Tensor:
+def getitem(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     """``tensor[index]`` (``THPVariable_getitem``): a view for basic indices, a copy (``index``) when
     tensors, sequences or booleans index."""
+    (index,) = _slot("__getitem__", args, kwargs, 1)
     if index is None:
         return aten.unsqueeze(self, 0)
     if index is Ellipsis:
@@ -447,10 +460,11 @@ def _copy_to(dst: Tensor, src: Tensor) -> None:
 
 @register("__setitem__", "__setitem__(Tensor self, PyObject* indices, PyObject* values)", composite=True,
           function=False, python=True)
-def setitem(self: Tensor, index: Any, value: Any, /) -> None:
+def setitem(self: Tensor, *args: Any, **kwargs: Any) -> None:
     """``tensor[index] = value`` (``THPVariable_setitem``): the value is converted first; basic
     indices write into the view (``t[:] = v`` writes ``t`` itself), index tensors ``index_put_``
     the value without its leading size-1 dims."""
+    index, value = _slot("__setitem__", args, kwargs, 2)
     value = _value_tensor(self, value)
     if index is False:
         return
@@ -474,8 +488,9 @@ def setitem(self: Tensor, index: Any, value: Any, /) -> None:
 
 
 @register("__delitem__", "__delitem__(Tensor self, PyObject* indices)", composite=True, function=False, python=True)
-def delitem(self: Tensor, index: Any, /) -> None:
+def delitem(self: Tensor, *args: Any, **kwargs: Any) -> None:
     """``del tensor[index]``: ``THPVariable_setitem`` without a value refuses it."""
+    _slot("__delitem__", args, kwargs, 1)
     raise TypeError("Tensor does not support deleting items")
 
 
