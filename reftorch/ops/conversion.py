@@ -116,20 +116,20 @@ def _type(self: Tensor, dtype: Any, non_blocking: bool, memory_format: Any) -> A
     if isinstance(dtype, D.dtype):
         return to_impl(self, None, dtype, non_blocking, False, memory_format)
     if isinstance(dtype, type):
-        name = "torch.Tensor" if issubclass(dtype, Tensor) else class_tp_name(dtype)
+        name = "torch.Tensor" if dtype is Tensor else class_tp_name(dtype)
     elif isinstance(dtype, (str, bytes)):
         name = dtype.decode() if isinstance(dtype, bytes) else dtype
     else:
         raise TypeError("dtype must be a type, str, or dtype object")
     if name == "torch.Tensor":  # the default tensor type
         name = D.get_default_dtype().tensor_type
-    kind = "cpu"
+    kind, key = "cpu", name
     if name.startswith("torch.cuda."):
-        name, kind = "torch." + name[len("torch.cuda."):], "cuda"
-    if name not in _TYPE_STRINGS:
-        raise ValueError(f"invalid type: '{dtype if isinstance(dtype, str) else name}'")
+        kind, key = "cuda", "torch." + name[len("torch.cuda."):]
+    if key not in _TYPE_STRINGS:
+        raise ValueError(f"invalid type: '{name}'")
     dev = self.device if kind == self.device.type else device(kind)
-    return to_impl(self, dev, _TYPE_STRINGS[name], non_blocking, False, memory_format)
+    return to_impl(self, dev, _TYPE_STRINGS[key], non_blocking, False, memory_format)
 
 
 register("type", "type(Tensor self, PyObject* dtype=None, bool non_blocking=False, *, "
