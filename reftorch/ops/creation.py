@@ -533,19 +533,18 @@ def _zero_dim(value: Any, name: str) -> Any:
 
 
 def _linspace_tensors(start: Any, end: Any, steps: int, *options: Any) -> Tensor:
+    """The tensor overloads (aten/src/ATen/native/RangeFactories.cpp): zero-dim bounds, by value."""
     if isinstance(start, Tensor) and isinstance(end, Tensor) and (start.dim() or end.dim()):
         raise RuntimeError("linspace only supports 0-dimensional start and end tensors, but got start with "
                            f"{start.dim()} dimension(s) and end with {end.dim()} dimension(s).")
     return _linspace(_zero_dim(start, "start"), _zero_dim(end, "end"), steps, *options)
 
 
-_LINSPACE_OPTIONS = _FACTORY
 for _overload, _start, _end in (("Tensor_Tensor", "Tensor", "Tensor"), ("Scalar_Tensor", "Scalar", "Tensor"),
                                 ("Tensor_Scalar", "Tensor", "Scalar")):
-    register(f"linspace.{_overload}", f"linspace({_start} start, {_end} end, int64_t steps, {_LINSPACE_OPTIONS})",
+    register(f"linspace.{_overload}", f"linspace({_start} start, {_end} end, int64_t steps, {_FACTORY})",
              method=False)(_linspace_tensors)
-register("linspace", f"linspace(Scalar start, Scalar end, int64_t steps, {_LINSPACE_OPTIONS})", method=False)(
-    _linspace)
+register("linspace", f"linspace(Scalar start, Scalar end, int64_t steps, {_FACTORY})", method=False)(_linspace)
 
 
 def _eye(n: int, m: int | None, dtype: D.dtype | None, layout: Any, device_: device | None, pin_memory: bool,
