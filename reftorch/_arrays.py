@@ -21,11 +21,12 @@ def backend_of(dev: device) -> Any:
 
 
 def array_dtype(backend: Any, dtype: D.dtype) -> Any:
-    """The backend dtype storing ``dtype``; a clear TypeError for dtypes reftorch cannot store."""
+    """The backend dtype storing ``dtype``; a clear NotImplementedError for dtypes reftorch cannot store
+    (bfloat16: NumPy has none)."""
     found = backend.dtype_map.get(dtype)
     if found is None:
         if dtype.array_name is None:
-            raise TypeError(f"reftorch cannot store {dtype}: its array backends have no such dtype")
+            raise NotImplementedError(f"reftorch cannot store {dtype}: its array backends have no such dtype")
         found = backend.dtype_map[dtype] = backend.array_dtype(dtype.array_name)
     return found
 
@@ -84,8 +85,34 @@ def _dense_permutation(arr: Any) -> tuple[int, ...] | None:
 
 
 def empty_strided(shape: tuple[int, ...], stride: tuple[int, ...], dtype: D.dtype, dev: device = CPU) -> Tensor:
-    """``torch.empty_strided``: a new storage just large enough for the given geometry (zeroed)."""
+    """``torch.empty_strided``: a new storage just large enough for the given geometry (zeroed), sized
+    and allocated by the device's backend (torch's checks and allocation errors)."""
+    dev = storage_device(dev)
     backend = backend_of(dev)
-    extent = 0 if 0 in shape else 1 + sum((n - 1) * s for n, s in zip(shape, stride))
-    flat = backend.xp.zeros(extent, dtype=array_dtype(backend, dtype))
+    flat = backend.allocate(shape, array_dtype(backend, dtype), stride)
     return Tensor._make(UntypedStorage(flat, dev, backend), tuple(shape), tuple(stride), 0, dtype)
+
+
+def empty_tensor(shape: tuple[int, ...], dtype: D.dtype, dev: device = CPU) -> Tensor:
+    """``at::empty``: a new contiguous tensor with uninitialised (here: zeroed) contents. The storage
+    comes from the backend (torch's size checks and allocation errors); then the strides are checked
+    as ``TensorImpl::empty_tensor_restride`` does ("Stride calculation overflowed" for sizes whose
+    storage is empty but whose strides exceed int64, like ``[0, 2**62, 4]``)."""
+    dev = storage_device(dev)
+    backend = backend_of(dev)
+    flat = backend.allocate(shape, array_dtype(backend, dtype))
+    strides = contiguous_strides(shape)
+    if strides and strides[0] > _INT64_MAX:
+        raise RuntimeError("Stride calculation overflowed")
+    return Tensor._make(UntypedStorage(flat, dev, backend), shape, strides, 0, dtype)
+
+
+_INT64_MAX = (1 << 63) - 1
+
+
+def storage_device(dev: device) -> device:
+    """The device a new storage reports: CPU memory is always ``cpu`` (``cpu:0`` included), another
+    device without an index is the current one (index 0), as torch's allocators place it."""
+    if dev.type == "cpu":
+        return CPU
+    return dev if dev.index is not None else device(dev.type, 0)

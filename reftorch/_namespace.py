@@ -102,6 +102,7 @@ exp_ = _functions.exp_
 expm1 = _functions.expm1
 expm1_ = _functions.expm1_
 eye = _functions.eye
+fill_ = _functions.fill_
 fix = _functions.fix
 fix_ = _functions.fix_
 flatten = _functions.flatten
@@ -124,6 +125,8 @@ greater = _functions.greater
 greater_equal = _functions.greater_equal
 gt = _functions.gt
 hstack = _functions.hstack
+index_put = _functions.index_put
+index_put_ = _functions.index_put_
 index_select = _functions.index_select
 is_complex = _functions.is_complex
 is_floating_point = _functions.is_floating_point
@@ -266,6 +269,7 @@ var = _functions.var
 var_mean = _functions.var_mean
 vstack = _functions.vstack
 where = _functions.where
+zero_ = _functions.zero_
 zeros = _functions.zeros
 zeros_like = _functions.zeros_like
 
@@ -369,6 +373,7 @@ __all__ = [
     "expm1",
     "expm1_",
     "eye",
+    "fill_",
     "fix",
     "fix_",
     "flatten",
@@ -391,6 +396,8 @@ __all__ = [
     "greater_equal",
     "gt",
     "hstack",
+    "index_put",
+    "index_put_",
     "index_select",
     "is_complex",
     "is_floating_point",
@@ -533,6 +540,7 @@ __all__ = [
     "var_mean",
     "vstack",
     "where",
+    "zero_",
     "zeros",
     "zeros_like",
 ]

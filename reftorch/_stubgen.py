@@ -14,6 +14,7 @@ from __future__ import annotations
 import __future__
 
 import inspect
+import keyword
 import pathlib
 import re
 import types
@@ -68,7 +69,8 @@ def render_namespace() -> str:
 def _parameter(p: Any) -> str:
     annotation = _annotation(p.python_type + (" | None" if p.allow_none and "None" not in p.python_type else ""))
     default = " = ..." if p.optional else ""
-    return f"{p.name}: {annotation}{default}"
+    name = p.name + "_" if keyword.iskeyword(p.name) else p.name  # ``from``: torch's own stubs write ``from_``
+    return f"{name}: {annotation}{default}"
 
 
 def _signature_stub(name: str, signature: Signature, returns: str, method: bool) -> str:
@@ -123,7 +125,9 @@ def _op_stubs(name: str, overloads: list[Op], method: bool) -> list[str]:
     if overloads[0].python:
         return [_python_stub(name, overloads[0].kernel, method)]
     render = _surface.method_signature if method else _surface.function_signature
-    stubs = [_signature_stub(name, Signature(render(op), i), _returns(op), method) for i, op in enumerate(overloads)]
+    signatures = [(Signature(render(op), i), op) for i, op in enumerate(overloads)]
+    stubs = [_signature_stub(name, signature, _returns(op), method) for signature, op in signatures
+             if not signature.hidden]  # hidden and deprecated signatures are not API (torch's stubs omit them)
     return stubs if len(stubs) == 1 else [f"@overload\n{s}" for s in stubs]
 
 

@@ -46,9 +46,10 @@ from .ops.registry import OPS, Op
 
 # Modules whose records make up the surface: importing one registers its records (the overloads of one
 # torch name live in one module, in the order torch tries them).
-REGISTERED_MODULES = (elementwise, views, joining, linalg, metadata, tensor_methods)
+REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, indexing,
+                      metadata, tensor_methods)
 # Modules not yet moved onto the registry: their FUNCTIONS / METHODS / PROPERTIES tables.
-LEGACY_MODULES = (creation, conversion, queries, reduction, sorting, indexing, random_fill)
+LEGACY_MODULES = (reduction, sorting)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 
@@ -76,9 +77,11 @@ def function_signature(op: Op) -> str:
 
 
 def method_signature(op: Op) -> str:
-    """The signature ``Tensor.<name>`` parses: without the first parameter and without ``out``."""
+    """The signature ``Tensor.<name>`` parses: without the first parameter and without ``out``, still
+    marked ``|deprecated``/``|hidden`` where the record's is (torch's ``copy_(Tensor other, bool
+    async=False)|deprecated``)."""
     name, params = _split(op.signature)
-    return _join(name, [p for p in params[1:] if not _is_out(p)])
+    return _join(name, [p for p in params[1:] if not _is_out(p)]) + op.signature[op.signature.rindex(")") + 1:]
 
 
 def _out_positions(signatures: list[str]) -> list[int | None]:
@@ -117,7 +120,7 @@ def _function(name: str, overloads: list[Op]) -> Callable[..., Any]:
         if out is not None:
             if values[out] is not None:
                 raise _out_unsupported(name)
-            values = values[:out]
+            values = values[:out] + values[out + 1:]  # factories list dtype= etc. after out=
         return calls[index](*values)
 
     return _describe(function, name, overloads)
@@ -135,7 +138,7 @@ def _method(name: str, overloads: list[Op]) -> Callable[..., Any]:
             if kwargs:
                 raise TypeError(f"TensorBase.{name}() takes no keyword arguments")
             if args:
-                raise TypeError(f"Tensor.{name}() takes no arguments ({len(args)} given)")
+                raise TypeError(f"TensorBase.{name}() takes no arguments ({len(args)} given)")  # METH_NOARGS
             return call(self)
 
         return _describe(method, name, overloads)

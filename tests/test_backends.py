@@ -1,5 +1,6 @@
 """The array-backend interface: ``quietly`` runs a computation with floating-point exceptions silent
-(torch never warns on overflow or 0/0) and leaves NumPy's error state as it found it."""
+(torch never warns on overflow or 0/0) and leaves NumPy's error state as it found it; ``allocate``
+sizes a new storage as c10 does and reports a failed allocation as torch's allocator does."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import warnings
 
 import numpy as np
 import pytest
+import torch
 
+import reftorch
+from reftorch._arrays import empty_strided
 from reftorch._backends import Backend, get
 
 
@@ -48,3 +52,23 @@ def test_quietly_restores_the_error_state_when_the_computation_raises(quietly):
 
 def test_quietly_passes_a_keyword_named_like_its_own_parameter(quietly):
     assert quietly(lambda **kwargs: kwargs, fn=1, self=2) == {"fn": 1, "self": 2}
+
+
+@pytest.mark.parametrize(("sizes", "strides"), [
+    ((2**62, 2), (2, 1)),  # the last element's offset times the item size overflows
+    ((2, 2), (2**62, 1)),  # one stride alone
+    ((10**12,), (1,)),  # sized fine, but no allocator serves it (fails at once)
+    ((3, 0), (2**62, 1)),  # a zero size needs no storage, whatever the strides
+    ((2, 3), (1, 2)),
+])
+def test_empty_strided_sizes_and_allocates_its_storage_as_torch(sizes, strides):
+    outcomes = []
+    for make in (lambda: torch.empty_strided(sizes, strides),
+                 lambda: empty_strided(sizes, strides, reftorch.float32)):
+        try:
+            t = make()
+        except RuntimeError as exc:
+            outcomes.append(str(exc))
+        else:
+            outcomes.append((tuple(t.shape), t.stride(), t.untyped_storage().nbytes()))
+    assert outcomes[1] == outcomes[0]

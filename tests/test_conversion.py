@@ -7,6 +7,8 @@ from helpers import DTYPE_NAMES, check, shares_storage
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reftorch._layout import contiguous_format
+
 VALUES = [1.5, -1.5, 300.0, -1.0, 0.0, 2.7, 1e10]
 CASTERS = ["float", "double", "half", "long", "int", "short", "char", "byte", "bool"]
 
@@ -98,3 +100,68 @@ def test_numbers_written_by_fill_and_assignment_are_range_checked(dtype, value):
         return t
 
     check(assign)
+
+
+CONVERSIONS = {
+    "to('cpu:0') copies": lambda T: (lambda x: (x.to("cpu:0") is x, str(x.to("cpu:0").device)))(T.ones(2)),
+    "to(memory_format=contiguous) of a transpose": lambda T: (lambda x: x.to(
+        memory_format=T.contiguous_format if T.__name__ == "torch" else contiguous_format) is x)(T.ones(3, 2).t()),
+    "to(dtype) keeps strides": lambda T: T.ones(3, 2).t().to(T.float64).stride(),
+    "to(copy=True) keeps strides": lambda T: T.ones(3, 2).t().to(copy=True).stride(),
+    "to(dtype) of strided": lambda T: T.ones(4, 6).t()[::2].to(T.float64).stride(),
+    "to(5.0)": lambda T: T.ones(2).to(5.0),
+    "to(True)": lambda T: T.ones(2).to(True),
+    "to(tensor=)": lambda T: T.ones(2).to(tensor=T.ones(1, dtype=T.int8)),
+    "to(dtype=, copy=True)": lambda T: T.ones(2).to(dtype=T.float64, copy=True),
+    "to('x')": lambda T: T.ones(2).to("x"),
+    "to([1])": lambda T: T.ones(2).to([1]),
+    "cpu(1)": lambda T: T.ones(2).cpu(1),
+    "float(1)": lambda T: T.ones(2).float(1),
+    "cuda('cpu')": lambda T: T.ones(2).cuda("cpu"),
+    "type(3)": lambda T: T.ones(2).type(3),
+    "type(int)": lambda T: T.ones(2).type(int),
+    "type(Tensor)": lambda T: T.ones(2, dtype=T.int8).type(T.Tensor),
+    "type(dtype=)": lambda T: T.ones(2).type(dtype=T.int64),
+    "type('torch.Foo')": lambda T: T.ones(2).type("torch.Foo"),
+    "copy_(300) into uint8": lambda T: T.zeros(2, dtype=T.uint8).copy_(300),
+    "copy_(other=, non_blocking=)": lambda T: T.ones(2).copy_(other=T.zeros(2), non_blocking=True),
+    "copy_()": lambda T: T.ones(2).copy_(),
+    "fill_()": lambda T: T.ones(2).fill_(),
+    "fill_ expanded by a 0-dim tensor": lambda T: T.zeros(3).expand(2, 3).fill_(T.tensor(1.0)),
+    "fill_(t, 3)": lambda T: T.fill_(T.ones(2), 3),
+    "zero_(t)": lambda T: T.zero_(T.ones(2)),
+    "zero_(1)": lambda T: T.ones(2).zero_(1),
+    "zero_(foo=1)": lambda T: T.ones(2).zero_(foo=1),
+}
+
+
+@pytest.mark.parametrize("program", CONVERSIONS.values(), ids=CONVERSIONS.keys())
+def test_conversion_bindings_are_torchs(program):
+    check(program)
+
+
+@pytest.mark.parametrize("op", ["copy", "fill_tensor", "fill_number", "zero", "double"])
+def test_conversion_and_overwrite_gradients(op):
+    """CopyBackwards, FillBackward3/2, ZeroBackward0 and ToCopyBackward0: names, edges, gradients,
+    also through a view (CopySlices) and differentiated twice."""
+    def program(T):
+        x = T.arange(6.0).view(2, 3).requires_grad_()
+        src = T.tensor([1.0, 2.0, 3.0], dtype=T.float64, requires_grad=True)
+        value = T.tensor(4.0, requires_grad=True)
+        y = x * x
+        view = y[1]
+        if op == "copy":
+            view.copy_(src)
+        elif op == "fill_tensor":
+            view.fill_(value)
+        elif op == "fill_number":
+            view.fill_(2.0)
+        elif op == "zero":
+            view.zero_()
+        else:
+            y = y.double() * src
+        grads = T.autograd.grad(y.sum() * y.sum(), (x, src, value), create_graph=True, allow_unused=True)
+        second = T.autograd.grad(grads[0].sum(), x, allow_unused=True)
+        return y.grad_fn.name(), [n.name() if n else None for n, _ in y.grad_fn.next_functions], grads, second
+
+    check(program)

@@ -4,12 +4,16 @@ assignment broadcasts and casts; errors match."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
+import torch
 from helpers import check, shares_storage
 from hypothesis import given
 from hypothesis import strategies as st
+
+import reftorch
 
 shapes = st.lists(st.integers(0, 4), min_size=1, max_size=3).map(tuple)
 
@@ -177,3 +181,115 @@ def test_assigning_through_an_expanded_target_raises_but_fill_does_not():
     check(lambda T: T.zeros(3).expand(2, 3).__setitem__((slice(None), 0), 1.0))
     check(lambda T: T.zeros(3).expand(2, 3).__setitem__(slice(None), T.tensor(2.0)))
     check(lambda T: T.zeros(3).expand(2, 3).fill_(1.0))
+
+
+INDEXING = {  # torch's applySlicing, then index/index_put_ on the view
+    "int then non-adjacent list": lambda T: T.arange(24).view(2, 3, 4)[0, :, [0, 1]],
+    "bounds of the 2nd indexed dim": lambda T: T.arange(12).view(3, 4)[:, [5]],
+    "bounds counted among indexed dims": lambda T: T.arange(24).view(2, 3, 4)[[0], :, [7]],
+    "bounds after a select": lambda T: T.arange(24).view(2, 3, 4)[1, [7]],
+    "first bad position decides": lambda T: T.arange(6).view(2, 3)[[5, 0], [9, 0]],
+    "empty result checks no bounds": lambda T: T.zeros(0, 3)[:, [5]],
+    "indices that do not broadcast": lambda T: T.zeros(2, 3)[[0, 1], [1, 2, 0]],
+    "2-d mask then int": lambda T: T.arange(24).view(2, 3, 4)[T.ones(2, 3, dtype=T.bool), 0],
+    "2-d mask then slice": lambda T: T.arange(24).view(2, 3, 4)[T.ones(2, 3, dtype=T.bool), 1:3],
+    "mask past the last dim": lambda T: T.arange(24).view(2, 3, 4)[:, :, T.ones(3, 4, dtype=T.bool)],
+    "0-dim bool tensor": lambda T: T.arange(6).view(2, 3)[T.tensor(True), 0, 0],
+    "two ellipses": lambda T: T.arange(6).view(2, 3)[..., 0, ...],
+    "list of lists is a tuple": lambda T: T.arange(6).view(2, 3)[[[0, 1], [1, 2]]],
+    "list of numpy ints is an index": lambda T: T.arange(6).view(2, 3)[[np.int64(0), 1]],
+    "0-dim: index 1": lambda T: T.tensor(5)[1],
+    "0-dim: slice": lambda T: T.tensor(5)[0:1],
+    "0-dim: tuple": lambda T: T.tensor(5)[(0,)],
+    "index beyond int64": lambda T: T.arange(3)[2**63],
+    "dict index": lambda T: T.arange(3)[{}],
+    "float slice bound": lambda T: T.arange(3)[1.5:],
+    "value converted before the index": lambda T: T.zeros(2, dtype=T.uint8).__setitem__("a", 300),
+    "numpy float32 value": lambda T: T.zeros(2).__setitem__(0, np.float32(1)),
+    "advanced number overflow": lambda T: T.zeros(2, dtype=T.uint8).__setitem__([0], 300),
+    "False ignores the value": lambda T: T.zeros(2).__setitem__(False, T.ones(5)),
+    "mask and long value: masked_fill_": lambda T: (lambda z: (z.__setitem__(z == 0, T.tensor(5)), z)[1])(T.zeros(3)),
+    "uint8 mask and number: masked_fill_": lambda T: T.zeros(3).__setitem__(T.tensor([1, 0, 1], dtype=T.uint8), 5.0),
+    "index and long value": lambda T: T.zeros(3).__setitem__(T.tensor([0]), T.tensor(5)),
+    "del t[0]": lambda T: T.ones(2).__delitem__(0),
+    "__getitem__()": lambda T: T.ones(2).__getitem__(),
+    "__getitem__(0, foo=1)": lambda T: T.ones(2).__getitem__(0, foo=1),
+    "__setitem__(0)": lambda T: T.ones(2).__setitem__(0),
+    "__setitem__(0, 1, 2)": lambda T: T.ones(2).__setitem__(0, 1, 2),
+    "__delitem__(0, 1)": lambda T: T.ones(2).__delitem__(0, 1),
+    "index_put_ accumulates": lambda T: T.zeros(3).index_put_((T.tensor([0, 0, 1]),), T.tensor(1.0), True),
+    "index_put_ by keyword": lambda T: T.zeros(3).index_put_(indices=[T.tensor([1])], values=T.tensor(2.0),
+                                                                 accumulate=True),
+    "index_put function": lambda T: T.index_put(T.zeros(3), [T.tensor([2])], T.tensor(1.0)),
+    "index_put_ None index": lambda T: T.zeros(2, 3).index_put_((None, T.tensor([0])), T.tensor(1.0)),
+    "index_put_ too many": lambda T: T.zeros(3).index_put_((T.tensor([[0, 1]]), T.tensor([0])), T.tensor(1.0)),
+    "index_put_ mask past the dims": lambda T: T.zeros(3).index_put_((T.ones(3, 2, dtype=T.bool),), T.tensor(1.0)),
+    "index_put_ shape before dtype": lambda T: T.zeros(3).index_put_((T.tensor([0]),), T.ones(2, 2, dtype=T.int64)),
+    "index_put_ dtype": lambda T: T.zeros(3).index_put_([T.tensor([0])], T.tensor(1)),
+    "index_put_ value overlapping": lambda T: (lambda z: z.index_put_((T.tensor([0]),), z[:1]))(T.zeros(3)),
+    "index_put_(1)": lambda T: T.ones(2).index_put_(1),
+}
+
+
+@pytest.mark.parametrize("program", INDEXING.values(), ids=INDEXING.keys())
+def test_indexing_follows_torchs_bindings(program):
+    check(program)
+
+
+def _warnings(program):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        program()
+    return [(w.category, str(w.message).split(" (Triggered internally at")[0]) for w in caught]
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: T.arange(6).view(2, 3)[[[0, 1], [1, 2]]],
+    lambda T: T.arange(6).view(2, 3)[[0, None]],
+    lambda T: T.arange(3)[T.tensor([1, 0, 1], dtype=T.uint8)],
+    lambda T: T.zeros(3).expand(2, 3).index_put_((T.tensor([0]),), T.tensor(1.0)),
+], ids=["list as tuple", "list with None", "uint8 mask", "index_put_ on expanded"])
+def test_indexing_deprecations_warn_as_torch(program):
+    assert _warnings(lambda: program(reftorch)) == _warnings(lambda: program(torch)) != []
+
+
+INDEX_GRAPHS = {  # (take, whether the gradient's graph is the index's alone)
+    "slice then list": (lambda y: y[1:, [0, 2]], False),
+    "select then list": (lambda y: y[1, [0, 2]], False),
+    "True": (lambda y: y[True], True),
+    "mask": (lambda y: y[y > 1], True),
+    "repeated index": (lambda y: y[[0, 0, 2]], True),
+}
+
+
+@pytest.mark.parametrize(("take", "own_graph"), INDEX_GRAPHS.values(), ids=INDEX_GRAPHS.keys())
+def test_index_records_torchs_graph_and_gradients(take, own_graph):
+    """IndexBackward0 below the views applySlicing took; its gradient is IndexPutImplBackward0
+    (differentiable again). The gradient's graph is compared where only indexing nodes make it (the
+    double-backward nodes of slice and select are the views family's)."""
+    def program(T):
+        x = T.arange(12.0).view(3, 4).requires_grad_()
+        y = take(x * 1)
+        (g,) = T.autograd.grad((y * y).sum(), x, create_graph=True)
+        (gg,) = T.autograd.grad(g.sum(), x)
+        return _graph(y), g, _graph(g) if own_graph else None, gg
+
+    check(program)
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_index_put_gradients(accumulate):
+    def program(T):
+        x = T.arange(6.0).requires_grad_()
+        v = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = (x * 1).index_put((T.tensor([0, 2, 2]),), v * v, accumulate)
+        gx, gv = T.autograd.grad((y * y).sum(), (x, v), create_graph=True)
+        return _graph(y), gx, gv, T.autograd.grad(gv.sum(), v)
+
+    check(program)
+
+
+@pytest.mark.parametrize("value", [2**63, -(2**63) - 1, True, 1e39, np.float64(2.5), np.int16(-3)])
+def test_assigned_numbers_convert_as_torch(value):
+    check(lambda T: T.zeros(2, dtype=T.float16).__setitem__(0, value))
+    check(lambda T: (lambda t: (t.__setitem__(slice(None), value), t)[1])(T.zeros(2)))

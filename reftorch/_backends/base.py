@@ -3,7 +3,40 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import Any
+
+_INT64_MAX = (1 << 63) - 1
+_UINT64_LIMIT = 1 << 64
+
+
+def storage_nbytes(sizes: Sequence[int], itemsize: int, strides: Sequence[int] | None = None) -> int:
+    """The bytes a new storage for ``sizes`` needs, with the overflow checks of
+    aten/src/ATen/EmptyTensor.cpp: ``computeStorageNbytesContiguous`` multiplies the
+    sizes and the item size in unsigned 64-bit arithmetic, where any overflowing step (even one a
+    later zero size would cancel) or a total above the largest int64 is torch's RuntimeError;
+    ``computeStorageNbytes`` (``strides`` given) sizes the storage as one more than the last
+    element's offset, and needs nothing when a size is zero."""
+    elements, overflowed, where = 1, False, ""
+    if strides is None:
+        for size in sizes:
+            elements *= size
+            overflowed |= elements >= _UINT64_LIMIT
+    else:
+        if len(sizes) != len(strides):
+            raise RuntimeError(f"dimensionality of sizes ({len(sizes)}) must match dimensionality of strides "
+                               f"({len(strides)})")
+        if 0 in sizes:
+            return 0
+        for size, stride in zip(sizes, strides):
+            extent = stride * (size - 1)
+            elements += extent
+            overflowed |= extent >= _UINT64_LIMIT or elements >= _UINT64_LIMIT
+        where = f" and strides=[{', '.join(map(str, strides))}]"
+    nbytes = elements * itemsize
+    if overflowed or nbytes > _INT64_MAX:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes=[{', '.join(map(str, sizes))}]{where}")
+    return nbytes
 
 
 class Backend(ABC):
@@ -36,6 +69,26 @@ class Backend(ABC):
         """``fn(*args, **kwargs)`` inside :meth:`quiet` (one call for the ops' hot paths)."""
         with self.quiet():
             return fn(*args, **kwargs)
+
+    def allocate(self, sizes: Sequence[int], array_dtype: Any, strides: Sequence[int] | None = None) -> Any:
+        """A new zeroed flat array for a tensor of ``sizes`` (contiguous, or with ``strides``): the
+        storage size is checked as c10 checks it (:func:`storage_nbytes`), and the array module's
+        allocation failure becomes the device's own error (:meth:`allocation_error`), as torch's
+        allocators raise it. Every fresh storage of a factory comes from here."""
+        itemsize = array_dtype.itemsize
+        nbytes = storage_nbytes(sizes, itemsize, strides)
+        try:
+            return self.xp.zeros(nbytes // itemsize, dtype=array_dtype)
+        except self.allocation_failures:
+            raise self.allocation_error(nbytes) from None
+
+    # The array module's exceptions for an allocation that failed.
+    allocation_failures: tuple[type[BaseException], ...] = (MemoryError,)
+
+    @abstractmethod
+    def allocation_error(self, nbytes: int) -> Exception:
+        """torch's error when this device's allocator cannot give ``nbytes`` bytes (the CPU allocator's
+        RuntimeError, CUDA's ``torch.cuda.OutOfMemoryError``)."""
 
     @abstractmethod
     def to_host(self, array: Any) -> Any:

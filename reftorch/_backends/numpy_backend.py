@@ -59,6 +59,13 @@ class NumpyBackend(Backend):
 
         return scipy.special
 
+    def allocation_error(self, nbytes: int) -> RuntimeError:
+        """c10's DefaultCPUAllocator failing (``alloc_cpu`` in c10/core/impl/alloc_cpu.cpp:
+        ``posix_memalign`` answering ENOMEM)."""
+        return RuntimeError(
+            f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate memory: you tried "
+            f"to allocate {nbytes} bytes. Error code 12 (Cannot allocate memory)")
+
     def to_host(self, array: Any) -> np.ndarray:
         return array
 

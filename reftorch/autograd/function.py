@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
+from ..ops.registry import functions
 from .elementwise_grads import sum_to
 from .grad_mode import no_grad
 from .graph import needs_grad, record
@@ -130,10 +131,8 @@ def _make_backward(cls: type, inputs: tuple, outputs: tuple) -> Any:
 
 
 def _zeros(meta: tuple) -> Tensor:
-    from ..ops.creation import zeros
-
     shape, dtype, device = meta
-    return zeros(shape, dtype=dtype, device=device)
+    return functions.zeros(shape, dtype=dtype, device=device)
 
 
 def _validated(name: str, index: int, grad: Any, meta: tuple | None) -> Any:

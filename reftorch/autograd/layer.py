@@ -65,9 +65,10 @@ class _Plan:
 
 
 def _type_of(signature: str, position: int) -> str:
-    """The declared type of the ``position``-th parameter of a signature string."""
+    """The declared type of the ``position``-th parameter of a signature string (counted as
+    :attr:`Op.parameter_names` counts, without ``out``)."""
     params = [p.strip() for p in signature[signature.index("(") + 1:signature.rindex(")")].split(",")]
-    params = [p for p in params if p and p != "*"]
+    params = [p for p in params if p and p != "*" and p.split("=")[0].split()[-1] != "out"]
     return params[position].split()[0]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._tensor import Tensor
-from ..ops.creation import empty
+from ..ops.registry import functions
 
 
 class Parameter(Tensor):
@@ -18,7 +18,7 @@ class Parameter(Tensor):
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
         if data is None:
-            data = empty(0)
+            data = functions.empty(0)
         if not isinstance(data, Tensor):
             raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
         if requires_grad and not (data.dtype.is_floating_point or data.dtype.is_complex):

@@ -56,7 +56,8 @@ from .._storage import TypedStorage, UntypedStorage
 from .._tensor import Tensor
 from ._util import backend_of
 
-__all__ = ["NUMBERS_AS_TENSORS", "Parameter", "ParameterType", "Parser", "Signature", "tp_name"]
+__all__ = ["NUMBERS_AS_TENSORS", "Parameter", "ParameterType", "Parser", "Signature", "class_tp_name", "is_long",
+           "tp_name", "unpack_long"]
 
 
 class ParameterType(enum.Enum):
@@ -153,6 +154,11 @@ def tp_name(obj: object) -> str:
         return name
     if isinstance(obj, _random.Generator) and cls.__module__.startswith("reftorch."):
         return "torch._C.Generator"
+    return class_tp_name(cls)
+
+
+def class_tp_name(cls: type) -> str:
+    """A class's own ``tp_name``: bare for classes written in Python and builtins, dotted for C types."""
     if cls.__flags__ & _HEAPTYPE or cls.__module__ == "builtins":
         return cls.__name__
     return f"{cls.__module__}.{cls.__name__}"
@@ -302,6 +308,16 @@ def _unpack_long(value: int) -> int:
     if -_I64 <= value < _I64:
         return value
     raise ValueError("Overflow when unpacking long long")
+
+
+def is_long(obj: object) -> bool:
+    """``THPUtils_checkLong``, for the bindings that read their arguments without the parser (indexing)."""
+    return _is_long(obj)
+
+
+def unpack_long(obj: Any) -> int:
+    """``THPUtils_unpackLong`` of an int or ``__index__`` object: ValueError beyond int64."""
+    return _unpack_long(operator.index(obj))
 
 
 def _unpack_integer(obj: Any) -> int:

@@ -11,15 +11,29 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import _dtype as D
-from .._arrays import array_dtype, backend_of, empty_strided, from_array
+from .._arrays import array_dtype, backend_of, empty_strided, empty_tensor, from_array
 from .._device import CPU, device
-from .._storage import UntypedStorage
-from .._strides import contiguous_strides
+from .._layout import contiguous_format, preserve_format
+from .._strides import infer_dense_strides, is_non_overlapping_and_dense
 from .._tensor import Tensor
 from .._warnings import warn_once
 
 # Re-exported for the op modules (they live in the core module :mod:`reftorch._arrays`).
-__all__ = ["array_dtype", "backend_of", "empty_strided", "from_array"]
+__all__ = ["array_dtype", "backend_of", "empty_strided", "empty_tensor", "from_array"]
+
+
+def empty_like(self: Tensor, memory_format: Any, dtype: D.dtype, dev: device) -> Tensor:
+    """``at::empty_like`` with ``dtype`` on ``dev``: with ``preserve_format`` (None, the default) a
+    dense non-overlapping ``self``'s strides, else dense strides in ``self``'s dim order
+    (``infer_dense_strides``); with ``contiguous_format`` row-major (reftorch has no channels-last
+    layouts)."""
+    if memory_format is None or memory_format is preserve_format:
+        dense = is_non_overlapping_and_dense(self._shape, self._stride)
+        strides = self._stride if dense else infer_dense_strides(self._shape, self._stride)
+        return empty_strided(self._shape, strides, dtype, dev)
+    if memory_format is not contiguous_format:
+        raise NotImplementedError(f"reftorch does not implement memory_format={memory_format}")
+    return empty_tensor(self._shape, dtype, dev)
 
 
 def fresh_tensor(values: Any, dtype: D.dtype, like: Tensor) -> Tensor:
@@ -115,20 +129,6 @@ def check_sizes_nonnegative(shape: tuple[int, ...]) -> None:
     negative = next((s for s in shape if s < 0), None)
     if negative is not None:
         raise RuntimeError(f"Trying to create tensor with negative dimension {negative}: {list(shape)}")
-
-
-def empty_tensor(shape: tuple[int, ...], dtype: D.dtype, dev: device = CPU) -> Tensor:
-    """A new contiguous tensor with uninitialised (here: zeroed) contents."""
-    backend = backend_of(dev)
-    flat = backend.xp.zeros(_numel(shape), dtype=array_dtype(backend, dtype))
-    return Tensor._make(UntypedStorage(flat, dev, backend), shape, contiguous_strides(shape), 0, dtype)
-
-
-def _numel(shape: tuple[int, ...]) -> int:
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def same_device(tensors: Sequence[Tensor]) -> device:

@@ -82,8 +82,9 @@ class Op:
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
-        """Parameter names of the signature in order, as kernels receive them; the tensor torch's
-        Python signatures call ``input`` is ``self``, as in the ATen schema."""
+        """Parameter names of the signature in order, as kernels receive them: without ``out`` (the
+        surface takes it, and factories list it before ``dtype=``...); the tensor torch's Python
+        signatures call ``input`` is ``self``, as in the ATen schema."""
         return self._names
 
     def __post_init__(self) -> None:
@@ -94,7 +95,7 @@ class Op:
             if not part or part == "*":
                 continue
             names.append(part.split("=", 1)[0].split()[-1])
-        self._names = tuple("self" if n == "input" else n for n in names)
+        self._names = tuple("self" if n == "input" else n for n in names if n != "out")
 
 
 # Records by overload name, in registration order (which is the order torch tries signatures in).

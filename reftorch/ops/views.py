@@ -308,6 +308,8 @@ def expand_as(self: Tensor, other: Tensor) -> Tensor:
 def slice_(self: Tensor, dim: int, start: int | None, end: int | None, step: int) -> Tensor:
     """ATen's ``slice``: elements ``start, start+step, ...`` before ``end`` of ``dim``, bounds clamped
     as Python slices clamp them."""
+    if not self._shape:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     d = wrap_dim(dim, len(self._shape))

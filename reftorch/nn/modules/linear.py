@@ -7,7 +7,7 @@ from typing import Any
 
 from ... import _dtype as D
 from ..._tensor import Tensor
-from ...ops.creation import empty
+from ...ops.registry import functions
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -26,9 +26,9 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(empty((out_features, in_features), device=device, dtype=dtype))
+        self.weight = Parameter(functions.empty((out_features, in_features), device=device, dtype=dtype))
         if bias:
-            self.bias = Parameter(empty(out_features, device=device, dtype=dtype))
+            self.bias = Parameter(functions.empty(out_features, device=device, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
