@@ -9,9 +9,11 @@ signatures without their first parameter; binary Python operators turn a TypeErr
 ``NotImplemented``, as torch's ``TypeError_to_NotImplemented_`` wrappers do.
 
 :func:`install` runs once, when ``reftorch`` is imported: it wraps every record, sets the ``Tensor``
-methods and fills :data:`reftorch.ops.registry.functions`. The ``reftorch.*`` names are listed in the
-generated module :mod:`reftorch._namespace`; ``python -m reftorch._stubgen`` regenerates it and the
-stubs ``reftorch/__init__.pyi`` and ``reftorch/_tensor.pyi`` (a test fails when they are stale).
+methods and fills :data:`reftorch.ops.registry.functions` (and :data:`reftorch.ops.registry.vf` with the
+parsed calls of the records that are neither functions nor methods, for ops written in Python). The
+``reftorch.*`` names are listed in the generated module :mod:`reftorch._namespace`; ``python -m
+reftorch._stubgen`` regenerates it and the stubs ``reftorch/__init__.pyi`` and ``reftorch/_tensor.pyi``
+(a test fails when they are stale).
 """
 
 from __future__ import annotations
@@ -48,9 +50,10 @@ LEGACY_MODULES = (creation, views, conversion, queries, reduction, sorting, join
 
 
 def _split(signature: str) -> tuple[str, list[str]]:
-    """A signature's name and parameter strings (``*`` included)."""
+    """A signature's name and parameter strings (``*`` included), split as torch's parser splits them
+    (on ``", "``: a default may hold commas, ``IntArrayRef dim={-2,-1}``)."""
     name, _, rest = signature.partition("(")
-    params = [p.strip() for p in rest[:rest.rindex(")")].split(",")]
+    params = [p.strip() for p in rest[:rest.rindex(")")].split(", ")]
     return name, [p for p in params if p]
 
 
@@ -215,6 +218,9 @@ def install() -> None:
     Tensor.data = tensor_methods.DATA
     for name, function in FUNCTIONS.items():
         setattr(registry.functions, name, function)
+    internal = [op for op in ops if not (op.function or op.method or op.python or op.attribute)]
+    for name, overloads in _grouped(internal).items():
+        setattr(registry.vf, name, _function(name, overloads))
 
 
 install()

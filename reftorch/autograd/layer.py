@@ -66,7 +66,7 @@ class _Plan:
 
 def _type_of(signature: str, position: int) -> str:
     """The declared type of the ``position``-th parameter of a signature string."""
-    params = [p.strip() for p in signature[signature.index("(") + 1:signature.rindex(")")].split(",")]
+    params = [p.strip() for p in signature[signature.index("(") + 1:signature.rindex(")")].split(", ")]
     params = [p for p in params if p and p != "*"]
     return params[position].split()[0]
 

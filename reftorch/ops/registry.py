@@ -89,7 +89,7 @@ class Op:
     def __post_init__(self) -> None:
         text = self.signature[self.signature.index("(") + 1:self.signature.rindex(")")]
         names = []
-        for part in text.split(","):
+        for part in text.split(", "):  # as torch's parser splits (a default may hold commas: {-2,-1})
             part = part.strip()
             if not part or part == "*":
                 continue
@@ -153,4 +153,19 @@ class _Functions:
 
 functions: Any = _Functions()
 
-__all__ = ["OPS", "Op", "Promotion", "View", "add", "aten", "call", "functions", "register"]
+
+class _VF:
+    """The parsed calls of the ATen functions reftorch does not make public: torch's ``_VF``
+    (``torch._C._VariableFunctions``) and ``torch._C._linalg`` as torch/functional.py reaches them
+    (``_VF.unique_dim(...)``, ``torch.linalg.vector_norm(...)``), for ops written in Python
+    (``python=True`` records) that hand their caller's arguments on, so that bad ones get the
+    TypeErrors of that function's own parser. One callable per torch name over its records that are
+    neither functions nor methods (filled in by :mod:`reftorch._surface`)."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"reftorch has no internal function {name!r} (or the surface is not installed yet)")
+
+
+vf: Any = _VF()
+
+__all__ = ["OPS", "Op", "Promotion", "View", "add", "aten", "call", "functions", "register", "vf"]
