@@ -196,7 +196,6 @@ relu_ = _functions.relu_
 remainder = _functions.remainder
 reshape = _functions.reshape
 result_type = _functions.result_type
-return_types = _functions.return_types
 roll = _functions.roll
 round = _functions.round
 round_ = _functions.round_
@@ -454,7 +453,6 @@ __all__ = [
     "remainder",
     "reshape",
     "result_type",
-    "return_types",
     "roll",
     "round",
     "round_",

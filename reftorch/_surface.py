@@ -37,15 +37,15 @@ from .ops import (  # noqa: E402
     linalg,
     queries,
     random_fill,
-    reduction,
+    reduction,  # noqa: F401 - imported for its records
     registry,
-    sorting,
+    sorting,  # noqa: F401 - imported for its records
     views,
 )
 from .ops._args import Parser
 from .ops.registry import OPS, Op
 
-LEGACY_MODULES = (creation, views, conversion, queries, reduction, sorting, joining, indexing, linalg,
+LEGACY_MODULES = (creation, views, conversion, queries, joining, indexing, linalg,
                   random_fill, tensor_methods)
 
 

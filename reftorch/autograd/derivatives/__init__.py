@@ -151,6 +151,6 @@ def not_implemented(aten_name: str, inputs: tuple[str, ...] = ("self",), *, name
     return entry
 
 
-from . import elementwise, views  # noqa: E402,F401 - fill TABLE
+from . import elementwise, reductions, views  # noqa: E402,F401 - fill TABLE
 
 __all__ = ["METADATA", "TABLE", "Derivative", "define", "not_implemented"]
