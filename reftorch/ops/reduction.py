@@ -216,18 +216,22 @@ def sum_all(self: Tensor, dtype: D.dtype | None = None) -> Tensor:
     return _accumulate(_SUM, self, None, False, dtype)
 
 
-@register("sum.dim_IntList", "sum(Tensor input, IntArrayRef[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, "
-          "Tensor out=None)", node="SumBackward1")
-def sum_dim(self: Tensor, dim: tuple[int, ...] | None, keepdim: bool, dtype: D.dtype | None) -> Tensor:
-    """``torch.sum(input, dim, keepdim=False, *, dtype=None)``: None and ``()`` reduce every dim."""
-    return _accumulate(_SUM, self, dim, keepdim, dtype)
+def _over_dims(spec: _Accumulation, doc: str) -> Callable[..., Tensor]:
+    """The kernel of a sum-like op's ``dim`` overload (None and ``()`` reduce every dim)."""
+    def kernel(self: Tensor, dim: tuple[int, ...] | None, keepdim: bool, dtype: D.dtype | None) -> Tensor:
+        return _accumulate(spec, self, dim, keepdim, dtype)
+
+    kernel.__name__ = kernel.__qualname__ = spec.name
+    kernel.__doc__ = doc
+    return kernel
 
 
-@register("nansum", "nansum(Tensor input, IntArrayRef[1]? dim=None, bool keepdim=False, *, "
-          "ScalarType? dtype=None, Tensor out=None)", node="NansumBackward0")
-def nansum(self: Tensor, dim: tuple[int, ...] | None, keepdim: bool, dtype: D.dtype | None) -> Tensor:
-    """``torch.nansum``: ``sum`` counting NaN as zero; complex inputs are refused on the CPU."""
-    return _accumulate(_NANSUM, self, dim, keepdim, dtype)
+register("sum.dim_IntList", "sum(Tensor input, IntArrayRef[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, "
+         "Tensor out=None)", node="SumBackward1")(_over_dims(
+             _SUM, "``torch.sum(input, dim, keepdim=False, *, dtype=None)``: None and ``()`` reduce every dim."))
+register("nansum", "nansum(Tensor input, IntArrayRef[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, "
+         "Tensor out=None)", node="NansumBackward0")(_over_dims(
+             _NANSUM, "``torch.nansum``: ``sum`` counting NaN as zero; complex inputs are refused on the CPU."))
 
 
 @register("prod", "prod(Tensor input, *, ScalarType? dtype=None)", node="ProdBackward0")
@@ -255,11 +259,9 @@ def mean_all(self: Tensor, dtype: D.dtype | None = None) -> Tensor:
     return _accumulate(_MEAN, self, None, False, dtype)
 
 
-@register("mean.dim", "mean(Tensor input, IntArrayRef[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, "
-          "Tensor out=None)", node="MeanBackward1")
-def mean_dim(self: Tensor, dim: tuple[int, ...] | None, keepdim: bool, dtype: D.dtype | None) -> Tensor:
-    """``torch.mean(input, dim, keepdim=False, *, dtype=None)``."""
-    return _accumulate(_MEAN, self, dim, keepdim, dtype)
+register("mean.dim", "mean(Tensor input, IntArrayRef[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, "
+         "Tensor out=None)", node="MeanBackward1")(_over_dims(
+             _MEAN, "``torch.mean(input, dim, keepdim=False, *, dtype=None)``: the mean over no elements is NaN."))
 
 
 @register("nanmean", "nanmean(Tensor input, IntArrayRef[1]? dim=None, bool keepdim=False, *, "
