@@ -137,12 +137,28 @@ def _method(name: str, overloads: list[Op]) -> Callable[..., Any]:
 
         return _describe(method, name, overloads)
     parser = Parser(signatures)
+    bare_call, bare_values = _bare(parser, calls)
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        if bare_call is not None and not args and not kwargs:  # loss.sum(), x.max(): parsed once
+            return bare_call(self, *bare_values)
         index, values = parser.parse(args, kwargs)
         return calls[index](self, *values)
 
     return _describe(method, name, overloads)
+
+
+def _bare(parser: Parser, calls: list[Callable[..., Any]]) -> tuple[Callable[..., Any] | None, tuple]:
+    """What a method call without arguments runs: (the overload's call, its values), parsed once
+    since such a call binds the same every time; (None, ()) when it is an error or would warn (a
+    deprecated overload)."""
+    if any(s.deprecated for s in parser.signatures):
+        return None, ()
+    try:
+        index, values = parser.parse((), None)
+    except TypeError:
+        return None, ()
+    return calls[index], values
 
 
 def _operator(dunder: str, overloads: list[Op]) -> Callable[..., Any]:
