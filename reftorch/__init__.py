@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from . import _surface, autograd, random
+from . import _surface, autograd, random, return_types
 from ._device import device
 from ._dtype import (
     bfloat16,

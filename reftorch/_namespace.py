@@ -208,7 +208,6 @@ remainder = _functions.remainder
 repeat_interleave = _functions.repeat_interleave
 reshape = _functions.reshape
 result_type = _functions.result_type
-return_types = _functions.return_types
 roll = _functions.roll
 round = _functions.round
 round_ = _functions.round_
@@ -479,7 +478,6 @@ __all__ = [
     "repeat_interleave",
     "reshape",
     "result_type",
-    "return_types",
     "roll",
     "round",
     "round_",

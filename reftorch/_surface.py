@@ -47,17 +47,16 @@ from .ops.registry import OPS, Op
 # Modules whose records make up the surface: importing one registers its records (the overloads of one
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, indexing,
-                      metadata, tensor_methods)
-# Modules not yet moved onto the registry: their FUNCTIONS / METHODS / PROPERTIES tables.
-LEGACY_MODULES = (reduction, sorting)
+                      metadata, reduction, sorting, tensor_methods)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 
 
 def _split(signature: str) -> tuple[str, list[str]]:
-    """A signature's name and parameter strings (``*`` included)."""
+    """A signature's name and parameter strings (``*`` included), split as torch's parser splits them
+    (on ``", "``: a default may hold commas, ``IntArrayRef dim={-2,-1}``)."""
     name, _, rest = signature.partition("(")
-    params = [p.strip() for p in rest[:rest.rindex(")")].split(",")]
+    params = [p.strip() for p in rest[:rest.rindex(")")].split(", ")]
     return name, [p for p in params if p]
 
 
@@ -143,12 +142,28 @@ def _method(name: str, overloads: list[Op]) -> Callable[..., Any]:
 
         return _describe(method, name, overloads)
     parser = Parser(signatures)
+    bare_call, bare_values = _bare(parser, calls)
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        if bare_call is not None and not args and not kwargs:  # loss.sum(), x.max(): parsed once
+            return bare_call(self, *bare_values)
         index, values = parser.parse(args, kwargs)
         return calls[index](self, *values)
 
     return _describe(method, name, overloads)
+
+
+def _bare(parser: Parser, calls: list[Callable[..., Any]]) -> tuple[Callable[..., Any] | None, tuple]:
+    """What a method call without arguments runs: (the overload's call, its values), parsed once
+    since such a call binds the same every time; (None, ()) when it is an error or would warn (a
+    deprecated overload)."""
+    if any(s.deprecated for s in parser.signatures):
+        return None, ()
+    try:
+        index, values = parser.parse((), None)
+    except TypeError:
+        return None, ()
+    return calls[index], values
 
 
 def _operator(dunder: str, overloads: list[Op]) -> Callable[..., Any]:
@@ -235,17 +250,11 @@ def install() -> None:
     for module in OPERATOR_MODULES:
         for dunder, name in module.OPERATORS.items():
             METHODS[dunder] = _operator(dunder, by_name[name])
-    for module in LEGACY_MODULES:
-        FUNCTIONS.update(getattr(module, "FUNCTIONS", {}))
-        METHODS.update(getattr(module, "METHODS", {}))
     for name, method in METHODS.items():
         setattr(Tensor, name, method)
-    for module in LEGACY_MODULES:
-        for name, getter in getattr(module, "PROPERTIES", {}).items():
-            setattr(Tensor, name, property(getter, doc=getter.__doc__))
     for name, function in FUNCTIONS.items():
         setattr(registry.functions, name, function)
-    internal = [op for op in ops if not (op.function or op.method or op.attribute)]
+    internal = [op for op in ops if not (op.function or op.method or op.python or op.attribute)]
     for name, overloads in _grouped(internal).items():
         setattr(registry.vf, name, _function(name, overloads))
 

@@ -1,5 +1,5 @@
 """Package-level guarantees: ``import reftorch`` needs only NumPy, and the op layer reaches arrays
-only through the backend interface."""
+only through the backend interface (and autograd only through the layer over the registry)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,30 @@ def test_op_and_autograd_layers_never_import_array_libraries():
             if bad:
                 offenders[str(path.relative_to(PACKAGE))] = sorted(bad)
     assert offenders == {}
+
+
+def _imports_autograd(path: pathlib.Path) -> bool:
+    """Whether a module of reftorch/ops/ imports anything of ``reftorch.autograd`` (absolutely, or
+    relatively from two levels up: ``from ..autograd.views import ...``, ``from .. import autograd``)."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = {0: "", 1: "reftorch.ops", 2: "reftorch"}.get(node.level, "")
+            module = ".".join(part for part in (base, node.module) if part)
+            names = [module] + [f"{module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        if any(name == "reftorch.autograd" or name.startswith("reftorch.autograd.") for name in names):
+            return True
+    return False
+
+
+def test_op_modules_never_import_autograd():
+    """An op module reaches autograd only through the layer that wraps its records (CONTRIBUTING.md):
+    no module of ``reftorch/ops/`` imports ``reftorch.autograd``, not even inside a function."""
+    offenders = [path.name for path in sorted((PACKAGE / "ops").glob("*.py")) if _imports_autograd(path)]
+    assert offenders == []
 
 
 def test_nothing_in_reftorch_imports_torch():

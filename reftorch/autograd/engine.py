@@ -305,7 +305,7 @@ def _apply(node: Node, grads: list[Any], lane: _Lane) -> Any:
         backward = node._backward
         if type(backward) is Derivative:
             if backward.arrays:
-                results = _array_formulas(node, backward, grads)
+                results = _array_formulas(node, backward, grads, lane.backend)
                 if results is not None:
                     return results
             grads = [lane.tensor(g) for g in grads]
@@ -325,12 +325,13 @@ def _apply(node: Node, grads: list[Any], lane: _Lane) -> Any:
     return node.apply(grads)
 
 
-def _array_formulas(node: Node, backward: Derivative, grads: list[Any]) -> tuple | None:
+def _array_formulas(node: Node, backward: Derivative, grads: list[Any], backend: Any) -> tuple | None:
     """A derivative's formulas run on backend arrays, their results checked as torch's
     ``validate_outputs`` (summed back to broadcast inputs' shapes, cast to their dtypes). None when
     the case needs the tensor path: a gradient that is a tensor or missing, saved values of another
     dtype than the gradient (NumPy would promote where torch keeps zero-dim tensors weak), a shape
-    that does not broadcast (the tensor path raises torch's error)."""
+    that does not broadcast (the tensor path raises torch's error). Dtypes are compared as the
+    backend's dtype objects (NumPy's ``dtype.name`` is a slow Python property)."""
     dtype = None
     for g in grads:
         if g is None or isinstance(g, Tensor):
@@ -357,10 +358,11 @@ def _array_formulas(node: Node, backward: Derivative, grads: list[Any]) -> tuple
                 return None
             axes, _ = reduced_axes(grad.shape, shape)
             grad = grad.sum(axis=axes, keepdims=True).reshape(shape)
-        if grad.dtype.name != want.array_name:
+        target = array_dtype(backend, want)
+        if grad.dtype != target:
             if grad.dtype.kind == "c" and not want.is_complex:
                 return None
-            grad = grad.astype(want.array_name)
+            grad = grad.astype(target)
         results[i] = grad
     return tuple(results)
 
@@ -376,7 +378,7 @@ def _sink(node: AccumulateGrad, grad: Any, create_graph: bool, lane: _Lane) -> N
     target = variable._grad  # an array gradient (the fast lane)
     if target is not None:
         _add_in_place(target, grad, lane.device, lambda: lane.tensor(grad))
-    elif grad.shape == variable._shape and grad.dtype.name == variable._dtype.array_name:
+    elif grad.shape == variable._shape and grad.dtype == array_dtype(lane.backend, variable._dtype):
         variable._grad = _like_layout(variable, grad, variable._dtype, lane.device)
     else:
         accumulate_into(variable, lane.tensor(grad), False)

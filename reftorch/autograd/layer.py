@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._autograd_state import STATE
+from .._dtype import FLOATING
 from .._tensor import Tensor
 from ..ops.registry import OPS, Op, View
 from . import views
@@ -45,7 +46,7 @@ def autograd_kernel(op: Op) -> Callable[..., Any]:
 class _Plan:
     """Where the derivative's inputs and saved values sit among an op's arguments."""
 
-    __slots__ = ("derivative", "positions", "lists", "sources")
+    __slots__ = ("derivative", "positions", "lists", "sources", "reads", "single")
 
     def __init__(self, op: Op, derivative: Derivative):
         names = op.parameter_names
@@ -62,12 +63,17 @@ class _Plan:
             for r in reads:
                 sources[r] = _source(r, names, derivative.name)
         self.sources = sources
+        # per input: (name, source) of each argument value its formula reads (results are saved later)
+        self.reads = tuple(tuple((r, sources[r]) for r in reads if sources[r][0] != "result")
+                           for reads in derivative.reads_by_input)
+        # the position of the only input when there is one and it is no list (most ops): built without loops
+        self.single = self.positions[0] if len(self.positions) == 1 and not self.lists else None
 
 
 def _type_of(signature: str, position: int) -> str:
     """The declared type of the ``position``-th parameter of a signature string (counted as
     :attr:`Op.parameter_names` counts, without ``out``)."""
-    params = [p.strip() for p in signature[signature.index("(") + 1:signature.rindex(")")].split(",")]
+    params = [p.strip() for p in signature[signature.index("(") + 1:signature.rindex(")")].split(", ")]
     params = [p for p in params if p and p != "*" and p.split("=")[0].split()[-1] != "out"]
     return params[position].split()[0]
 
@@ -94,7 +100,11 @@ def _requires_grad(value: Any) -> bool:
 
 def _any_requires_grad(plan: _Plan, args: tuple) -> bool:
     for p in plan.positions:
-        if _requires_grad(args[p]):
+        value = args[p]
+        if type(value) is Tensor:  # the common case, read without a call (this runs for every op call)
+            if value._requires_grad:
+                return True
+        elif _requires_grad(value):
             return True
     return False
 
@@ -114,35 +124,37 @@ def _create(plan: _Plan, args: tuple, inplace: bool = False) -> Node:
     """The node with its edges, the inputs' metadata (for the engine's checks of returned gradients)
     and the input values its needed formulas read, saved before the kernel runs (as torch does)."""
     d = plan.derivative
-    edges: list[tuple] = []
-    needs: list[bool] = []
-    meta: list[Any] = []
-    spans: list[int] = []
-    for i, p in enumerate(plan.positions):
-        value = args[p]
-        items = value if i in plan.lists else (value,)
-        spans.append(len(items))
-        needed = False
-        for t in items:
-            edge = gradient_edge(t)
-            edges.append(edge)
-            meta.append((t._shape, t._dtype, t._storage.device) if isinstance(t, Tensor) else None)
-            needed = needed or edge[0] is not None
-        needs.append(needed)
+    if plan.single is not None:
+        t = args[plan.single]
+        edge = gradient_edge(t)
+        edges: Any = (edge,)
+        needs: Any = (edge[0] is not None,)
+        meta: Any = ((t._shape, t._dtype, t._storage.device) if isinstance(t, Tensor) else None,)
+        spans: Any = None
+    else:
+        edges, needs, meta, spans = [], [], [], []
+        for i, p in enumerate(plan.positions):
+            value = args[p]
+            items = value if i in plan.lists else (value,)
+            spans.append(len(items))
+            needed = False
+            for t in items:
+                edge = gradient_edge(t)
+                edges.append(edge)
+                meta.append((t._shape, t._dtype, t._storage.device) if isinstance(t, Tensor) else None)
+                needed = needed or edge[0] is not None
+            needs.append(needed)
     if d.edges_of_required_only:  # a NotImplemented node: an edge per input that requires grad
         kept = [i for i, edge in enumerate(edges) if edge[0] is not None]
         edges, meta = [edges[i] for i in kept], [meta[i] for i in kept]
     names: list[str] = []
     saved: list[Any] = []
     ctx: dict[str, Any] = {}
-    for i, reads in enumerate(d.reads_by_input):
+    for i, reads in enumerate(plan.reads):
         if not needs[i]:
             continue
-        for r in reads:
+        for r, source in reads:
             if r in ctx or r in names:
-                continue
-            source = plan.sources[r]
-            if source[0] == "result":
                 continue
             value = args[source[1]]
             if source[0] == "meta":
@@ -191,7 +203,7 @@ def _attach(node: Node, plan: _Plan, result: Any, set_history: bool = True) -> t
         for nr, out in enumerate(outs):
             if not isinstance(out, Tensor) or (differentiable is not None and not differentiable[nr]):
                 continue
-            if not (out._dtype.is_floating_point or out._dtype.is_complex):
+            if out._dtype.category < FLOATING:  # neither floating nor complex
                 if d.dtype_check:
                     raise RuntimeError(f"Autograd not support dtype: {out._dtype.scalar_name}")
                 continue
@@ -224,7 +236,11 @@ def _functional_kernel(op: Op, plan: _Plan) -> Callable[..., Any]:
     def call(*args: Any) -> Any:
         if STATE.enabled and _any_requires_grad(plan, args):
             node = _create(plan, args)
-            result = _run_below(kernel, args)
+            STATE.enabled = False  # _run_below, inline: grad mode was on (the hot path of every recorded op)
+            try:
+                result = kernel(*args)
+            finally:
+                STATE.enabled = True
             _attach(node, plan, result)
             return result
         return kernel(*args)

@@ -1,124 +1,62 @@
 """Reductions: sum, mean, prod, var/std, max/min, amax/amin, argmax/argmin, all/any, cumsum/cumprod,
-logsumexp, norm, count_nonzero, aminmax, median, and the comparisons equal/allclose/isclose.
+logsumexp, norm, count_nonzero, aminmax, median, and the comparisons equal/allclose/isclose, as
+registry records.
 
-Mirrors torch 2.13 on the CPU (aten/src/ATen/native/ReduceOps.cpp, TensorCompare.cpp):
+Mirrors torch 2.13 on the CPU (aten/src/ATen/native/ReduceOps.cpp, TensorCompare.cpp,
+LinearAlgebra.cpp, torch/functional.py):
 
-- ``dim`` may be an int, a tuple/list of ints or None; None and ``()`` reduce every dim (except
-  for ``all``/``any``, where ``()`` reduces nothing); ``keepdim`` keeps reduced dims as size 1;
-  ``axis``/``keepdims`` are accepted as NumPy-style aliases, as torch's argument parser does;
+- each overload is its own record with torch's Python signature (``sum`` and ``sum.dim_IntList``,
+  the three of ``var``...), so the parser picks the overload and raises torch's TypeErrors; ``dim``
+  arrives as None, an int or a tuple of ints; None and ``()`` reduce every dim (except for
+  ``all``/``any``, where ``()`` reduces nothing); ``keepdim`` keeps reduced dims as size 1;
 - results are fresh contiguous tensors; integer and bool sums/products/cumulative ops give int64;
   float16 sums, means and cumulative ops accumulate in float32, as torch's accumulate type;
 - ops with indices (``max(dim)``, ``aminmax``, ``median(dim)``) return named tuples of
-  :data:`return_types`, whose repr matches torch's ``torch.return_types.max(\\nvalues=...)``;
-- under autograd each differentiable op records torch's node (``SumBackward0``/``SumBackward1``,
-  ``VarBackward0``, ``MaxBackward0``/``MaxBackward1``, ``LinalgVectorNormBackward0``...; formulas in
-  autograd/reduction_grads.py); an integer ``dtype=`` result of an input that requires grad raises
-  torch's "Autograd not support dtype"; index outputs never require grad.
+  :mod:`reftorch.return_types`, whose repr matches torch's ``torch.return_types.max(\\nvalues=...)``;
+- the autograd layer records torch's nodes (``SumBackward0``/``SumBackward1``, ``VarBackward0``,
+  ``MaxBackward0``/``MaxBackward1``, ``LinalgVectorNormBackward0``...; formulas in
+  autograd/derivatives/reductions.py); torch's composites (``nanmean``, ``var(dim, unbiased)``,
+  ``max(input, other)``, ``norm``, the nuclear norm) call the ops they are made of, which record
+  themselves.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-import operator
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .. import _dtype as D
-from .. import return_types
 from .._promotion import promote_types
 from .._storage import UntypedStorage
-from .._strides import contiguous_strides
 from .._tensor import Tensor
-from ..autograd import reduction_grads as G
-from ..autograd.grad_mode import STATE
-from ..autograd.views import apply_inplace, check_inplace
 from ..return_types import return_type
 from ._inplace import check_memory, write_result
 from ._util import (
     array_dtype,
     broadcast_shapes,
     cast_array,
-    check_int,
     from_array,
     same_device,
     unsupported_dtype,
     wrap_dim,
     wrap_dims,
 )
-from .registry import functions
+from .registry import call, functions, register, vf
 
 _MAX, _MIN = return_type("max"), return_type("min")
 _AMINMAX = return_type("aminmax", ("min", "max"))
 _MEDIAN, _NANMEDIAN = return_type("median"), return_type("nanmedian")
 
-# ----------------------------------------------------------------------------- argument parsing
-UNSET: Any = object()  # "argument not given" where None is itself a meaningful (or invalid) value
 
-
-def _type_name(value: Any) -> str:
-    return "Tensor" if value is Tensor or isinstance(value, Tensor) else type(value).__name__
-
-
-def invalid_arguments(fn: str, *args: Any, **kwargs: Any) -> TypeError:
-    """torch's overload-resolution error: ``sum() received an invalid combination of arguments - got
-    (Tensor, float), but expected one of: ...`` (reftorch names the arguments it got)."""
-    got = [_type_name(a) for a in args] + [f"{k}={_type_name(v)}" for k, v in kwargs.items()]
-    return TypeError(f"{fn}() received an invalid combination of arguments - got ({', '.join(got)}), "
-                     "but expected one of the documented signatures")
-
-
-def check_bool(value: Any, fn: str, name: str, position: int) -> bool:
-    """Flags such as ``keepdim`` must be real bools, as torch's argument parser demands."""
-    if not isinstance(value, bool):
-        raise TypeError(
-            f"{fn}(): argument '{name}' (position {position}) must be bool, not {_type_name(value)}")
-    return value
-
-
-def check_dtype(value: Any, fn: str) -> D.dtype | None:
-    """``dtype=`` accepts a dtype, None, or the Python types float/int/bool/complex (torch maps them)."""
-    if value is None or isinstance(value, D.dtype):
-        return value
-    mapped = {float: D.float64, int: D.int64, bool: D.bool, complex: D.complex128}.get(value)
-    if mapped is None:
-        raise invalid_arguments(fn, dtype=value)
-    return mapped
-
-
-def numpy_names(fn: Callable) -> Callable:
-    """Accept ``axis=`` for ``dim=`` and ``keepdims=`` for ``keepdim=`` (torch's NumPy aliases)."""
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if kwargs and ("axis" in kwargs or "keepdims" in kwargs):
-            for alias, name in (("axis", "dim"), ("keepdims", "keepdim")):
-                if alias in kwargs:
-                    if name in kwargs:
-                        raise TypeError(f"{fn.__name__}() got multiple values for argument '{name}'")
-                    kwargs[name] = kwargs.pop(alias)
-        return fn(*args, **kwargs)
-
-    return wrapper
-
-
-def reduce_dims(dim: Any, ndim: int, fn: str, empty_reduces_all: bool = True) -> tuple[int, ...]:
-    """The wrapped dims named by ``dim`` (int, tuple/list of ints, or None = all dims)."""
-    if dim is None:
+# ----------------------------------------------------------------------------- shared helpers
+def reduce_dims(dim: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:
+    """The wrapped dims a reduction over ``dim`` reduces: every dim for None or ``()`` (torch's
+    ``IntArrayRef?`` convention); a repeated dim raises torch's error."""
+    if dim is None or dim == ():
         return tuple(range(ndim))
-    if isinstance(dim, (bool, float)):
-        raise invalid_arguments(fn, Tensor, dim)
-    if hasattr(dim, "__index__"):
-        return (wrap_dim(operator.index(dim), ndim),)
-    if not isinstance(dim, (tuple, list)):
-        raise invalid_arguments(fn, Tensor, dim)
-    for position, d in enumerate(dim, start=1):
-        if isinstance(d, (bool, float)) or not hasattr(d, "__index__"):
-            raise TypeError(f"{fn}(): argument 'dim' failed to unpack the object at pos {position} with "
-                            f"error \"type must be tuple of ints,but got {type(d).__name__}\"")
-    if not dim:
-        return tuple(range(ndim)) if empty_reduces_all else ()
     return wrap_dims(dim, ndim)
 
 
@@ -127,6 +65,11 @@ def reduced_shape(shape: tuple[int, ...], dims: tuple[int, ...], keepdim: bool) 
     if keepdim:
         return tuple(1 if d in dims else s for d, s in enumerate(shape))
     return tuple(s for d, s in enumerate(shape) if d not in dims)
+
+
+def shape_with(shape: tuple[int, ...], axis: int, size: int) -> tuple[int, ...]:
+    """``shape`` with dim ``axis`` replaced by ``size``."""
+    return shape[:axis] + (size,) + shape[axis + 1:]
 
 
 def _axes(input: Tensor, dims: tuple[int, ...]) -> tuple[int, ...]:
@@ -168,11 +111,6 @@ def tensor_with_strides(values: Any, shape: tuple[int, ...], strides: tuple[int,
     return Tensor._make(UntypedStorage(flat, like.device, backend), shape, strides, 0, dtype)
 
 
-def _check_input(input: Any, fn: str) -> None:
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not {_type_name(input)}")
-
-
 def _accumulate_dtype(dtype: D.dtype) -> D.dtype:
     """torch's CPU accumulate type: float16 sums accumulate in float32."""
     return D.float32 if dtype is D.float16 else dtype
@@ -185,23 +123,22 @@ def _compute_array(input: Tensor, dtype: D.dtype, widen_half: bool = True) -> An
     return arr.astype(acc.array_name) if acc is not dtype else arr
 
 
+def _count(arr: Any, axes: tuple[int, ...]) -> int:
+    return math.prod(arr.shape[a] for a in axes)
+
+
+def _floating(dtype: D.dtype) -> bool:
+    return dtype.category in (D.FLOATING, D.COMPLEX)
+
+
 # ----------------------------------------------------------------------------- sum / prod / mean
 @dataclass(frozen=True)
 class _Accumulation:
-    """A sum-like reduction. ``compute(xp, arr, axes)`` reduces with keepdims; ``floating`` ops (mean)
-    need a floating/complex dtype; ``int_dim`` ops (prod) take a single int dim."""
+    """A sum-like reduction. ``compute(xp, arr, axes)`` reduces with keepdims."""
 
     name: str
     compute: Callable[[Any, Any, tuple[int, ...]], Any]
-    floating: bool = False
-    int_dim: bool = False
-    nan_aware: bool = False
     widen_half: bool = True
-    nodes: tuple[str, str] = ("", "")  # autograd node names without / with a ``dim`` argument
-
-
-def _count(arr: Any, axes: tuple[int, ...]) -> int:
-    return math.prod(arr.shape[a] for a in axes)
 
 
 def _sum(xp, arr, axes):
@@ -234,163 +171,120 @@ def _mean(xp, arr, axes):
     return arr.sum(axis=axes, keepdims=True) / arr.dtype.type(_count(arr, axes))
 
 
-def _nanmean(xp, arr, axes):
-    return xp.nansum(arr, axis=axes, keepdims=True) / xp.sum(~xp.isnan(arr), axis=axes, keepdims=True)
-
-
-_ACCUMULATIONS = {
-    spec.name: spec for spec in (
-        _Accumulation("sum", _sum, nodes=("SumBackward0", "SumBackward1")),
-        _Accumulation("nansum", _nansum, nan_aware=True),
-        _Accumulation("prod", _prod, int_dim=True, widen_half=False),
-        _Accumulation("mean", _mean, floating=True, nodes=("MeanBackward0", "MeanBackward1")),
-        _Accumulation("nanmean", _nanmean, floating=True, nan_aware=True),
-    )
-}
+_SUM, _NANSUM = _Accumulation("sum", _sum), _Accumulation("nansum", _nansum)
+_PROD, _MEAN = _Accumulation("prod", _prod, widen_half=False), _Accumulation("mean", _mean)
 
 
 def _accumulation_dtype(spec: _Accumulation, input: Tensor, dtype: D.dtype | None) -> D.dtype:
     """torch's result dtype: ``dtype`` if given; int/bool sums and products give int64; mean needs
-    a floating or complex dtype."""
-    if spec.nan_aware and input._dtype.is_complex:
+    a floating or complex dtype; nansum refuses complex inputs."""
+    if spec is _NANSUM and input._dtype.is_complex:
         raise RuntimeError("nansum on CPU does not support complex inputs")
-    if spec.floating:
-        floating = (D.FLOATING, D.COMPLEX)
-        if spec.nan_aware and input._dtype.category not in floating:
-            raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
-                               f"{input._dtype.scalar_name}")
-        if dtype is not None and dtype.category not in floating:
-            raise RuntimeError(f"{spec.name}(): could not infer output dtype. Optional dtype must be either "
-                               f"a floating point or complex dtype. Got: {dtype.scalar_name}")
-        if dtype is None and input._dtype.category not in floating:
-            raise RuntimeError(f"{spec.name}(): could not infer output dtype. Input dtype must be either a "
-                               f"floating point or complex dtype. Got: {input._dtype.scalar_name}")
+    if spec is _MEAN:
+        if dtype is not None and not _floating(dtype):
+            raise RuntimeError("mean(): could not infer output dtype. Optional dtype must be either a floating "
+                               f"point or complex dtype. Got: {dtype.scalar_name}")
+        if dtype is None and not _floating(input._dtype):
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point "
+                               f"or complex dtype. Got: {input._dtype.scalar_name}")
     if dtype is not None:
         return dtype
     return D.int64 if input._dtype.category <= D.INTEGER else input._dtype
 
 
-def _accumulate(spec: _Accumulation, input: Tensor, dim: Any, keepdim: Any, dtype: Any) -> Tensor:
-    _check_input(input, spec.name)
-    dtype = check_dtype(dtype, spec.name)
-    given = dim is not UNSET
-    if not given:
-        if keepdim is not UNSET and not spec.nan_aware:  # sum(input, *, dtype) takes no keepdim
-            raise invalid_arguments(spec.name, input, keepdim=keepdim)
-        dim = None
-    elif spec.int_dim and (isinstance(dim, bool) or not hasattr(dim, "__index__")):
-        raise invalid_arguments(spec.name, input, dim)
-    keepdim = False if keepdim is UNSET else check_bool(keepdim, spec.name, "keepdim", 3)
-    dims = reduce_dims(dim, input.dim(), spec.name)
+def _accumulate(spec: _Accumulation, input: Tensor, dim: tuple[int, ...] | None, keepdim: bool,
+                dtype: D.dtype | None) -> Tensor:
+    dims = reduce_dims(dim, input.dim())
     result_dtype = _accumulation_dtype(spec, input, dtype)
-    grad = STATE.enabled and input._requires_grad
-    if grad:
-        G.check_differentiable(result_dtype)
-        if spec.name == "nanmean":
-            return _nanmean_graph(input, dim, keepdim, dtype)
     arr = _compute_array(input, result_dtype, spec.widen_half)
     backend = input._backend
     with backend.quiet():
         values = spec.compute(backend.xp, arr, _axes(input, dims))
-    out = wrap_result(values, result_dtype, input, reduced_shape(input._shape, dims, keepdim))
-    if grad:
-        named = dims if dim is not None and not (isinstance(dim, (tuple, list)) and not dim) else ()
-        if spec.name == "nansum":
-            G.record_nansum(out, input, named, keepdim)
-        elif spec.name == "prod":
-            G.record_prod(out, input, dims[0] if given else None, keepdim)
-        else:
-            G.record_sum(spec.nodes[given], out, input, named, keepdim)
-    return out
+    return wrap_result(values, result_dtype, input, reduced_shape(input._shape, dims, keepdim))
 
-
-def _nanmean_graph(input: Tensor, dim: Any, keepdim: bool, dtype: D.dtype | None) -> Tensor:
-    """``nanmean`` under autograd, as torch composes it: ``nansum`` divided by the number of non-NaN
-    elements (NansumBackward0 under a DivBackward0)."""
-    count = input.isnan().logical_not().sum(dim, keepdim)
-    return nansum(input, dim, keepdim, dtype=dtype) / count
-
-
-def _make_accumulation(spec: _Accumulation):
-    @numpy_names
-    def op(input: Tensor, dim: Any = UNSET, keepdim: Any = UNSET, *, dtype: D.dtype | None = None) -> Tensor:
-        return _accumulate(spec, input, dim, keepdim, dtype)
-
-    op.__name__ = op.__qualname__ = spec.name
-    op.__doc__ = (f"``torch.{spec.name}(input, dim=None, keepdim=False, *, dtype=None)``: the input is cast "
-                  "to ``dtype`` first; integer and bool inputs give int64 unless ``dtype`` says otherwise.")
-    return op
-
-
-nansum, prod, nanmean = (_make_accumulation(_ACCUMULATIONS[name]) for name in ("nansum", "prod", "nanmean"))
 
 # float sums of every element are the hot path of ``loss.sum().backward()``: one NumPy call, no checks
 _OWN_ACCUMULATOR = frozenset((D.float32, D.float64, D.complex64, D.complex128))
 
 
-def _whole(input: Any, dim: Any, keepdim: Any, dtype: Any) -> bool:
-    return (dim is UNSET and keepdim is UNSET and dtype is None and isinstance(input, Tensor)
-            and input._dtype in _OWN_ACCUMULATOR)
+@register("sum", "sum(Tensor input, *, ScalarType? dtype=None)", node="SumBackward0")
+def sum_all(self: Tensor, dtype: D.dtype | None = None) -> Tensor:
+    """``torch.sum(input, *, dtype=None)``: the input is cast to ``dtype`` first; integer and bool
+    inputs give int64 unless ``dtype`` says otherwise; float16 accumulates in float32."""
+    if dtype is None and self._dtype in _OWN_ACCUMULATOR:
+        return _scalar_result(self._storage.backend.quietly(self._array.sum), self._dtype, self)
+    return _accumulate(_SUM, self, None, False, dtype)
 
 
-# Builtin-shadowing torch names (sum, max, min, all, any) are bound as ``<name>_op`` in this module.
-@numpy_names
-def sum_op(input: Tensor, dim: Any = UNSET, keepdim: Any = UNSET, *, dtype: D.dtype | None = None) -> Tensor:
-    """``torch.sum(input, *, dtype=None)`` / ``torch.sum(input, dim, keepdim=False, *, dtype=None)``: the
-    input is cast to ``dtype`` first; integer and bool inputs give int64 unless ``dtype`` says
-    otherwise; float16 accumulates in float32. Records SumBackward0 (no dim) / SumBackward1."""
-    if not _whole(input, dim, keepdim, dtype):
-        return _accumulate(_ACCUMULATIONS["sum"], input, dim, keepdim, dtype)
-    out = _scalar_result(input._storage.backend.quietly(input._array.sum), input._dtype, input)
-    if input._requires_grad and STATE.enabled:
-        G.record_sum("SumBackward0", out, input, (), False)
-    return out
+def _over_dims(spec: _Accumulation, doc: str) -> Callable[..., Tensor]:
+    """The kernel of a sum-like op's ``dim`` overload (None and ``()`` reduce every dim)."""
+    def kernel(self: Tensor, dim: tuple[int, ...] | None, keepdim: bool, dtype: D.dtype | None) -> Tensor:
+        return _accumulate(spec, self, dim, keepdim, dtype)
+
+    kernel.__name__ = kernel.__qualname__ = spec.name
+    kernel.__doc__ = doc
+    return kernel
 
 
-@numpy_names
-def mean(input: Tensor, dim: Any = UNSET, keepdim: Any = UNSET, *, dtype: D.dtype | None = None) -> Tensor:
-    """``torch.mean`` (same overloads as ``sum``): needs a floating or complex input or ``dtype``; the
-    mean of no elements is NaN. Records MeanBackward0 (no dim) / MeanBackward1."""
-    if not _whole(input, dim, keepdim, dtype):
-        return _accumulate(_ACCUMULATIONS["mean"], input, dim, keepdim, dtype)
-    arr = input._array
-    with input._backend.quiet():
-        out = _scalar_result(arr.sum() / arr.size, input._dtype, input)  # NEP 50: stays in arr's dtype
-    if input._requires_grad and STATE.enabled:
-        G.record_sum("MeanBackward0", out, input, (), False)
-    return out
+register("sum.dim_IntList", "sum(Tensor input, IntArrayRef[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, "
+         "Tensor out=None)", node="SumBackward1")(_over_dims(
+             _SUM, "``torch.sum(input, dim, keepdim=False, *, dtype=None)``: None and ``()`` reduce every dim."))
+register("nansum", "nansum(Tensor input, IntArrayRef[1]? dim=None, bool keepdim=False, *, ScalarType? dtype=None, "
+         "Tensor out=None)", node="NansumBackward0")(_over_dims(
+             _NANSUM, "``torch.nansum``: ``sum`` counting NaN as zero; complex inputs are refused on the CPU."))
+
+
+@register("prod", "prod(Tensor input, *, ScalarType? dtype=None)", node="ProdBackward0")
+def prod_all(self: Tensor, dtype: D.dtype | None = None) -> Tensor:
+    """``torch.prod(input, *, dtype=None)``: integer and bool inputs give int64; float16 multiplies in
+    float16, as torch's CPU kernel."""
+    return _accumulate(_PROD, self, None, False, dtype)
+
+
+@register("prod.dim_int", "prod(Tensor input, int64_t dim, bool keepdim=False, *, ScalarType? dtype=None, "
+          "Tensor out=None)", node="ProdBackward1")
+def prod_dim(self: Tensor, dim: int, keepdim: bool, dtype: D.dtype | None) -> Tensor:
+    """``torch.prod(input, dim, keepdim=False, *, dtype=None)``: one dim."""
+    return _accumulate(_PROD, self, (dim,), keepdim, dtype)
+
+
+@register("mean", "mean(Tensor input, *, ScalarType? dtype=None, Tensor out=None)", node="MeanBackward0")
+def mean_all(self: Tensor, dtype: D.dtype | None = None) -> Tensor:
+    """``torch.mean(input, *, dtype=None)``: needs a floating or complex input or ``dtype``; the mean
+    of no elements is NaN."""
+    if dtype is None and self._dtype in _OWN_ACCUMULATOR:
+        arr = self._array
+        with self._backend.quiet():
+            return _scalar_result(arr.sum() / arr.size, self._dtype, self)  # NEP 50: stays in arr's dtype
+    return _accumulate(_MEAN, self, None, False, dtype)
+
+
+register("mean.dim", "mean(Tensor input, IntArrayRef[1]? dim, bool keepdim=False, *, ScalarType? dtype=None, "
+         "Tensor out=None)", node="MeanBackward1")(_over_dims(
+             _MEAN, "``torch.mean(input, dim, keepdim=False, *, dtype=None)``: the mean over no elements is NaN."))
+
+
+@register("nanmean", "nanmean(Tensor input, IntArrayRef[1]? dim=None, bool keepdim=False, *, "
+          "ScalarType? dtype=None, Tensor out=None)", composite=True)
+def nanmean(self: Tensor, dim: tuple[int, ...] | None, keepdim: bool, dtype: D.dtype | None) -> Tensor:
+    """``torch.nanmean``, torch's composite: ``nansum`` divided by the number of non-NaN elements (so
+    its graph is NansumBackward0 under DivBackward0); floating and complex inputs only."""
+    if not _floating(self._dtype):
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{self._dtype.scalar_name}")
+    if dtype is not None and not _floating(dtype):
+        raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be either a floating "
+                           f"point or complex dtype. Got: {dtype.scalar_name}")
+    count = self.isnan().logical_not().sum(dim, keepdim)
+    return functions.nansum(self, dim, keepdim, dtype=dtype) / count
 
 
 # ----------------------------------------------------------------------------- var / std
-def _correction(fn: str, input: Tensor, dim: Any, unbiased: Any, keepdim: Any, correction: Any,
-                ) -> tuple[Any, bool, float]:
-    """Resolve torch's overloads ``(dim, unbiased, keepdim)``, ``(unbiased)`` and
-    ``(dim, *, correction, keepdim)`` to (dim, keepdim, correction)."""
-    if isinstance(dim, bool):  # var(input, unbiased)
-        if unbiased is not UNSET or keepdim is not UNSET:
-            raise invalid_arguments(fn, input, dim, unbiased)
-        dim, unbiased = None, dim
-    if unbiased is not UNSET and correction is not UNSET:
-        raise invalid_arguments(fn, input, dim, unbiased=unbiased, correction=correction)
-    keepdim = False if keepdim is UNSET else keepdim
-    if not isinstance(keepdim, bool):
-        raise invalid_arguments(fn, input, dim, keepdim=keepdim)
-    if unbiased is not UNSET:
-        if not isinstance(unbiased, bool):
-            raise invalid_arguments(fn, input, dim, unbiased=unbiased)
-        return dim, keepdim, 1.0 if unbiased else 0.0
-    if correction is UNSET or correction is None:
-        return dim, keepdim, 1.0
-    if isinstance(correction, Tensor) or not isinstance(correction, (int, float)):
-        raise invalid_arguments(fn, input, dim, correction=correction)
-    return dim, keepdim, float(correction)
-
-
 def _moments(fn: str, input: Tensor, dims: tuple[int, ...], corr: float, shape: tuple[int, ...],
              ) -> tuple[Any, Any]:
     """(variance array, mean array), computed in double precision as torch's CPU kernels accumulate;
     warns as torch when the degrees of freedom are <= 0."""
-    if input._dtype.category not in (D.FLOATING, D.COMPLEX):
+    if not _floating(input._dtype):
         what = fn if fn.endswith("_mean") else "std and var"
         raise RuntimeError(f"{what} only support floating point and complex dtypes")
     out_numel = math.prod(shape)
@@ -399,7 +293,7 @@ def _moments(fn: str, input: Tensor, dims: tuple[int, ...], corr: float, shape: 
         for _ in range(2 if input._dtype.is_complex else 1):
             warnings.warn(f"{fn}(): degrees of freedom is <= 0. Correction should be strictly less than "
                           "the reduction factor (input numel divided by output numel).", UserWarning,
-                          stacklevel=4)
+                          stacklevel=5)
     xp = input._backend.xp
     wide = "complex128" if input._dtype.is_complex else "float64"
     arr = input._array.astype(wide)
@@ -413,42 +307,42 @@ def _moments(fn: str, input: Tensor, dims: tuple[int, ...], corr: float, shape: 
     return var_arr, mean_arr
 
 
-_MOMENT_NODES = {"var": "VarBackward0", "std": "StdBackward0", "var_mean": "VarMeanBackward0",
-                 "std_mean": "StdMeanBackward0"}
-
-
-def _make_moment(name: str, root: bool, with_mean: bool):
-    @numpy_names
-    def op(input: Tensor, dim: Any = None, unbiased: Any = UNSET, keepdim: Any = UNSET, *extra: Any,
-           correction: Any = UNSET) -> Any:
-        if extra:
-            raise invalid_arguments(name, input, dim, unbiased, keepdim, *extra)
-        _check_input(input, name)
-        dim, keepdim, corr = _correction(name, input, dim, unbiased, keepdim, correction)
-        dims = reduce_dims(dim, input.dim(), name)
-        shape = reduced_shape(input._shape, dims, keepdim)
-        var_arr, mean_arr = _moments(name, input, dims, corr, shape)
+def _moment_kernel(name: str, root: bool, with_mean: bool) -> Callable[..., Any]:
+    """The ``.correction`` overload of var/std/var_mean/std_mean: divides by ``max(0, N - correction)``
+    (inf or nan, with torch's UserWarning, when that is <= 0); complex inputs give real results."""
+    def kernel(self: Tensor, dim: tuple[int, ...] | None, correction: Any, keepdim: bool) -> Any:
+        corr = 1.0 if correction is None else float(correction)
+        dims = reduce_dims(dim, self.dim())
+        shape = reduced_shape(self._shape, dims, keepdim)
+        var_arr, mean_arr = _moments(name, self, dims, corr, shape)
         if root:
-            with input._backend.quiet():
-                var_arr = input._backend.xp.sqrt(var_arr)
-        spread = wrap_result(var_arr, input._dtype.to_real(), input, shape)
-        outputs = (spread, wrap_result(mean_arr, input._dtype, input, shape)) if with_mean else spread
-        if STATE.enabled and input._requires_grad:
-            named = None if dim is None else () if isinstance(dim, (tuple, list)) and not dim else dims
-            G.record_moment(_MOMENT_NODES[name], outputs, input, named, corr, keepdim)
-        return outputs
+            with self._backend.quiet():
+                var_arr = self._backend.xp.sqrt(var_arr)
+        spread = wrap_result(var_arr, self._dtype.to_real(), self, shape)
+        return (spread, wrap_result(mean_arr, self._dtype, self, shape)) if with_mean else spread
 
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = (f"``torch.{name}``: accepts ``(dim, unbiased, keepdim)``, ``(unbiased)`` and "
-                  "``(dim, *, correction, keepdim)``; divides by ``max(0, N - correction)`` (inf or nan, "
-                  "with torch's UserWarning, when that is <= 0); complex inputs give real results. Records "
-                  f"{_MOMENT_NODES[name]} (a dim list that is empty counts one element per reduction in the "
-                  "gradient, as torch's formula does).")
-    return op
+    kernel.__name__ = kernel.__qualname__ = name
+    kernel.__doc__ = (f"``torch.{name}(input, dim=None, *, correction=1, keepdim=False)``: divides by "
+                      "``max(0, N - correction)`` (inf or nan, with torch's UserWarning, when that is <= 0); "
+                      "complex inputs give a real spread.")
+    return kernel
 
 
-var, std = _make_moment("var", False, False), _make_moment("std", True, False)
-var_mean, std_mean = _make_moment("var_mean", False, True), _make_moment("std_mean", True, True)
+for _name, _root, _with_mean, _node in (("var", False, False, "VarBackward0"), ("std", True, False, "StdBackward0"),
+                                        ("var_mean", False, True, "VarMeanBackward0"),
+                                        ("std_mean", True, True, "StdMeanBackward0")):
+    _correction = f"{_name}.correction"
+    # torch's overloads, in the order its parser tries them; (dim, unbiased) and (unbiased) are
+    # composites of the .correction overload (unbiased means correction 1)
+    register(f"{_name}.dim", f"{_name}(Tensor input, IntArrayRef[1]? dim, bool unbiased=True, bool keepdim=False"
+             f"{'' if _with_mean else ', *, Tensor out=None'})", composite=True, method=not _with_mean)(
+        lambda self, dim, unbiased, keepdim, _correction=_correction: call(
+            _correction, self, dim, 1 if unbiased else 0, keepdim))
+    register(_correction, f"{_name}(Tensor input, IntArrayRef[1]? dim=None, *, Scalar? correction=None, "
+             f"bool keepdim=False{'' if _with_mean else ', Tensor out=None'})", node=_node,
+             method=not _with_mean)(_moment_kernel(_name, _root, _with_mean))
+    register(_name, f"{_name}(Tensor input, bool unbiased=True)", composite=True, method=not _with_mean)(
+        lambda self, unbiased, _correction=_correction: call(_correction, self, None, 1 if unbiased else 0, False))
 
 
 # ----------------------------------------------------------------------------- amax / amin / max / min
@@ -467,48 +361,31 @@ def _empty_all_error(fn: str) -> RuntimeError:
                         "reduction dim with the 'dim' argument.")
 
 
-def _extreme(xp, arr, axes, largest: bool):
+def _extreme(xp: Any, arr: Any, axes: tuple[int, ...] | None, largest: bool) -> Any:
     return (xp.max if largest else xp.min)(arr, axis=axes, keepdims=True)
 
 
-def _make_amax(name: str, largest: bool):
-    @numpy_names
-    def op(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-        _check_input(input, name)
-        check_bool(keepdim, name, "keepdim", 3)
-        dims = reduce_dims(dim, input.dim(), name)
-        if input._dtype.is_complex:
-            raise unsupported_dtype(f"{name[1:]}_values_cpu", input._dtype)
-        if input.numel() == 0 and input._shape:
-            if dim is None or (isinstance(dim, (tuple, list)) and not dim):
+def _amax_kernel(name: str, largest: bool) -> Callable[..., Tensor]:
+    def kernel(self: Tensor, dim: tuple[int, ...] | None, keepdim: bool) -> Tensor:
+        dims = reduce_dims(dim, self.dim())
+        if self._dtype.is_complex:
+            raise unsupported_dtype(f"{name[1:]}_values_cpu", self._dtype)
+        if self.numel() == 0 and self._shape:
+            if not dim:
                 raise _empty_all_error(name)
-            raw = (dim,) if hasattr(dim, "__index__") else tuple(dim)
-            _check_nonempty_dims(name, input, dims, raw)
-        xp = input._backend.xp
-        values = _extreme(xp, input._array, _axes(input, dims), largest)
-        out = wrap_result(values, input._dtype, input, reduced_shape(input._shape, dims, keepdim))
-        if STATE.enabled and input._requires_grad:
-            G.record_amax(node, out, input, dims, keepdim)
-        return out
+            _check_nonempty_dims(name, self, dims, dim)
+        values = _extreme(self._backend.xp, self._array, _axes(self, dims), largest)
+        return wrap_result(values, self._dtype, self, reduced_shape(self._shape, dims, keepdim))
 
-    node = "AmaxBackward0" if largest else "AminBackward0"
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = (f"``torch.{name}(input, dim=(), keepdim=False)``: NaN propagates; an empty reduction "
-                  f"raises (the op has no identity); complex inputs are not supported. Records {node} "
-                  "(ties share the gradient equally).")
-    return op
+    kernel.__name__ = kernel.__qualname__ = name
+    kernel.__doc__ = (f"``torch.{name}(input, dim=(), keepdim=False)``: NaN propagates; an empty reduction "
+                      "raises (the op has no identity); complex inputs are not supported.")
+    return kernel
 
 
-amax, amin = _make_amax("amax", True), _make_amax("amin", False)
-
-
-def _values_indices(name: str, input: Tensor, dim: Any, keepdim: Any, largest: bool, result: type) -> Any:
+def _values_indices(name: str, input: Tensor, dim: int, keepdim: bool, largest: bool, result: type) -> Any:
     """``max(input, dim)``-style results: (values, first index of the extreme; NaN wins)."""
-    if isinstance(dim, bool) or not hasattr(dim, "__index__"):
-        raise invalid_arguments(name, input, dim)
-    if not isinstance(keepdim, bool):
-        raise invalid_arguments(name, input, dim, keepdim)
-    d = wrap_dim(operator.index(dim), input.dim())
+    d = wrap_dim(dim, input.dim())
     if input._dtype.is_complex:
         raise RuntimeError(f"{name}(): does not support complex input")
     _check_nonempty_dims(name, input, (d,))
@@ -523,110 +400,93 @@ def _values_indices(name: str, input: Tensor, dim: Any, keepdim: Any, largest: b
             indices = xp.zeros(values.shape, dtype="int64")
         else:
             indices = (xp.argmax if largest else xp.argmin)(arr, axis=d, keepdims=True)
-    outputs = result((wrap_result(values, input._dtype, input, shape),
-                      wrap_result(indices, D.int64, input, shape)))
-    if STATE.enabled and input._requires_grad:
-        G.record_selecting(f"{name.capitalize()}Backward0", outputs, input, d, keepdim)
-    return outputs
+    return result((wrap_result(values, input._dtype, input, shape), wrap_result(indices, D.int64, input, shape)))
 
 
-def _make_max(name: str, largest: bool, result: type):
+def _register_extremes(name: str, largest: bool, result: type) -> None:
+    """``max``/``min``: of all elements, elementwise with ``other`` (``maximum``/``minimum``, torch's
+    composite), and along ``dim`` with indices; ``amax``/``amin`` along dims."""
     binary = "maximum" if largest else "minimum"
+    node = name.capitalize()
 
-    @numpy_names
-    def op(input: Tensor, dim: Any = UNSET, keepdim: Any = UNSET, *, other: Any = None) -> Any:
-        _check_input(input, name)
-        if other is not None or isinstance(dim, Tensor):
-            other = dim if other is None else other
-            mixed = keepdim is not UNSET or (dim is not UNSET and dim is not other)
-            if not isinstance(other, Tensor) or mixed:
-                raise invalid_arguments(name, input, other)
-            return getattr(functions, binary)(input, other)
-        if dim is UNSET:
-            if keepdim is not UNSET:
-                raise invalid_arguments(name, input, keepdim=keepdim)
-            if input._dtype.is_complex:
-                raise unsupported_dtype(f"{name}_all", input._dtype)
-            if input.numel() == 0:
-                raise _empty_all_error(name)
-            values = _extreme(input._backend.xp, input._array, None, largest)
-            out = wrap_result(values, input._dtype, input, ())
-            if STATE.enabled and input._requires_grad:
-                G.record_evenly(f"{name.capitalize()}Backward1", out, input)
-            return out
-        return _values_indices(name, input, dim, False if keepdim is UNSET else keepdim, largest, result)
+    def all_elements(self: Tensor) -> Tensor:
+        if self._dtype.is_complex:
+            raise unsupported_dtype(f"{name}_all", self._dtype)
+        if self.numel() == 0:
+            raise _empty_all_error(name)
+        return wrap_result(_extreme(self._backend.xp, self._array, None, largest), self._dtype, self, ())
 
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = (f"``torch.{name}``: ``{name}(input)`` is a zero-dim tensor; ``{name}(input, dim, "
-                  f"keepdim=False)`` returns ``torch.return_types.{name}(values, indices)`` with the first "
-                  f"index of the extreme (NaN counts as the extreme); ``{name}(input, other)`` is "
-                  f"``{binary}``. Records {name.capitalize()}Backward1 (ties share the gradient) / "
-                  f"{name.capitalize()}Backward0 (the gradient goes to the index).")
-    return op
+    def along(self: Tensor, dim: int, keepdim: bool) -> Any:
+        return _values_indices(name, self, dim, keepdim, largest, result)
+
+    all_elements.__doc__ = f"``torch.{name}(input)``: a zero-dim tensor (NaN propagates)."
+    along.__doc__ = (f"``torch.{name}(input, dim, keepdim=False)``: ``torch.return_types.{name}(values, indices)`` "
+                     "with the first index of the extreme (NaN counts as the extreme).")
+    register(name, f"{name}(Tensor input, *, Tensor out=None)", node=f"{node}Backward1")(all_elements)
+    register(f"{name}.other", f"{name}(Tensor input, Tensor other, *, Tensor out=None)", composite=True)(
+        lambda self, other: getattr(functions, binary)(self, other))
+    register(f"{name}.dim", f"{name}(Tensor input, int64_t dim, bool keepdim=False, *, TensorList[2] out=None)",
+             node=f"{node}Backward0")(along)
+    register(f"a{name}", f"a{name}(Tensor input, IntArrayRef[1] dim=None, bool keepdim=False, *, Tensor out=None)",
+             node=f"A{name}Backward0")(_amax_kernel(f"a{name}", largest))
 
 
-max_op, min_op = _make_max("max", True, _MAX), _make_max("min", False, _MIN)
+_register_extremes("max", True, _MAX)
+_register_extremes("min", False, _MIN)
 
 
-def _make_argmax(name: str, largest: bool):
-    @numpy_names
-    def op(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-        _check_input(input, name)
-        if dim is not None:
-            dim = check_int(dim, name, "dim", 2)
-        check_bool(keepdim, name, "keepdim", 3)
-        if input._dtype is D.bool:
+def _argmax_kernel(name: str, largest: bool) -> Callable[..., Tensor]:
+    def kernel(self: Tensor, dim: int | None, keepdim: bool) -> Tensor:
+        if self._dtype is D.bool:
             raise RuntimeError(f"{name}(): does not support bool input")
-        if input._dtype.is_complex:
+        if self._dtype.is_complex:
             raise RuntimeError(f"{name}(): does not support complex input")
-        xp = input._backend.xp
+        xp = self._backend.xp
         find = xp.argmax if largest else xp.argmin
         if dim is None:
-            if input.numel() == 0:
+            if self.numel() == 0:
                 raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
-            shape = (1,) * input.dim() if keepdim else ()
-            return wrap_result(find(input._array.reshape(-1)), D.int64, input, shape)
-        d = wrap_dim(dim, input.dim())
-        _check_nonempty_dims(name, input, (d,))
-        shape = reduced_shape(input._shape, (d,), keepdim)
-        if not input._shape:
-            return wrap_result(0, D.int64, input, shape)
-        if input.numel() == 0:
-            return wrap_result(xp.zeros(shape, dtype="int64"), D.int64, input)
-        return wrap_result(find(input._array, axis=d, keepdims=True), D.int64, input, shape)
+            shape = (1,) * self.dim() if keepdim else ()
+            return wrap_result(find(self._array.reshape(-1)), D.int64, self, shape)
+        d = wrap_dim(dim, self.dim())
+        _check_nonempty_dims(name, self, (d,))
+        shape = reduced_shape(self._shape, (d,), keepdim)
+        if not self._shape:
+            return wrap_result(0, D.int64, self, shape)
+        if self.numel() == 0:
+            return wrap_result(xp.zeros(shape, dtype="int64"), D.int64, self)
+        return wrap_result(find(self._array, axis=d, keepdims=True), D.int64, self, shape)
 
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = (f"``torch.{name}(input, dim=None, keepdim=False)``: int64 index of the first extreme (NaN "
-                  "counts as the extreme); ``dim=None`` indexes the flattened input.")
-    return op
-
-
-argmax, argmin = _make_argmax("argmax", True), _make_argmax("argmin", False)
+    kernel.__name__ = kernel.__qualname__ = name
+    kernel.__doc__ = (f"``torch.{name}(input, dim=None, keepdim=False)``: int64 index of the first extreme (NaN "
+                      "counts as the extreme); ``dim=None`` indexes the flattened input.")
+    return kernel
 
 
-def aminmax(input: Tensor, *, dim: int | None = None, keepdim: bool = False) -> Any:
-    """``torch.aminmax(input, *, dim=None, keepdim=False)`` -> ``torch.return_types.aminmax(min, max)``.
-    Records AminmaxBackward0 (each extreme's gradient shared by its ties)."""
-    _check_input(input, "aminmax")
-    check_bool(keepdim, "aminmax", "keepdim", 3)
-    if input._dtype.is_complex:
-        raise unsupported_dtype("aminmax_cpu", input._dtype)
-    xp = input._backend.xp
+for _name, _largest in (("argmax", True), ("argmin", False)):
+    register(_name, f"{_name}(Tensor input, int64_t? dim=None, bool keepdim=False, *, Tensor out=None)")(
+        _argmax_kernel(_name, _largest))
+
+
+@register("aminmax", "aminmax(Tensor input, *, int64_t? dim=None, bool keepdim=False, TensorList[2] out=None)",
+          node="AminmaxBackward0")
+def aminmax(self: Tensor, dim: int | None, keepdim: bool) -> Any:
+    """``torch.aminmax(input, *, dim=None, keepdim=False)`` -> ``torch.return_types.aminmax(min, max)``."""
+    if self._dtype.is_complex:
+        raise unsupported_dtype("aminmax_cpu", self._dtype)
+    xp = self._backend.xp
     if dim is None:
-        if input.numel() == 0:
+        if self.numel() == 0:
             raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation "
                                "has no identity.")
-        dims: tuple[int, ...] = tuple(range(input.dim()))
+        dims: tuple[int, ...] = tuple(range(self.dim()))
     else:
-        dims = (wrap_dim(check_int(dim, "aminmax", "dim", 2), input.dim()),)
-        _check_nonempty_dims("aminmax", input, dims, sep=":")
-    shape = reduced_shape(input._shape, dims, keepdim)
-    axes = _axes(input, dims)
-    outputs = _AMINMAX((wrap_result(_extreme(xp, input._array, axes, False), input._dtype, input, shape),
-                        wrap_result(_extreme(xp, input._array, axes, True), input._dtype, input, shape)))
-    if STATE.enabled and input._requires_grad:
-        G.record_aminmax(outputs, input, dims, keepdim)
-    return outputs
+        dims = (wrap_dim(dim, self.dim()),)
+        _check_nonempty_dims("aminmax", self, dims, sep=":")
+    shape = reduced_shape(self._shape, dims, keepdim)
+    axes = _axes(self, dims)
+    return _AMINMAX((wrap_result(_extreme(xp, self._array, axes, False), self._dtype, self, shape),
+                     wrap_result(_extreme(xp, self._array, axes, True), self._dtype, self, shape)))
 
 
 # ----------------------------------------------------------------------------- median
@@ -649,11 +509,10 @@ def _empty_median(dtype: D.dtype) -> Any:
     return {D.int64: -2 ** 63, D.int32: -2 ** 31}.get(dtype, 0)
 
 
-def _median_dim(name: str, input: Tensor, dim: Any, keepdim: bool, skip_nan: bool, result: type) -> Any:
+def _median_dim(name: str, input: Tensor, dim: int, keepdim: bool, skip_nan: bool, result: type) -> Any:
     """torch orders equal values by position and takes rank ``(n - 1) // 2``; NaN sorts last: median
     returns the first NaN, nanmedian ranks only the non-NaN values."""
-    d = wrap_dim(check_int(dim, name, "dim", 2), input.dim())
-    check_bool(keepdim, name, "keepdim", 3)
+    d = wrap_dim(dim, input.dim())
     _check_nonempty_dims(name, input, (d,))
     xp = input._backend.xp
     shape = reduced_shape(input._shape, (d,), keepdim)
@@ -670,101 +529,93 @@ def _median_dim(name: str, input: Tensor, dim: Any, keepdim: bool, skip_nan: boo
         rank = xp.maximum(n - nans - 1, 0) // 2 if skip_nan else xp.where(nans > 0, n - nans, rank)
     index = xp.take_along_axis(order, rank, axis=axis)
     values = xp.take_along_axis(arr, index, axis=axis)
-    return result((wrap_result(values, input._dtype, input, shape),
-                   wrap_result(index, D.int64, input, shape)))
+    return result((wrap_result(values, input._dtype, input, shape), wrap_result(index, D.int64, input, shape)))
 
 
-def shape_with(shape: tuple[int, ...], axis: int, size: int) -> tuple[int, ...]:
-    """``shape`` with dim ``axis`` replaced by ``size``."""
-    return shape[:axis] + (size,) + shape[axis + 1:]
+def _check_median_dtype(input: Tensor, kernel: str) -> None:
+    if input._dtype.category in (D.BOOL, D.COMPLEX):
+        raise unsupported_dtype(kernel, input._dtype)
 
 
-def _make_median(name: str, skip_nan: bool, result: type):
-    def op(input: Tensor, dim: Any = UNSET, keepdim: bool = False) -> Any:
-        _check_input(input, name)
-        if input._dtype.category in (D.BOOL, D.COMPLEX):
-            raise unsupported_dtype("median_cpu" if dim is UNSET else "median_out", input._dtype)
-        grad = STATE.enabled and input._requires_grad
-        if dim is UNSET:
-            out = _median_all(input, skip_nan)
-            if grad:
-                G.record_evenly(f"{node}0", out, input)
-            return out
-        outputs = _median_dim(name, input, dim, keepdim, skip_nan, result)
-        if grad:
-            G.record_selecting(f"{node}1", outputs, input, wrap_dim(dim, input.dim()), keepdim)
-        return outputs
-
+def _register_median(name: str, skip_nan: bool, result: type) -> None:
     node = f"{name.capitalize()}Backward"
-    op.__name__ = op.__qualname__ = name
     what = "non-NaN values (NaN if all are NaN)" if skip_nan else "values (NaN if any is NaN)"
-    op.__doc__ = (f"``torch.{name}``: the lower median of the {what}; with ``dim`` returns "
-                  f"``torch.return_types.{name}(values, indices)``, the index being the one at rank "
-                  "``(n - 1) // 2`` when equal values are ordered by position, as torch's CPU kernel. "
-                  f"Records {node}0 (the gradient shared by the elements equal to the median) / {node}1 (the "
-                  "gradient goes to the index).")
-    return numpy_names(op)
+
+    def all_elements(self: Tensor) -> Tensor:
+        _check_median_dtype(self, "median_cpu")
+        return _median_all(self, skip_nan)
+
+    def along(self: Tensor, dim: int, keepdim: bool) -> Any:
+        _check_median_dtype(self, "median_out")
+        return _median_dim(name, self, dim, keepdim, skip_nan, result)
+
+    all_elements.__doc__ = f"``torch.{name}(input)``: the lower median of the {what}."
+    along.__doc__ = (f"``torch.{name}(input, dim, keepdim=False)`` -> ``torch.return_types.{name}(values, indices)``: "
+                     f"the lower median of the {what}, the index being the one at rank ``(n - 1) // 2`` when "
+                     "equal values are ordered by position, as torch's CPU kernel.")
+    register(name, f"{name}(Tensor input)", node=f"{node}0")(all_elements)
+    register(f"{name}.dim", f"{name}(Tensor input, int64_t dim, bool keepdim=False, *, TensorList[2] out=None)",
+             node=f"{node}1")(along)
 
 
-median, nanmedian = _make_median("median", False, _MEDIAN), _make_median("nanmedian", True, _NANMEDIAN)
+_register_median("median", False, _MEDIAN)
+_register_median("nanmedian", True, _NANMEDIAN)
 
 
 # ----------------------------------------------------------------------------- all / any / count_nonzero
-def _make_logical(name: str):
-    @numpy_names
-    def op(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-        _check_input(input, name)
-        check_bool(keepdim, name, "keepdim", 3)
-        dims = reduce_dims(dim, input.dim(), name, empty_reduces_all=False)
-        result_dtype = D.uint8 if input._dtype is D.uint8 else D.bool
-        xp = input._backend.xp
-        values = getattr(xp, name)(input._array != 0, axis=_axes(input, dims), keepdims=True)
-        return wrap_result(values, result_dtype, input, reduced_shape(input._shape, dims, keepdim))
+def _logical_kernel(name: str) -> Callable[..., Tensor]:
+    def kernel(self: Tensor, dim: int | tuple[int, ...] | None = None, keepdim: bool = False) -> Tensor:
+        dims = tuple(range(self.dim())) if dim is None else wrap_dims(dim, self.dim())
+        result_dtype = D.uint8 if self._dtype is D.uint8 else D.bool
+        xp = self._backend.xp
+        values = getattr(xp, name)(self._array != 0, axis=_axes(self, dims), keepdims=True)
+        return wrap_result(values, result_dtype, self, reduced_shape(self._shape, dims, keepdim))
 
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = (f"``torch.{name}(input, dim=None, keepdim=False)``: bool result (uint8 for uint8 input); "
-                  "``dim=()`` reduces nothing.")
-    return op
+    kernel.__name__ = kernel.__qualname__ = name
+    kernel.__doc__ = (f"``torch.{name}(input, dim=None, keepdim=False)``: bool result (uint8 for uint8 input); "
+                      "``dim=()`` reduces nothing.")
+    return kernel
 
 
-all_op, any_op = _make_logical("all"), _make_logical("any")
+for _name in ("all", "any"):
+    _kernel = _logical_kernel(_name)
+    register(_name, f"{_name}(Tensor input, *, Tensor out=None)")(_kernel)
+    register(f"{_name}.dims", f"{_name}(Tensor input, IntArrayRef? dim=None, bool keepdim=False, *, "
+             "Tensor out=None)")(_kernel)
+    register(f"{_name}.dim", f"{_name}(Tensor input, int64_t dim, bool keepdim=False, *, Tensor out=None)")(_kernel)
 
 
-@numpy_names
-def count_nonzero(input: Tensor, dim: Any = None, *extra: Any) -> Tensor:
-    """``torch.count_nonzero(input, dim=None)``: int64 count of non-zero elements (NaN counts)."""
-    _check_input(input, "count_nonzero")
-    if extra:
-        raise invalid_arguments("count_nonzero", input, dim, *extra)
-    dims = reduce_dims(dim, input.dim(), "count_nonzero")
-    xp = input._backend.xp
-    values = xp.sum(input._array != 0, axis=_axes(input, dims), dtype="int64", keepdims=True)
-    return wrap_result(values, D.int64, input, reduced_shape(input._shape, dims, False))
+def count_nonzero(self: Tensor, dim: int | tuple[int, ...] | None) -> Tensor:
+    """``torch.count_nonzero(input, dim=None)``: int64 count of non-zero elements (NaN counts); ``()``
+    counts every element."""
+    dims = reduce_dims(dim, self.dim())
+    xp = self._backend.xp
+    values = xp.sum(self._array != 0, axis=_axes(self, dims), dtype="int64", keepdims=True)
+    return wrap_result(values, D.int64, self, reduced_shape(self._shape, dims, False))
+
+
+register("count_nonzero", "count_nonzero(Tensor input, int64_t? dim=None)")(count_nonzero)
+register("count_nonzero.dim_IntList", "count_nonzero(Tensor input, IntArrayRef dim)")(count_nonzero)
 
 
 # ----------------------------------------------------------------------------- logsumexp
-@numpy_names
-def logsumexp(input: Tensor, dim: Any = UNSET, keepdim: bool = False) -> Tensor:
+@register("logsumexp", "logsumexp(Tensor input, IntArrayRef[1] dim, bool keepdim=False, *, Tensor out=None)",
+          node="LogsumexpBackward0")
+def logsumexp(self: Tensor, dim: tuple[int, ...], keepdim: bool) -> Tensor:
     """``torch.logsumexp(input, dim, keepdim=False)``: ``log(sum(exp(x - m))) + m`` with ``m`` the max of
-    the real part (infinite maxima shift by 0); integer inputs give the default float dtype. Records
-    LogsumexpBackward0."""
-    _check_input(input, "logsumexp")
-    dim = _required_dim("logsumexp", dim)
-    if dim is None:
-        raise TypeError("logsumexp(): argument 'dim' (position 2) must be tuple of ints, not NoneType")
-    check_bool(keepdim, "logsumexp", "keepdim", 3)
-    dims = reduce_dims(dim, input.dim(), "logsumexp")
-    if isinstance(dim, (tuple, list)) and not dim and not keepdim and input._shape and input.numel():
+    the real part (infinite maxima shift by 0); integer inputs give the default float dtype."""
+    dims = reduce_dims(dim, self.dim())
+    if not dim and not keepdim and self._shape and self.numel():
         # torch reduces everything but then adds maxima of shape [1, ..., 1] into a [] result.
         raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
-                           f"[{', '.join('1' for _ in input._shape)}]")
-    result_dtype = input._dtype if input._dtype.category >= D.FLOATING else D.get_default_dtype()
+                           f"[{', '.join('1' for _ in self._shape)}]")
+    result_dtype = self._dtype if self._dtype.category >= D.FLOATING else D.get_default_dtype()
     # elementwise steps round to the result dtype (float16 too); only the sum accumulates wider
-    arr = cast_array(input._backend, input._array, result_dtype)
+    arr = cast_array(self._backend, self._array, result_dtype)
     acc = _accumulate_dtype(result_dtype).array_name
-    xp = input._backend.xp
-    axes = _axes(input, dims)
-    with input._backend.quiet():
+    xp = self._backend.xp
+    axes = _axes(self, dims)
+    with self._backend.quiet():
         if arr.size:
             shift = xp.max(arr.real, axis=axes, keepdims=True)
             shift = xp.where(xp.isinf(shift), 0, shift).astype(arr.real.dtype)
@@ -773,66 +624,47 @@ def logsumexp(input: Tensor, dim: Any = UNSET, keepdim: bool = False) -> Tensor:
             shift, terms = 0, xp.exp(arr)
         total = xp.sum(terms.astype(acc), axis=axes, keepdims=True).astype(arr.dtype)
         values = xp.log(total) + shift
-    out = wrap_result(values, result_dtype, input, reduced_shape(input._shape, dims, keepdim))
-    if STATE.enabled and input._requires_grad:
-        G.record_logsumexp(out, input, dims, keepdim)
-    return out
+    return wrap_result(values, result_dtype, self, reduced_shape(self._shape, dims, keepdim))
 
 
 # ----------------------------------------------------------------------------- cumsum / cumprod
-def _cumulative(name: str, input: Tensor, dim: Any, dtype: Any) -> tuple[Any, D.dtype, int]:
-    d = wrap_dim(check_int(dim, name, "dim", 2), input.dim())
-    dtype = check_dtype(dtype, name)
+def _cumulative(name: str, input: Tensor, dim: int, dtype: D.dtype | None) -> tuple[Any, D.dtype]:
+    d = wrap_dim(dim, input.dim())
     result_dtype = dtype or (D.int64 if input._dtype.category <= D.INTEGER else input._dtype)
     if result_dtype is D.bool:
         raise unsupported_dtype(f"{name}_out_cpu", D.bool)
     arr = _compute_array(input, result_dtype)
     with input._backend.quiet():
         values = getattr(input._backend.xp, name)(arr, axis=d) if input._shape else arr.copy()
-    return values, result_dtype, d
+    return values, result_dtype
 
 
-def _make_cumulative(name: str):
-    def op(input: Tensor, dim: Any = UNSET, *, dtype: D.dtype | None = None) -> Tensor:
-        _check_input(input, name)
-        values, result_dtype, d = _cumulative(name, input, _required_dim(name, dim), dtype)
-        grad = STATE.enabled and input._requires_grad
-        if grad:
-            G.check_differentiable(result_dtype)
-        out = wrap_result(values, result_dtype, input)
-        if grad:
-            G.record_cumulative(node, out, input, d)
-        return out
+def _register_cumulative(name: str) -> None:
+    node = f"{name.capitalize()}Backward0"
 
-    def op_(self: Tensor, dim: Any = UNSET, *, dtype: D.dtype | None = None) -> Tensor:
-        check_inplace(self)
+    def functional(self: Tensor, dim: int, dtype: D.dtype | None) -> Tensor:
+        values, result_dtype = _cumulative(name, self, dim, dtype)
+        return wrap_result(values, result_dtype, self)
+
+    def inplace(self: Tensor, dim: int, dtype: D.dtype | None) -> Tensor:
         check_memory(self)
-        dtype = check_dtype(dtype, name)
         if dtype is not None and dtype is not self._dtype:
             raise RuntimeError(f"Bad in-place call: input tensor dtype {self._dtype.demangled_name} and output "
                                f"tensor dtype {dtype.demangled_name} should match")
-        dim = _required_dim(name, dim)
-        if STATE.enabled and self._requires_grad:
-            return apply_inplace(self, lambda snapshot: op(snapshot, dim))
-        values, _, _ = _cumulative(name, self, dim, self._dtype)
+        values, _ = _cumulative(name, self, dim, self._dtype)
         return write_result(self, values, self._dtype, self._shape)
 
-    node = f"{name.capitalize()}Backward0"
-    op.__name__ = op.__qualname__ = name
-    op_.__name__ = op_.__qualname__ = name + "_"
-    op.__doc__ = (f"``torch.{name}(input, dim, *, dtype=None)``: integer and bool inputs give int64; float16 "
-                  f"accumulates in float32; the result is contiguous. Records {node}.")
-    op_.__doc__ = f"In-place ``{name}``: keeps this tensor's dtype (``dtype`` must equal it)."
-    return numpy_names(op), numpy_names(op_)
+    functional.__doc__ = (f"``torch.{name}(input, dim, *, dtype=None)``: integer and bool inputs give int64; "
+                          "float16 accumulates in float32; the result is contiguous.")
+    inplace.__doc__ = f"In-place ``{name}``: keeps this tensor's dtype (``dtype`` must equal it)."
+    register(name, f"{name}(Tensor input, int64_t dim, *, ScalarType? dtype=None, Tensor out=None)",
+             node=node)(functional)
+    register(f"{name}_", f"{name}_(Tensor self, int64_t dim, *, ScalarType? dtype=None)", node=node, inplace=True,
+             function=False)(inplace)
 
 
-def _required_dim(fn: str, dim: Any) -> Any:
-    if dim is UNSET:
-        raise TypeError(f'{fn}() missing 1 required positional arguments: "dim"')
-    return dim
-
-
-(cumsum, cumsum_), (cumprod, cumprod_) = _make_cumulative("cumsum"), _make_cumulative("cumprod")
+_register_cumulative("cumsum")
+_register_cumulative("cumprod")
 
 
 # ----------------------------------------------------------------------------- norm
@@ -845,12 +677,12 @@ def _format_order(p: float) -> str:
 
 def _check_norm_input(fn: str, input: Tensor, dtype: D.dtype | None) -> D.dtype:
     """torch's dtype checks for linalg.vector_norm/matrix_norm; returns the dtype to compute in."""
-    if input._dtype.category not in (D.FLOATING, D.COMPLEX):
+    if not _floating(input._dtype):
         raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got "
                            f"{input._dtype.scalar_name}")
     if dtype is None:
         return input._dtype
-    if dtype.category not in (D.FLOATING, D.COMPLEX):
+    if not _floating(dtype):
         raise RuntimeError(f"{fn}: dtype should be floating point or complex, but got {dtype.scalar_name}")
     if dtype.is_complex != input._dtype.is_complex:
         kind = "complex" if input._dtype.is_complex else "real"
@@ -861,33 +693,30 @@ def _check_norm_input(fn: str, input: Tensor, dtype: D.dtype | None) -> D.dtype:
     return dtype
 
 
-def vector_norm(input: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = False, *,
-                dtype: D.dtype | None = None) -> Tensor:
+@register("linalg_vector_norm", "linalg_vector_norm(Tensor input, Scalar ord=2, IntArrayRef[1]? dim=None, "
+          "bool keepdim=False, *, ScalarType? dtype=None, Tensor out=None)", node="LinalgVectorNormBackward0",
+          function=False, method=False)
+def vector_norm(self: Tensor, ord: Any, dim: tuple[int, ...] | None, keepdim: bool, dtype: D.dtype | None) -> Tensor:
     """``torch.linalg.vector_norm``: ``sum(|x|^p)^(1/p)``; ``p=0`` counts non-zeros, ``inf``/``-inf`` take
-    the max/min of ``|x|``; empty reductions with ``p < 0`` or ``p = inf`` raise (no identity).
-    Records LinalgVectorNormBackward0 (``p = 0`` gives no gradient)."""
+    the max/min of ``|x|``; empty reductions with ``p < 0`` or ``p = inf`` raise (no identity)."""
     fn = "linalg.vector_norm"
-    dtype = check_dtype(dtype, "linalg_vector_norm")
-    compute = _check_norm_input(fn, input, dtype)
-    if isinstance(dim, float):
-        raise TypeError("linalg_vector_norm(): argument 'dim' (position 3) must be tuple of ints, not float")
-    dims = reduce_dims(dim, input.dim(), "linalg_vector_norm")
+    compute = _check_norm_input(fn, self, dtype)
+    dims = reduce_dims(dim, self.dim())
     p = float(ord)
-    if input.numel() == 0 and (p < 0 or p == math.inf):
-        if dim is None or (isinstance(dim, (tuple, list)) and not dim):
+    if self.numel() == 0 and (p < 0 or p == math.inf):
+        if not dim:
             raise RuntimeError(f"{fn} cannot compute the {_format_order(p)} norm on an empty tensor because "
                                "the operation does not have an identity")
-        raw = (dim,) if hasattr(dim, "__index__") else tuple(dim)
-        for d, shown in zip(dims, raw):
-            if input._shape[d] == 0:
+        for d, shown in zip(dims, dim):
+            if self._shape[d] == 0:
                 raise RuntimeError(f"{fn} cannot compute the {_format_order(p)} norm on the dimension "
                                    f"{shown}because this dimension is empty and the operation does not have "
                                    "an identity")
     real = compute.to_real()
-    xp = input._backend.xp
-    arr = xp.abs(_compute_array(input, compute)).astype(_accumulate_dtype(real).array_name)
-    axes = _axes(input, dims)
-    with input._backend.quiet():
+    xp = self._backend.xp
+    arr = xp.abs(_compute_array(self, compute)).astype(_accumulate_dtype(real).array_name)
+    axes = _axes(self, dims)
+    with self._backend.quiet():
         if p == 0:
             values = xp.sum(arr != 0, axis=axes, keepdims=True).astype(arr.dtype)
         elif math.isinf(p):
@@ -898,169 +727,153 @@ def vector_norm(input: Tensor, ord: Any = 2, dim: Any = None, keepdim: bool = Fa
             values = xp.sqrt(xp.sum(arr * arr, axis=axes, keepdims=True))
         else:
             values = xp.sum(arr ** p, axis=axes, keepdims=True) ** (1.0 / p)
-    out = wrap_result(values, real, input, reduced_shape(input._shape, dims, keepdim))
-    if STATE.enabled and input._requires_grad:
-        named = () if dim is None or (isinstance(dim, (tuple, list)) and not dim) else dims
-        G.record_vector_norm(out, input, p, named, keepdim)
-    return out
+    return wrap_result(values, real, self, reduced_shape(self._shape, dims, keepdim))
 
 
-def _matrix_norm(input: Tensor, ord: str, dim: Any, keepdim: bool, dtype: D.dtype | None) -> Tensor:
-    """``linalg.matrix_norm`` as ``torch.norm`` reaches it: only ``'nuc'`` (the sum of singular values)
-    over exactly two dims; every other string order raises torch's error. Under autograd it records
-    torch's composition (see :func:`_nuclear_norm_graph`)."""
+@register("linalg_matrix_norm.str_ord", "linalg_matrix_norm(Tensor input, c10::string_view ord=\"fro\", "
+          "IntArrayRef dim={-2,-1}, bool keepdim=False, *, ScalarType? dtype=None, Tensor out=None)",
+          composite=True, function=False, method=False)
+def matrix_norm(self: Tensor, ord: str, dim: tuple[int, ...], keepdim: bool, dtype: D.dtype | None) -> Tensor:
+    """``torch.linalg.matrix_norm`` with a string order, torch's composite: ``'fro'`` is the vector
+    2-norm over the two dims, ``'nuc'`` the sum of the singular values of the matrices with those dims
+    moved last (``svdvals(A.permute(...)).sum(-1)``, then ``unsqueeze(-1).permute(...)`` with keepdim)."""
     fn = "linalg.matrix_norm"
     if ord not in ("fro", "nuc"):
         raise RuntimeError(f"{fn}: Order {ord} not supported.")
-    if input.dim() < 2:
+    if self.dim() < 2:
         raise RuntimeError(f"{fn}: The input tensor A must have at least 2 dimensions.")
-    if input._dtype.category not in (D.FLOATING, D.COMPLEX):
+    if not _floating(self._dtype):
         raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got "
-                           f"{input._dtype.scalar_name}")
-    if ord == "nuc" and input._dtype is D.float16:
+                           f"{self._dtype.scalar_name}")
+    if ord == "nuc" and self._dtype is D.float16:
         raise RuntimeError(f"{fn}: Low precision dtypes not supported. Got Half")
-    dims = list(range(input.dim())) if dim is None else [dim] if hasattr(dim, "__index__") else list(dim)
-    if len(dims) != 2:
-        raise RuntimeError(f"{fn}: dim must be a 2-tuple. Got {' '.join(str(d) for d in dims)}")
-    d0, d1 = (wrap_dim(operator.index(d), input.dim()) for d in dims)
+    if len(dim) != 2:
+        raise RuntimeError(f"{fn}: dim must be a 2-tuple. Got {' '.join(str(d) for d in dim)}")
+    d0, d1 = (wrap_dim(d, self.dim()) for d in dim)
     if d0 == d1:
         raise RuntimeError(f"{fn}: dims must be different. Got ({d0}, {d1})")
-    compute = _check_norm_input(fn, input, check_dtype(dtype, "linalg_matrix_norm"))
-    xp = input._backend.xp
-    rest = [d for d in range(input.dim()) if d not in (d0, d1)]
-    order = rest + [d0, d1]
-    if STATE.enabled and input._requires_grad:
-        return _nuclear_norm_graph(input, order, keepdim, compute)
-    matrices = _compute_array(input, compute).transpose(order)
-    if matrices.size:
-        singular = xp.linalg.svd(matrices, compute_uv=False)
-    else:
-        singular = xp.zeros(matrices.shape[:-2] + (0,), dtype=compute.to_real().array_name)
-    values = xp.sum(singular, axis=-1)
-    if not keepdim:
-        return wrap_result(values, compute.to_real(), input)
-    # torch computes batch + (1, 1) contiguously, then permutes the two dims back into place
-    buffer_shape = values.shape + (1, 1)
-    buffer_strides = contiguous_strides(buffer_shape)
-    shape = tuple(buffer_shape[order.index(d)] for d in range(input.dim()))
-    strides = tuple(buffer_strides[order.index(d)] for d in range(input.dim()))
-    return tensor_with_strides(values.reshape(buffer_shape).transpose(
-        [order.index(d) for d in range(input.dim())]), shape, strides, compute.to_real(), input)
-
-
-def _nuclear_norm_graph(input: Tensor, order: list[int], keepdim: bool, compute: D.dtype) -> Tensor:
-    """The nuclear norm as torch composes it under autograd: ``svdvals(A.permute(order)).sum(-1)``
-    (LinalgSvdBackward0 under SumBackward1), then ``unsqueeze(-1).permute(inverse)`` with keepdim."""
-    source = input if compute is input._dtype else input.to(compute)
-    result = sum_op(_svdvals(source.permute(order)), -1, keepdim)
+    _check_norm_input(fn, self, dtype)
+    if ord == "fro":
+        return call("linalg_vector_norm", self, 2, dim, keepdim, dtype)
+    source = self if dtype is None else self.to(dtype)
+    order = [d for d in range(self.dim()) if d not in (d0, d1)] + [d0, d1]
+    result = call("linalg_svdvals", source.permute(order), None).sum(-1, keepdim)
     if keepdim:
-        result = result.unsqueeze(-1).permute([order.index(d) for d in range(input.dim())])
+        result = result.unsqueeze(-1).permute([order.index(d) for d in range(self.dim())])
     return result
 
 
-def _svdvals(matrices: Tensor) -> Tensor:
-    """Singular values of a batch of matrices from their reduced SVD, recording LinalgSvdBackward0
-    (whose outputs U, S, Vh its gradient formula uses)."""
-    xp = matrices._backend.xp
-    *batch, m, n = matrices._shape
-    real = matrices._dtype.to_real()
-    if matrices.numel():
-        u, s, vh = xp.linalg.svd(matrices._array, full_matrices=False)
+@register("linalg_svdvals", "linalg_svdvals(Tensor A, *, c10::string_view? driver=None, Tensor out=None)",
+          composite=True, function=False, method=False)
+def svdvals(A: Tensor, driver: str | None) -> Tensor:  # noqa: N803 - torch's name
+    """``torch.linalg.svdvals``: the singular values, from ``_linalg_svd``. torch computes U and Vh
+    only when autograd may need them (grad mode on and ``A`` requiring grad); reftorch asks only
+    whether ``A`` requires grad (the values are the same either way)."""
+    return call("_linalg_svd", A, False, A._requires_grad, driver)[1]
+
+
+@register("_linalg_svd", "_linalg_svd(Tensor A, bool full_matrices=False, bool compute_uv=True, *, "
+          "c10::string_view? driver=None, TensorList[3] out=None)", node="LinalgSvdBackward0", function=False,
+          method=False)
+def linalg_svd(A: Tensor, full_matrices: bool, compute_uv: bool, driver: str | None) -> tuple[Tensor, ...]:  # noqa: N803
+    """ATen's ``_linalg_svd``: (U, S, Vh) of the reduced SVD of a batch of matrices (U and Vh empty
+    without ``compute_uv``); reftorch computes the reduced decomposition only."""
+    if full_matrices:
+        raise NotImplementedError("reftorch computes the reduced SVD only (full_matrices=False)")
+    xp = A._backend.xp
+    *batch, m, n = A._shape
+    real = A._dtype.to_real()
+    kind = A._dtype.array_name
+    if A.numel():
+        if compute_uv:
+            u, s, vh = xp.linalg.svd(A._array, full_matrices=False)
+        else:
+            s = xp.linalg.svd(A._array, compute_uv=False)
     else:
-        k, kind = min(m, n), matrices._dtype.array_name
+        k = min(m, n)
         u, vh = xp.zeros((*batch, m, k), dtype=kind), xp.zeros((*batch, k, n), dtype=kind)
         s = xp.zeros((*batch, k), dtype=real.array_name)
-    outputs = (wrap_result(u, matrices._dtype, matrices), wrap_result(s, real, matrices),
-               wrap_result(vh, matrices._dtype, matrices))
-    G.record_svd(outputs, matrices)
-    return outputs[1]
+    if not compute_uv:
+        u = vh = xp.zeros(0, dtype=kind)
+    return (wrap_result(u, A._dtype, A), wrap_result(s, real, A), wrap_result(vh, A._dtype, A))
 
 
-def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: D.dtype | None = None,
-         ) -> Tensor:
-    """``torch.norm``: ``'fro'`` (with at most two dims) and numbers are vector norms over ``dim`` (all
-    elements when None); ``'nuc'`` is the nuclear matrix norm; integer inputs raise torch's error."""
-    _check_input(input, "norm")
-    check_bool(keepdim, "norm", "keepdim", 4)
+def _norm(input: Any, p: Any, dim: Any, keepdim: Any, out: Any, dtype: Any) -> Tensor:
+    """torch/functional.py's ``norm`` for strided CPU tensors: ``'fro'`` over at most two dims and
+    numbers are ``linalg.vector_norm`` (all elements when ``dim`` is None), other strings
+    ``linalg.matrix_norm``; the arguments are handed on, so those functions' parsers check them."""
+    given = {} if out is None else {"out": out}
+    _dim = [dim] if isinstance(dim, int) else dim
     if isinstance(p, str):
-        if p == "fro" and (dim is None or hasattr(dim, "__index__") or len(dim) <= 2):
-            return vector_norm(input, 2, dim, keepdim, dtype=dtype)
-        return _matrix_norm(input, p, dim, keepdim, dtype)
-    return vector_norm(input, 2.0 if p is None else p, dim, keepdim, dtype=dtype)
+        if p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2):
+            return vf.linalg_vector_norm(input, 2, _dim, keepdim, dtype=dtype, **given)
+        if _dim is None:
+            _dim = list(range(input.ndim))
+        return vf.linalg_matrix_norm(input, p, _dim, keepdim, dtype=dtype, **given)
+    return vf.linalg_vector_norm(input, 2.0 if p is None else p, _dim, keepdim, dtype=dtype, **given)
+
+
+@register("norm", "norm(Tensor input, Scalar p=\"fro\", IntArrayRef? dim=None, bool keepdim=False, Tensor out=None, "
+          "ScalarType? dtype=None)", composite=True, method=False, python=True)
+def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: Any = False, out: Any = None,
+         dtype: Any = None) -> Tensor:
+    """``torch.norm`` (torch/functional.py): ``'fro'`` and numbers are vector norms over ``dim``,
+    ``'nuc'`` is the nuclear matrix norm."""
+    return _norm(input, p, dim, keepdim, out, dtype)
+
+
+@register("Tensor.norm", "norm(Tensor self, Scalar p=\"fro\", IntArrayRef? dim=None, bool keepdim=False, "
+          "ScalarType? dtype=None)", composite=True, function=False, python=True)
+def norm_method(self: Any, p: Any = "fro", dim: Any = None, keepdim: Any = False, dtype: Any = None) -> Tensor:
+    """``Tensor.norm`` (torch/_tensor.py): ``torch.norm(self, p, dim, keepdim, dtype=dtype)``."""
+    return _norm(self, p, dim, keepdim, None, dtype)
 
 
 # ----------------------------------------------------------------------------- comparisons
-def _check_other(fn: str, other: Any) -> None:
-    if not isinstance(other, Tensor):
-        raise TypeError(f"{fn}(): argument 'other' (position 2) must be Tensor, not {_type_name(other)}")
-
-
-def equal(input: Tensor, other: Tensor) -> bool:
+@register("equal", "equal(Tensor input, Tensor other)")
+def equal(self: Tensor, other: Tensor) -> bool:
     """``torch.equal``: True when both have the same size and equal elements (compared after type
     promotion; NaN is never equal)."""
-    _check_input(input, "equal")
-    _check_other("equal", other)
-    same_device((input, other))
-    if input._shape != other._shape:
+    same_device((self, other))
+    if self._shape != other._shape:
         return False
-    common = promote_types(input._dtype, other._dtype)
-    xp = input._backend.xp
-    a, b = cast_array(input._backend, input._array, common), cast_array(input._backend, other._array, common)
+    common = promote_types(self._dtype, other._dtype)
+    xp = self._backend.xp
+    a, b = cast_array(self._backend, self._array, common), cast_array(self._backend, other._array, common)
     return bool(xp.all(a == b))
 
 
-def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False,
-            ) -> Tensor:
+@register("isclose", "isclose(Tensor input, Tensor other, double rtol=1e-05, double atol=1e-08, "
+          "bool equal_nan=False)")
+def isclose(self: Tensor, other: Tensor, rtol: float, atol: float, equal_nan: bool) -> Tensor:
     """``torch.isclose``: ``|input - other| <= atol + rtol * |other|`` or exactly equal, computed in the
     (shared) input dtype, integers as the default float; both tensors must have the same dtype."""
-    _check_input(input, "isclose")
-    _check_other("isclose", other)
-    if input._dtype is not other._dtype:
-        raise RuntimeError(f"{input._dtype.scalar_name} did not match {other._dtype.scalar_name}")
+    if self._dtype is not other._dtype:
+        raise RuntimeError(f"{self._dtype.scalar_name} did not match {other._dtype.scalar_name}")
     if rtol < 0:
         raise RuntimeError(f"rtol must be greater than or equal to zero, but got {_format_order(rtol)}")
     if atol < 0:
         raise RuntimeError(f"atol must be greater than or equal to zero, but got {_format_order(atol)}")
-    same_device((input, other))
-    shape = broadcast_shapes(input._shape, other._shape)
-    xp = input._backend.xp
-    a, b = input._array, other._array
-    with input._backend.quiet():
+    same_device((self, other))
+    shape = broadcast_shapes(self._shape, other._shape)
+    xp = self._backend.xp
+    a, b = self._array, other._array
+    with self._backend.quiet():
         close = a == b
-        if equal_nan and input._dtype.category >= D.FLOATING:
+        if equal_nan and self._dtype.category >= D.FLOATING:
             close = close | (xp.isnan(a) & xp.isnan(b))
         if rtol != 0 or atol != 0:
-            compute = input._dtype if input._dtype.category >= D.FLOATING else D.get_default_dtype()
+            compute = self._dtype if self._dtype.category >= D.FLOATING else D.get_default_dtype()
             a, b = a.astype(compute.array_name), b.astype(compute.array_name)
             real = compute.to_real().array_name
             allowed = xp.asarray(atol, dtype=real) + xp.abs(xp.asarray(rtol, dtype=real) * b)
             actual = xp.abs(a - b)
             close = close | (xp.isfinite(actual) & (actual <= allowed))
-    return wrap_result(xp.broadcast_to(close, shape), D.bool, input)
+    return wrap_result(xp.broadcast_to(close, shape), D.bool, self)
 
 
-def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False,
-             ) -> bool:
+@register("allclose", "allclose(Tensor input, Tensor other, double rtol=1e-05, double atol=1e-08, "
+          "bool equal_nan=False)")
+def allclose(self: Tensor, other: Tensor, rtol: float, atol: float, equal_nan: bool) -> bool:
     """``torch.allclose``: ``isclose(...).all()`` as a Python bool."""
-    _check_input(input, "allclose")
-    _check_other("allclose", other)
-    return bool(isclose(input, other, rtol, atol, equal_nan)._array.all())
-
-
-# ----------------------------------------------------------------------------- tables
-FUNCTIONS: dict[str, Any] = {
-    "sum": sum_op, "nansum": nansum, "prod": prod, "mean": mean, "nanmean": nanmean,
-    "var": var, "std": std, "var_mean": var_mean, "std_mean": std_mean,
-    "max": max_op, "min": min_op, "amax": amax, "amin": amin, "argmax": argmax, "argmin": argmin,
-    "aminmax": aminmax,
-    "median": median, "nanmedian": nanmedian,
-    "all": all_op, "any": any_op, "count_nonzero": count_nonzero, "logsumexp": logsumexp,
-    "cumsum": cumsum, "cumprod": cumprod, "norm": norm,
-    "equal": equal, "isclose": isclose, "allclose": allclose,
-    "return_types": return_types,
-}
-
-METHODS: dict[str, Any] = {
-    name: fn for name, fn in FUNCTIONS.items() if name not in ("var_mean", "std_mean", "return_types")
-}
-METHODS.update({"cumsum_": cumsum_, "cumprod_": cumprod_})
+    return bool(isclose(self, other, rtol, atol, equal_nan)._array.all())

@@ -90,7 +90,7 @@ class Op:
     def __post_init__(self) -> None:
         text = self.signature[self.signature.index("(") + 1:self.signature.rindex(")")]
         names = []
-        for part in text.split(","):
+        for part in text.split(", "):  # as torch's parser splits (a default may hold commas: {-2,-1})
             part = part.strip()
             if not part or part == "*":
                 continue

@@ -103,13 +103,19 @@ class Derivative:
         (tensors, or backend arrays on the engine's array lane)."""
         needs = node._needs
         out: list[Any] = [None] * len(self.inputs)
-        if all(g is None for g in grads):  # torch's any_grad_defined: no gradient arrived, none leaves
+        for g in grads:  # (plain loops, not all()/any() over generators: this runs for every node)
+            if g is not None:
+                break
+        else:  # torch's any_grad_defined: no gradient arrived, none leaves
             return tuple(out)
         env["grad"] = grads[0]
         env["grads"] = grads
         env["needs"] = needs
         for f in self.formulas:
-            if not any(needs[i] for i in f.targets):
+            for i in f.targets:
+                if needs[i]:
+                    break
+            else:
                 continue
             value = f.fn(*[env[r] for r in f.reads])
             if f.joint:
@@ -151,6 +157,6 @@ def not_implemented(aten_name: str, inputs: tuple[str, ...] = ("self",), *, name
     return entry
 
 
-from . import conversion, elementwise, indexing, joining, linalg, random_fill, views  # noqa: E402,F401 - fill TABLE
+from . import conversion, elementwise, indexing, joining, linalg, random_fill, reductions, views  # noqa: E402,F401 - fill TABLE
 
 __all__ = ["METADATA", "TABLE", "Derivative", "define", "not_implemented"]
