@@ -19,7 +19,6 @@ from .derivatives import Derivative
 from .derivatives.helpers import reduced_axes
 from .grad_mode import STATE
 from .graph import (
-    ARRAY_BACKWARDS,
     FREED_MESSAGE,
     AccumulateGrad,
     Hooks,
@@ -299,26 +298,13 @@ def _run_post_hooks(hooks: Hooks, results: Any, grads: list[Any], lane: _Lane) -
 
 
 def _apply(node: Node, grads: list[Any], lane: _Lane) -> Any:
-    """Run a node: on the array lane its derivative's formulas on arrays (or its array twin) when
-    they accept the case, else its tensor formula."""
+    """Run a node: on the array lane its derivative's formulas on arrays when they accept the case,
+    else its tensor formula."""
     if lane.arrays:
         backward = node._backward
         if type(backward) is Derivative:
             if backward.arrays:
                 results = _array_formulas(node, backward, grads, lane.backend)
-                if results is not None:
-                    return results
-            grads = [lane.tensor(g) for g in grads]
-            return node.apply(grads)
-        twin = ARRAY_BACKWARDS.get(backward)
-        if twin is not None:
-            for g in grads:  # the twin takes arrays only (a plain loop: this runs once per node)
-                if g is None or isinstance(g, Tensor):
-                    break
-            else:
-                if node._saved is None and node._had_saved:
-                    raise RuntimeError(FREED_MESSAGE)
-                results = twin(node, *grads)
                 if results is not None:
                     return results
         grads = [lane.tensor(g) for g in grads]

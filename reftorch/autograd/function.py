@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._autograd_state import STATE
 from .._tensor import Tensor
 from ..ops.registry import functions
-from .elementwise_grads import sum_to
+from .derivatives.helpers import sum_to
 from .grad_mode import no_grad
-from .graph import needs_grad, record
+from .graph import record
 from .views import CUSTOM_FUNCTION_VIEW, rebase_history
 
 
@@ -76,7 +77,7 @@ class Function:
         outs = (outputs,) if single else outputs
         for t in ctx.dirty_tensors:
             t._version_counter.bump()
-        if needs_grad(*args):
+        if STATE.enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args):
             outs = _record(cls, ctx, args, outs)
         return outs[0] if single else outs
 

@@ -19,7 +19,6 @@ from typing import Any
 from .._dtype import FLOATING
 from .._tensor import Tensor
 from ..utils.hooks import RemovableHandle
-from .grad_mode import STATE
 
 _SEQUENCE = itertools.count()
 
@@ -302,16 +301,10 @@ def gradient_edge(t: Any) -> tuple:
     return (acc, 0)
 
 
-def needs_grad(*inputs: Any) -> bool:
-    """Whether an op on these inputs must be recorded (grad mode on and some input requires grad)."""
-    if not STATE.enabled:
-        return False
-    return any(isinstance(t, Tensor) and t._requires_grad for t in inputs)
-
-
 def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any], backward: Callable,
            saved: Sequence[Any] = (), ctx: Any = None) -> None:
-    """Attach a ``name`` node to ``outputs`` (call only when :func:`needs_grad` is true).
+    """Attach a ``name`` node to ``outputs`` (custom :class:`Function` nodes; ops record through the
+    autograd layer, :mod:`reftorch.autograd.layer`).
 
     ``saved`` entries that are tensors are wrapped as :class:`Saved` (version-checked); ``ctx`` is
     any extra data the backward function needs (shapes, dims, scalars).
@@ -340,36 +333,6 @@ def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any],
             out._requires_grad = True
             if out._base is not None:  # a differentiable view: its history is as of this version
                 out._view_version = out._version_counter.value
-
-
-# ----------------------------------------------------------------------------- array fast lane
-# When no graph is being built (``create_graph=False``), a backward function may have an array
-# twin: it takes and returns backend arrays instead of tensors, which skips the op layer. A twin
-# returns None when it cannot handle the case (broadcasting, mixed dtypes...), and the engine then
-# runs the tensor formula. Twins are registered against the tensor backward function they mirror.
-ARRAY_BACKWARDS: dict[Callable, Callable] = {}
-
-
-def array_twin(tensor_backward: Callable) -> Callable[[Callable], Callable]:
-    """Register the decorated function as the array twin of ``tensor_backward``."""
-    def register(array_backward: Callable) -> Callable:
-        ARRAY_BACKWARDS[tensor_backward] = array_backward
-        return array_backward
-
-    return register
-
-
-def saved_arrays(node: Node) -> tuple:
-    """The saved values as backend arrays (tensors unpacked with the usual version checks)."""
-    if node._saved is None:
-        raise RuntimeError(FREED_MESSAGE)
-    values = []
-    for s in node._saved:
-        if type(s) is Saved:
-            values.append(unpack(s, node)._array)
-        else:
-            values.append(s._array if isinstance(s, Tensor) else s)
-    return tuple(values)
 
 
 # Modules that build on the classes above (gradient_edge reads views' CreationMeta; validate_outputs
