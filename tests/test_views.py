@@ -235,6 +235,29 @@ def test_metadata_changes_move_the_version_like_torch(change):
     check(program)
 
 
+@pytest.mark.parametrize("resize", [
+    pytest.param(lambda T: T.empty(4)[2:].resize_(2 ** 62), id="size-overflows"),
+    pytest.param(lambda T: T.empty(4)[2:].resize_(2 ** 61 - 1), id="offset-tips-it-over"),
+    pytest.param(lambda T: T.empty(4)[2:].resize_(2 ** 40), id="allocator-refuses"),
+    pytest.param(lambda T: T.empty(2, requires_grad=True).resize_(-1), id="grad-checked-before-sizes"),
+    pytest.param(lambda T: T.from_numpy(np.zeros(2, np.float32)).resize_(3), id="borrowed-memory"),
+])
+def test_resize_refusals_match_torch(resize):
+    """resize_ computes the storage size as ``computeStorageNbytesContiguous`` (the offset counts),
+    and the allocator's refusal is torch's RuntimeError (no NumPy error leaks)."""
+    check(resize)
+
+
+def test_resize_grows_the_storage_keeping_its_data():
+    def program(T):
+        x = T.arange(4.0)
+        y = x[1:].resize_(6)
+        y[3:] = 7.0
+        return y[:3], y.stride(), y.storage_offset(), y.untyped_storage().nbytes(), x
+
+    check(program)
+
+
 def test_vector_matrix_product_is_squeezed_in_place():
     check(lambda T: [(T.ones(2) @ T.ones(2, 3))._version, (T.ones(2, requires_grad=True) @ T.ones(2, 3))._version,
                      (T.ones(3, 2) @ T.ones(2))._version])

@@ -10,11 +10,12 @@ _INT64_MAX = (1 << 63) - 1
 _UINT64_LIMIT = 1 << 64
 
 
-def storage_nbytes(sizes: Sequence[int], itemsize: int, strides: Sequence[int] | None = None) -> int:
-    """The bytes a new storage for ``sizes`` needs, with the overflow checks of
-    aten/src/ATen/EmptyTensor.cpp: ``computeStorageNbytesContiguous`` multiplies the
-    sizes and the item size in unsigned 64-bit arithmetic, where any overflowing step (even one a
-    later zero size would cancel) or a total above the largest int64 is torch's RuntimeError;
+def storage_nbytes(sizes: Sequence[int], itemsize: int, strides: Sequence[int] | None = None, offset: int = 0) -> int:
+    """The bytes a storage for ``sizes`` (starting ``offset`` elements in) needs, with the overflow
+    checks of aten/src/ATen/EmptyTensor.cpp: ``computeStorageNbytesContiguous`` multiplies the
+    sizes, adds the offset and multiplies by the item size in unsigned 64-bit arithmetic, where any
+    overflowing step (even one a later zero size would cancel) or a total above the largest int64 is
+    torch's RuntimeError;
     ``computeStorageNbytes`` (``strides`` given) sizes the storage as one more than the last
     element's offset, and needs nothing when a size is zero."""
     elements, overflowed, where = 1, False, ""
@@ -22,6 +23,8 @@ def storage_nbytes(sizes: Sequence[int], itemsize: int, strides: Sequence[int] |
         for size in sizes:
             elements *= size
             overflowed |= elements >= _UINT64_LIMIT
+        elements += offset
+        overflowed |= elements >= _UINT64_LIMIT
     else:
         if len(sizes) != len(strides):
             raise RuntimeError(f"dimensionality of sizes ({len(sizes)}) must match dimensionality of strides "
@@ -70,13 +73,15 @@ class Backend(ABC):
         with self.quiet():
             return fn(*args, **kwargs)
 
-    def allocate(self, sizes: Sequence[int], array_dtype: Any, strides: Sequence[int] | None = None) -> Any:
-        """A new zeroed flat array for a tensor of ``sizes`` (contiguous, or with ``strides``): the
+    def allocate(self, sizes: Sequence[int], array_dtype: Any, strides: Sequence[int] | None = None,
+                 offset: int = 0) -> Any:
+        """A new zeroed flat array for a tensor of ``sizes`` (contiguous from ``offset``, or with
+        ``strides``; ``resize_`` grows a storage to what its tensor's new size needs): the
         storage size is checked as c10 checks it (:func:`storage_nbytes`), and the array module's
         allocation failure becomes the device's own error (:meth:`allocation_error`), as torch's
         allocators raise it. Every fresh storage of a factory comes from here."""
         itemsize = array_dtype.itemsize
-        nbytes = storage_nbytes(sizes, itemsize, strides)
+        nbytes = storage_nbytes(sizes, itemsize, strides, offset)
         try:
             return self.xp.zeros(nbytes // itemsize, dtype=array_dtype)
         except self.allocation_failures:

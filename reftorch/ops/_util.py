@@ -12,14 +12,17 @@ from typing import Any
 
 from .. import _dtype as D
 from .._arrays import array_dtype, backend_of, empty_strided, empty_tensor, from_array
+from .._backends.base import storage_nbytes
 from .._device import CPU, device
 from .._layout import contiguous_format, preserve_format
+from .._storage import UntypedStorage
 from .._strides import infer_dense_strides, is_non_overlapping_and_dense
 from .._tensor import Tensor
 from .._warnings import warn_once
 
-# Re-exported for the op modules (they live in the core module :mod:`reftorch._arrays`).
-__all__ = ["array_dtype", "backend_of", "empty_strided", "empty_tensor", "from_array"]
+# Re-exported for the op modules (they live in the core modules :mod:`reftorch._arrays` and
+# :mod:`reftorch._backends.base`).
+__all__ = ["array_dtype", "backend_of", "empty_strided", "empty_tensor", "from_array", "storage_nbytes"]
 
 
 def empty_like(self: Tensor, memory_format: Any, dtype: D.dtype, dev: device) -> Tensor:
@@ -36,13 +39,30 @@ def empty_like(self: Tensor, memory_format: Any, dtype: D.dtype, dev: device) ->
     return empty_tensor(self._shape, dtype, dev)
 
 
-def fresh_tensor(values: Any, dtype: D.dtype, like: Tensor) -> Tensor:
-    """A new contiguous tensor owning a copy of ``values`` (an array that may alias an input, or be a
-    read-only or strided view of one) cast to ``dtype`` (integers wrap, as C casts do), on ``like``'s
-    device: :func:`from_array` of a private copy."""
+def result_tensor(values: Any, dtype: D.dtype, like: Tensor, shape: tuple[int, ...] | None = None, *,
+                  strides: tuple[int, ...] | None = None, copy: bool = False) -> Tensor:
+    """The one way an op turns computed values into its new result tensor: ``values`` (a backend
+    array, NumPy scalar or Python number, reshaped to ``shape`` if given) cast to ``dtype`` as C casts
+    do (integers wrap, narrowing floats overflow to inf, silently as in torch), on ``like``'s device.
+
+    The result is row-major, or has exactly ``strides`` (dense ones: torch's layout for ``sort`` or
+    ``nonzero``), in storage from the backend's allocator. A fresh row-major array of the right dtype
+    is wrapped without a copy; pass ``copy=True`` when ``values`` may alias an input's memory."""
     backend = like._backend
-    with backend.xp.errstate(all="ignore"):
-        arr = backend.xp.array(values, dtype=array_dtype(backend, dtype), order="C", copy=True)
+    xp = backend.xp
+    want = array_dtype(backend, dtype)
+    arr = xp.asarray(values)
+    if shape is not None:
+        arr = arr.reshape(shape)
+    if strides is not None:
+        flat = backend.allocate(arr.shape, want, strides)
+        if flat.size:
+            with backend.quiet():
+                backend.strided_view(flat, 0, arr.shape, strides)[...] = arr
+        return Tensor._make(UntypedStorage(flat, like.device, backend), arr.shape, tuple(strides), 0, dtype)
+    if copy or arr.dtype != want or not arr.flags.c_contiguous:
+        with backend.quiet():
+            arr = arr.astype(want, order="C")
     return from_array(arr, dtype, like.device, backend)
 
 

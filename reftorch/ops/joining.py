@@ -28,19 +28,17 @@ from typing import Any
 from .. import _dtype as D
 from .._layout import contiguous_format
 from .._promotion import promote_types
-from .._storage import UntypedStorage
-from .._strides import infer_dense_strides, is_non_overlapping_and_dense
 from .._tensor import Tensor
 from ._inplace import check_writable
 from ._scalars import scalar_array
 from ._util import (
-    array_dtype,
     broadcast_shapes,
     cast_array,
     check_sizes_nonnegative,
+    empty_like,
     empty_tensor,
-    fresh_tensor,
     from_array,
+    result_tensor,
     same_device,
     shape_str,
     unsupported_dtype,
@@ -74,7 +72,7 @@ def cat(tensors: Sequence[Tensor], dim: int) -> Tensor:
     backend = tensors[0]._backend
     xp = backend.xp
     if not kept:
-        return fresh_tensor(xp.zeros(0), dtype, tensors[0])
+        return result_tensor(xp.zeros(0), dtype, tensors[0])
     ref = kept[0][1]
     d = wrap_dim(dim, len(ref._shape))
     for i, t in kept:
@@ -87,7 +85,7 @@ def cat(tensors: Sequence[Tensor], dim: int) -> Tensor:
                     f"Sizes of tensors must match except in dimension {d}. Expected size {want} but got size "
                     f"{got} for tensor number {i} in the list.")
     arrays = [cast_array(backend, t._array, dtype) for _, t in kept]
-    return fresh_tensor(xp.concatenate(arrays, axis=d), dtype, ref)
+    return result_tensor(xp.concatenate(arrays, axis=d), dtype, ref)
 
 
 for _name in ("concat", "concatenate"):
@@ -192,17 +190,10 @@ def column_stack(tensors: Sequence[Tensor]) -> Tensor:
 
 # ----------------------------------------------------------------------------- flip / roll / repeat / tile
 def _like_preserving(t: Tensor, values: Any) -> Tensor:
-    """``empty_like(t, memory_format=preserve)`` filled with ``values``: dense inputs keep their strides,
-    others get dense strides in the same dim order."""
-    if is_non_overlapping_and_dense(t._shape, t._stride) or not t._shape:
-        strides = t._stride
-    else:
-        strides = infer_dense_strides(t._shape, t._stride)
-    backend = t._backend
-    size = 1 + sum((n - 1) * s for n, s in zip(t._shape, strides)) if t.numel() else 0
-    flat = backend.xp.zeros(size, dtype=array_dtype(backend, t._dtype))
-    out = Tensor._make(UntypedStorage(flat, t.device, backend), t._shape, strides, 0, t._dtype)
-    backend.xp.copyto(out._array, values)
+    """``empty_like(t)`` (memory_format=preserve: dense inputs keep their strides, others get dense
+    strides in the same dim order) filled with ``values``."""
+    out = empty_like(t, None, t._dtype, t.device)
+    t._backend.xp.copyto(out._array, values)
     return out
 
 
@@ -244,7 +235,7 @@ def roll(self: Tensor, shifts: tuple[int, ...], dims: tuple[int, ...] | None) ->
         if not dims and len(shifts) == 1:
             flat = self._array.reshape(-1)
             rolled = xp.roll(flat, shifts[0]) if flat.size else flat
-            return fresh_tensor(rolled.reshape(self._shape), self._dtype, self)
+            return result_tensor(rolled.reshape(self._shape), self._dtype, self, copy=True)
         if len(shifts) != len(dims):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
         return roll(roll(self, shifts[:1], dims[:1]), shifts[1:], dims[1:])
@@ -253,7 +244,7 @@ def roll(self: Tensor, shifts: tuple[int, ...], dims: tuple[int, ...] | None) ->
     if not self._shape:
         raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     d = wrap_dim(dims[0], len(self._shape))
-    return fresh_tensor(xp.roll(self._array, shifts[0], axis=d), self._dtype, self)
+    return result_tensor(xp.roll(self._array, shifts[0], axis=d), self._dtype, self)
 
 
 @register("repeat", "repeat(Tensor input, SymIntArrayRef repeats)", node="RepeatBackward0", function=False)
@@ -266,7 +257,7 @@ def repeat(self: Tensor, repeats: tuple[int, ...]) -> Tensor:
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
     padded = (1,) * (len(repeats) - ndim) + self._shape
     check_sizes_nonnegative(tuple(p * r for p, r in zip(padded, repeats)))
-    return fresh_tensor(self._backend.xp.tile(self._array.reshape(padded), repeats), self._dtype, self)
+    return result_tensor(self._backend.xp.tile(self._array.reshape(padded), repeats), self._dtype, self)
 
 
 @register("tile", "tile(Tensor input, SymIntArrayRef dims)", composite=True)
@@ -312,7 +303,7 @@ def gather(self: Tensor, dim: int, index: Tensor, sparse_grad: bool) -> Tensor:
     _check_index_dtype(index, "gather")
     xp = self._backend.xp
     if index.numel() == 0:
-        return fresh_tensor(xp.zeros(index._shape), self._dtype, self)
+        return result_tensor(xp.zeros(index._shape), self._dtype, self)
     ndim = _nonempty_dim(self)
     if _nonempty_dim(index) != ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
@@ -326,7 +317,7 @@ def gather(self: Tensor, dim: int, index: Tensor, sparse_grad: bool) -> Tensor:
     src = _nonempty_array(self)
     window = tuple(slice(None) if k == d else slice(0, idx.shape[k]) for k in range(ndim))
     values = xp.take_along_axis(src[window], idx, axis=d)
-    return fresh_tensor(values.reshape(index._shape), self._dtype, self)
+    return result_tensor(values.reshape(index._shape), self._dtype, self)
 
 
 def _scatter_shape_check(self: Tensor, d: int, index: Tensor, src: Tensor | None) -> None:
@@ -371,7 +362,7 @@ def _scatter(self: Tensor, dim: int, index: Tensor, src: Any, reduce: str | None
     backend = self._backend
     xp = backend.xp
     fill = None if isinstance(src, Tensor) else scalar_array(backend, src, self._dtype)
-    out = self if inplace else fresh_tensor(self._array, self._dtype, self)
+    out = self if inplace else result_tensor(self._array, self._dtype, self, copy=True)
     if index.numel() == 0:
         return out
     idx = _nonempty_array(index).astype("int64")
@@ -481,7 +472,7 @@ def index_select(self: Tensor, dim: int, index: Tensor) -> Tensor:
             raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {count} value(s)")
         if idx[0] != 0:
             raise IndexError("index out of range in self")
-        return fresh_tensor(self._array, self._dtype, self)
+        return result_tensor(self._array, self._dtype, self, copy=True)
     shape = list(self._shape)
     shape[d] = count
     if len(self._shape) > 1 and count and self.numel() == 0:
@@ -493,8 +484,8 @@ def index_select(self: Tensor, dim: int, index: Tensor) -> Tensor:
     elif ((idx < 0) | (idx >= self._shape[d])).any():
         raise IndexError("index out of range in self")
     if self.numel() == 0 or count == 0:
-        return fresh_tensor(xp.zeros(shape), self._dtype, self)
-    return fresh_tensor(xp.take(self._array, idx, axis=d), self._dtype, self)
+        return result_tensor(xp.zeros(shape), self._dtype, self)
+    return result_tensor(xp.take(self._array, idx, axis=d), self._dtype, self)
 
 
 @register("masked_select", "masked_select(Tensor input, Tensor mask, *, Tensor out=None)",
@@ -508,7 +499,7 @@ def masked_select(self: Tensor, mask: Tensor) -> Tensor:
     shape = broadcast_shapes(mask._shape, self._shape)
     xp = self._backend.xp
     values = xp.broadcast_to(self._array, shape)[xp.broadcast_to(mask._array, shape)]
-    return fresh_tensor(values, self._dtype, self)
+    return result_tensor(values, self._dtype, self)
 
 
 @register("take", "take(Tensor input, Tensor index, *, Tensor out=None)", node="TakeBackward0")
@@ -526,7 +517,7 @@ def take(self: Tensor, index: Tensor) -> Tensor:
     if bad.any():
         raise IndexError(f"out of range: tried to access index {int(idx[bad].reshape(-1)[0])} on a tensor of "
                          f"{numel} elements.")
-    return fresh_tensor(self._array.reshape(-1)[idx], self._dtype, self)
+    return result_tensor(self._array.reshape(-1)[idx], self._dtype, self)
 
 
 # The scatter-like ops the gradients of index_select, masked_select and take are made of (torch's
@@ -542,7 +533,7 @@ def index_add(self: Tensor, dim: int, index: Tensor, source: Tensor, alpha: Any 
     values = xp.array(self._array, copy=True)
     addend = source._array if alpha == 1 else source._array * alpha
     xp.add.at(values, (slice(None),) * wrap_dim(dim, len(self._shape)) + (index._array.reshape(-1),), addend)
-    return fresh_tensor(values, self._dtype, self)
+    return result_tensor(values, self._dtype, self)
 
 
 @register("masked_scatter", "masked_scatter(Tensor input, Tensor mask, Tensor source)",
@@ -555,7 +546,7 @@ def masked_scatter(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     values = xp.array(xp.broadcast_to(self._array, shape), copy=True)
     where = xp.broadcast_to(mask._array, shape)
     values[where] = source._array.reshape(-1)[:int(where.sum())]
-    return fresh_tensor(values, self._dtype, self)
+    return result_tensor(values, self._dtype, self)
 
 
 @register("put", "put(Tensor input, Tensor index, Tensor source, bool accumulate=False)", node="PutBackward0",
@@ -570,7 +561,7 @@ def put(self: Tensor, index: Tensor, source: Tensor, accumulate: bool) -> Tensor
         xp.add.at(flat, positions, values)
     else:
         flat[positions] = values
-    return fresh_tensor(flat.reshape(self._shape), self._dtype, self)
+    return result_tensor(flat.reshape(self._shape), self._dtype, self)
 
 
 # ----------------------------------------------------------------------------- triangles and diagonals
@@ -591,7 +582,7 @@ def _register_triangle(fn: str, upper: bool) -> None:
     def functional(self: Tensor, diagonal: int) -> Tensor:
         keep = _triangle_keep(self, diagonal, upper, fn)
         xp = self._backend.xp
-        return fresh_tensor(xp.where(keep, self._array, xp.zeros((), self._array.dtype)), self._dtype, self)
+        return result_tensor(xp.where(keep, self._array, xp.zeros((), self._array.dtype)), self._dtype, self)
 
     def inplace(self: Tensor, diagonal: int) -> Tensor:
         keep = _triangle_keep(self, diagonal, upper, fn)
@@ -627,7 +618,7 @@ def diag(self: Tensor, diagonal: int) -> Tensor:
           "Tensor out=None)", node="DiagonalBackward0_copy", function=False, method=False)
 def diagonal_copy(self: Tensor, offset: int, dim1: int, dim2: int) -> Tensor:
     """ATen's ``diagonal_copy``: ``diagonal`` as a fresh contiguous tensor."""
-    return fresh_tensor(diagonal(self, offset, dim1, dim2)._array, self._dtype, self)
+    return result_tensor(diagonal(self, offset, dim1, dim2)._array, self._dtype, self, copy=True)
 
 
 @register("diag_embed", "diag_embed(Tensor input, int64_t offset=0, int64_t dim1=-2, int64_t dim2=-1)",
@@ -731,9 +722,8 @@ def _nonzero_matrix(self: Tensor) -> Tensor:
     xp = backend.xp
     coords = xp.nonzero(self._array) if self._shape else ()
     count = int(coords[0].size) if coords else int(bool(self._array))
-    flat = xp.stack(coords).reshape(-1).astype("int64") if coords else xp.zeros(0, dtype="int64")
-    storage = UntypedStorage(flat, self.device, backend)
-    return Tensor._make(storage, (count, len(self._shape)), (1, count), 0, D.int64)
+    matrix = xp.stack(coords, axis=1) if coords else xp.zeros((count, 0), dtype="int64")
+    return result_tensor(matrix, D.int64, self, strides=(1, count))
 
 
 @register("nonzero", "nonzero(Tensor input, *, bool as_tuple=False, Tensor out=None)", method=False)

@@ -27,7 +27,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from ._inplace import store
 from ._scalars import checked_scalar
-from ._util import broadcast_shapes, fresh_tensor, same_device
+from ._util import broadcast_shapes, result_tensor, same_device
 from .registry import aten, call, functions, register, vf
 from .views import diagonal
 
@@ -62,7 +62,7 @@ def _product(a: Tensor, b: Tensor) -> Any:
 
 def _fresh_product(a: Tensor, b: Tensor) -> Tensor:
     """The fresh product ``a @ b`` in ``a``'s dtype."""
-    return fresh_tensor(_product(a, b), a._dtype, a)
+    return result_tensor(_product(a, b), a._dtype, a)
 
 
 def _matrix_str(m: Tensor) -> str:
@@ -121,7 +121,7 @@ def bmm(self: Tensor, mat2: Tensor) -> Tensor:
     if _is_trivial(batch * self._shape[1] * mat2._shape[2], inner):
         # no kernel runs: zeros of batch2's dtype, whatever batch1's
         shape = (batch, self._shape[1], mat2._shape[2])
-        return fresh_tensor(self._backend.xp.zeros(shape), mat2._dtype, mat2)
+        return result_tensor(self._backend.xp.zeros(shape), mat2._dtype, mat2)
     if self._dtype is not mat2._dtype:
         raise RuntimeError(
             f"expected scalar type {self._dtype.scalar_name} but found {mat2._dtype.scalar_name}")
@@ -306,7 +306,7 @@ def addmm(self: Tensor, mat1: Tensor, mat2: Tensor, beta: Any, alpha: Any) -> Te
     """``torch.addmm``: ``beta * input + alpha * (mat1 @ mat2)``; all three share one dtype, ``input``
     broadcasts to the product's shape, ``beta`` and ``alpha`` convert to that dtype with overflow
     checks (floats truncate for integer tensors)."""
-    return fresh_tensor(_addmm_values(self, mat1, mat2, beta, alpha), self._dtype, self)
+    return result_tensor(_addmm_values(self, mat1, mat2, beta, alpha), self._dtype, self)
 
 
 register("addmm.dtype", "addmm(Tensor input, Tensor mat1, Tensor mat2, ScalarType out_dtype, *, Scalar beta=1, "

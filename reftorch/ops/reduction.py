@@ -30,15 +30,13 @@ from typing import Any
 
 from .. import _dtype as D
 from .._promotion import promote_types
-from .._storage import UntypedStorage
 from .._tensor import Tensor
 from ..return_types import return_type
 from ._inplace import check_memory, write_result
 from ._util import (
-    array_dtype,
     broadcast_shapes,
     cast_array,
-    from_array,
+    result_tensor,
     same_device,
     unsupported_dtype,
     wrap_dim,
@@ -75,40 +73,6 @@ def shape_with(shape: tuple[int, ...], axis: int, size: int) -> tuple[int, ...]:
 def _axes(input: Tensor, dims: tuple[int, ...]) -> tuple[int, ...]:
     """Array axes for ``dims`` (a zero-dim tensor accepts dim 0/-1 but has no axis)."""
     return dims if input._shape else ()
-
-
-def wrap_result(arr: Any, dtype: D.dtype, like: Tensor, shape: tuple[int, ...] | None = None) -> Tensor:
-    """A fresh contiguous tensor of ``dtype`` on ``like``'s device holding ``arr`` (reshaped to ``shape``).
-    ``arr`` must be a freshly computed array (it is wrapped, not copied, when it already fits)."""
-    backend = like._backend
-    xp = backend.xp
-    arr = xp.asarray(arr)
-    if shape is not None:
-        arr = arr.reshape(shape)
-    want = array_dtype(backend, dtype)
-    if arr.dtype != want:
-        with backend.quiet():  # narrowing (e.g. to float16) overflows to inf silently, as in torch
-            arr = arr.astype(want)
-    if not arr.flags.c_contiguous:
-        arr = xp.ascontiguousarray(arr)
-    return from_array(arr, dtype, like.device, backend)
-
-
-def _scalar_result(value: Any, dtype: D.dtype, like: Tensor) -> Tensor:
-    """A zero-dim tensor holding ``value`` (a backend scalar or 0-d array already of ``dtype``)."""
-    storage = like._storage
-    return Tensor._make(UntypedStorage(value.reshape(1), storage.device, storage.backend), (), (), 0, dtype)
-
-
-def tensor_with_strides(values: Any, shape: tuple[int, ...], strides: tuple[int, ...], dtype: D.dtype,
-                        like: Tensor) -> Tensor:
-    """A new tensor with exactly ``strides`` (which must be dense) holding ``values`` (of ``shape``)."""
-    backend = like._backend
-    flat = backend.xp.empty(math.prod(shape), dtype=array_dtype(backend, dtype))
-    if flat.size:
-        with backend.quiet():
-            backend.strided_view(flat, 0, shape, strides)[...] = values
-    return Tensor._make(UntypedStorage(flat, like.device, backend), shape, strides, 0, dtype)
 
 
 def _accumulate_dtype(dtype: D.dtype) -> D.dtype:
@@ -200,7 +164,7 @@ def _accumulate(spec: _Accumulation, input: Tensor, dim: tuple[int, ...] | None,
     backend = input._backend
     with backend.quiet():
         values = spec.compute(backend.xp, arr, _axes(input, dims))
-    return wrap_result(values, result_dtype, input, reduced_shape(input._shape, dims, keepdim))
+    return result_tensor(values, result_dtype, input, reduced_shape(input._shape, dims, keepdim))
 
 
 # float sums of every element are the hot path of ``loss.sum().backward()``: one NumPy call, no checks
@@ -212,7 +176,7 @@ def sum_all(self: Tensor, dtype: D.dtype | None = None) -> Tensor:
     """``torch.sum(input, *, dtype=None)``: the input is cast to ``dtype`` first; integer and bool
     inputs give int64 unless ``dtype`` says otherwise; float16 accumulates in float32."""
     if dtype is None and self._dtype in _OWN_ACCUMULATOR:
-        return _scalar_result(self._storage.backend.quietly(self._array.sum), self._dtype, self)
+        return result_tensor(self._storage.backend.quietly(self._array.sum), self._dtype, self)
     return _accumulate(_SUM, self, None, False, dtype)
 
 
@@ -255,7 +219,7 @@ def mean_all(self: Tensor, dtype: D.dtype | None = None) -> Tensor:
     if dtype is None and self._dtype in _OWN_ACCUMULATOR:
         arr = self._array
         with self._backend.quiet():
-            return _scalar_result(arr.sum() / arr.size, self._dtype, self)  # NEP 50: stays in arr's dtype
+            return result_tensor(arr.sum() / arr.size, self._dtype, self)  # NEP 50: stays in arr's dtype
     return _accumulate(_MEAN, self, None, False, dtype)
 
 
@@ -318,8 +282,8 @@ def _moment_kernel(name: str, root: bool, with_mean: bool) -> Callable[..., Any]
         if root:
             with self._backend.quiet():
                 var_arr = self._backend.xp.sqrt(var_arr)
-        spread = wrap_result(var_arr, self._dtype.to_real(), self, shape)
-        return (spread, wrap_result(mean_arr, self._dtype, self, shape)) if with_mean else spread
+        spread = result_tensor(var_arr, self._dtype.to_real(), self, shape)
+        return (spread, result_tensor(mean_arr, self._dtype, self, shape)) if with_mean else spread
 
     kernel.__name__ = kernel.__qualname__ = name
     kernel.__doc__ = (f"``torch.{name}(input, dim=None, *, correction=1, keepdim=False)``: divides by "
@@ -375,7 +339,7 @@ def _amax_kernel(name: str, largest: bool) -> Callable[..., Tensor]:
                 raise _empty_all_error(name)
             _check_nonempty_dims(name, self, dims, dim)
         values = _extreme(self._backend.xp, self._array, _axes(self, dims), largest)
-        return wrap_result(values, self._dtype, self, reduced_shape(self._shape, dims, keepdim))
+        return result_tensor(values, self._dtype, self, reduced_shape(self._shape, dims, keepdim))
 
     kernel.__name__ = kernel.__qualname__ = name
     kernel.__doc__ = (f"``torch.{name}(input, dim=(), keepdim=False)``: NaN propagates; an empty reduction "
@@ -400,7 +364,7 @@ def _values_indices(name: str, input: Tensor, dim: int, keepdim: bool, largest: 
             indices = xp.zeros(values.shape, dtype="int64")
         else:
             indices = (xp.argmax if largest else xp.argmin)(arr, axis=d, keepdims=True)
-    return result((wrap_result(values, input._dtype, input, shape), wrap_result(indices, D.int64, input, shape)))
+    return result((result_tensor(values, input._dtype, input, shape), result_tensor(indices, D.int64, input, shape)))
 
 
 def _register_extremes(name: str, largest: bool, result: type) -> None:
@@ -414,7 +378,7 @@ def _register_extremes(name: str, largest: bool, result: type) -> None:
             raise unsupported_dtype(f"{name}_all", self._dtype)
         if self.numel() == 0:
             raise _empty_all_error(name)
-        return wrap_result(_extreme(self._backend.xp, self._array, None, largest), self._dtype, self, ())
+        return result_tensor(_extreme(self._backend.xp, self._array, None, largest), self._dtype, self, ())
 
     def along(self: Tensor, dim: int, keepdim: bool) -> Any:
         return _values_indices(name, self, dim, keepdim, largest, result)
@@ -447,15 +411,15 @@ def _argmax_kernel(name: str, largest: bool) -> Callable[..., Tensor]:
             if self.numel() == 0:
                 raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
             shape = (1,) * self.dim() if keepdim else ()
-            return wrap_result(find(self._array.reshape(-1)), D.int64, self, shape)
+            return result_tensor(find(self._array.reshape(-1)), D.int64, self, shape)
         d = wrap_dim(dim, self.dim())
         _check_nonempty_dims(name, self, (d,))
         shape = reduced_shape(self._shape, (d,), keepdim)
         if not self._shape:
-            return wrap_result(0, D.int64, self, shape)
+            return result_tensor(0, D.int64, self, shape)
         if self.numel() == 0:
-            return wrap_result(xp.zeros(shape, dtype="int64"), D.int64, self)
-        return wrap_result(find(self._array, axis=d, keepdims=True), D.int64, self, shape)
+            return result_tensor(xp.zeros(shape, dtype="int64"), D.int64, self)
+        return result_tensor(find(self._array, axis=d, keepdims=True), D.int64, self, shape)
 
     kernel.__name__ = kernel.__qualname__ = name
     kernel.__doc__ = (f"``torch.{name}(input, dim=None, keepdim=False)``: int64 index of the first extreme (NaN "
@@ -485,8 +449,8 @@ def aminmax(self: Tensor, dim: int | None, keepdim: bool) -> Any:
         _check_nonempty_dims("aminmax", self, dims, sep=":")
     shape = reduced_shape(self._shape, dims, keepdim)
     axes = _axes(self, dims)
-    return _AMINMAX((wrap_result(_extreme(xp, self._array, axes, False), self._dtype, self, shape),
-                     wrap_result(_extreme(xp, self._array, axes, True), self._dtype, self, shape)))
+    return _AMINMAX((result_tensor(_extreme(xp, self._array, axes, False), self._dtype, self, shape),
+                     result_tensor(_extreme(xp, self._array, axes, True), self._dtype, self, shape)))
 
 
 # ----------------------------------------------------------------------------- median
@@ -494,12 +458,12 @@ def _median_all(input: Tensor, skip_nan: bool) -> Tensor:
     xp = input._backend.xp
     flat = input._array.reshape(-1)
     if flat.size == 0:
-        return wrap_result(_empty_median(input._dtype), input._dtype, input, ())
+        return result_tensor(_empty_median(input._dtype), input._dtype, input, ())
     if not skip_nan and input._dtype.is_floating_point and bool(xp.isnan(flat).any()):
-        return wrap_result(xp.nan, input._dtype, input, ())
+        return result_tensor(xp.nan, input._dtype, input, ())
     ordered = xp.sort(flat)
     valid = int((~xp.isnan(ordered)).sum()) if skip_nan and input._dtype.is_floating_point else flat.size
-    return wrap_result(ordered[max(valid - 1, 0) // 2], input._dtype, input, ())
+    return result_tensor(ordered[max(valid - 1, 0) // 2], input._dtype, input, ())
 
 
 def _empty_median(dtype: D.dtype) -> Any:
@@ -517,8 +481,8 @@ def _median_dim(name: str, input: Tensor, dim: int, keepdim: bool, skip_nan: boo
     xp = input._backend.xp
     shape = reduced_shape(input._shape, (d,), keepdim)
     if input.numel() == 0:
-        return result((wrap_result(xp.zeros(shape, input._array.dtype), input._dtype, input),
-                       wrap_result(xp.zeros(shape, "int64"), D.int64, input)))
+        return result((result_tensor(xp.zeros(shape, input._array.dtype), input._dtype, input),
+                       result_tensor(xp.zeros(shape, "int64"), D.int64, input)))
     arr = input._array.reshape(input._shape or (1,))
     axis = d if input._shape else 0
     n = arr.shape[axis]
@@ -529,7 +493,7 @@ def _median_dim(name: str, input: Tensor, dim: int, keepdim: bool, skip_nan: boo
         rank = xp.maximum(n - nans - 1, 0) // 2 if skip_nan else xp.where(nans > 0, n - nans, rank)
     index = xp.take_along_axis(order, rank, axis=axis)
     values = xp.take_along_axis(arr, index, axis=axis)
-    return result((wrap_result(values, input._dtype, input, shape), wrap_result(index, D.int64, input, shape)))
+    return result((result_tensor(values, input._dtype, input, shape), result_tensor(index, D.int64, input, shape)))
 
 
 def _check_median_dtype(input: Tensor, kernel: str) -> None:
@@ -569,7 +533,7 @@ def _logical_kernel(name: str) -> Callable[..., Tensor]:
         result_dtype = D.uint8 if self._dtype is D.uint8 else D.bool
         xp = self._backend.xp
         values = getattr(xp, name)(self._array != 0, axis=_axes(self, dims), keepdims=True)
-        return wrap_result(values, result_dtype, self, reduced_shape(self._shape, dims, keepdim))
+        return result_tensor(values, result_dtype, self, reduced_shape(self._shape, dims, keepdim))
 
     kernel.__name__ = kernel.__qualname__ = name
     kernel.__doc__ = (f"``torch.{name}(input, dim=None, keepdim=False)``: bool result (uint8 for uint8 input); "
@@ -591,7 +555,7 @@ def count_nonzero(self: Tensor, dim: int | tuple[int, ...] | None) -> Tensor:
     dims = reduce_dims(dim, self.dim())
     xp = self._backend.xp
     values = xp.sum(self._array != 0, axis=_axes(self, dims), dtype="int64", keepdims=True)
-    return wrap_result(values, D.int64, self, reduced_shape(self._shape, dims, False))
+    return result_tensor(values, D.int64, self, reduced_shape(self._shape, dims, False))
 
 
 register("count_nonzero", "count_nonzero(Tensor input, int64_t? dim=None)")(count_nonzero)
@@ -624,7 +588,7 @@ def logsumexp(self: Tensor, dim: tuple[int, ...], keepdim: bool) -> Tensor:
             shift, terms = 0, xp.exp(arr)
         total = xp.sum(terms.astype(acc), axis=axes, keepdims=True).astype(arr.dtype)
         values = xp.log(total) + shift
-    return wrap_result(values, result_dtype, self, reduced_shape(self._shape, dims, keepdim))
+    return result_tensor(values, result_dtype, self, reduced_shape(self._shape, dims, keepdim))
 
 
 # ----------------------------------------------------------------------------- cumsum / cumprod
@@ -644,7 +608,7 @@ def _register_cumulative(name: str) -> None:
 
     def functional(self: Tensor, dim: int, dtype: D.dtype | None) -> Tensor:
         values, result_dtype = _cumulative(name, self, dim, dtype)
-        return wrap_result(values, result_dtype, self)
+        return result_tensor(values, result_dtype, self)
 
     def inplace(self: Tensor, dim: int, dtype: D.dtype | None) -> Tensor:
         check_memory(self)
@@ -727,7 +691,7 @@ def vector_norm(self: Tensor, ord: Any, dim: tuple[int, ...] | None, keepdim: bo
             values = xp.sqrt(xp.sum(arr * arr, axis=axes, keepdims=True))
         else:
             values = xp.sum(arr ** p, axis=axes, keepdims=True) ** (1.0 / p)
-    return wrap_result(values, real, self, reduced_shape(self._shape, dims, keepdim))
+    return result_tensor(values, real, self, reduced_shape(self._shape, dims, keepdim))
 
 
 @register("linalg_matrix_norm.str_ord", "linalg_matrix_norm(Tensor input, c10::string_view ord=\"fro\", "
@@ -795,7 +759,7 @@ def linalg_svd(A: Tensor, full_matrices: bool, compute_uv: bool, driver: str | N
         s = xp.zeros((*batch, k), dtype=real.array_name)
     if not compute_uv:
         u = vh = xp.zeros(0, dtype=kind)
-    return (wrap_result(u, A._dtype, A), wrap_result(s, real, A), wrap_result(vh, A._dtype, A))
+    return (result_tensor(u, A._dtype, A), result_tensor(s, real, A), result_tensor(vh, A._dtype, A))
 
 
 def _norm(input: Any, p: Any, dim: Any, keepdim: Any, out: Any, dtype: Any) -> Tensor:
@@ -869,7 +833,7 @@ def isclose(self: Tensor, other: Tensor, rtol: float, atol: float, equal_nan: bo
             allowed = xp.asarray(atol, dtype=real) + xp.abs(xp.asarray(rtol, dtype=real) * b)
             actual = xp.abs(a - b)
             close = close | (xp.isfinite(actual) & (actual <= allowed))
-    return wrap_result(xp.broadcast_to(close, shape), D.bool, self)
+    return result_tensor(xp.broadcast_to(close, shape), D.bool, self)
 
 
 @register("allclose", "allclose(Tensor input, Tensor other, double rtol=1e-05, double atol=1e-08, "

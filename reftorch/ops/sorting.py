@@ -28,8 +28,8 @@ from typing import Any
 from .. import _dtype as D
 from .._strides import contiguous_strides, infer_dense_strides, is_non_overlapping_and_dense
 from .._tensor import Tensor
-from ._util import unsupported_dtype, wrap_dim
-from .reduction import return_type, shape_with, tensor_with_strides, wrap_result
+from ._util import result_tensor, unsupported_dtype, wrap_dim
+from .reduction import return_type, shape_with
 from .registry import call, functions, register, vf
 
 _SORT, _TOPK, _KTHVALUE = return_type("sort"), return_type("topk"), return_type("kthvalue")
@@ -71,13 +71,13 @@ def _sort_arrays(input: Tensor, dim: int, descending: bool) -> tuple[Any, Any]:
 def _sorted(input: Tensor, dim: int, descending: bool) -> Any:
     values, order = _sort_arrays(input, dim, descending)
     strides = _strides_like(input)
-    return _SORT((tensor_with_strides(values, input._shape, strides, input._dtype, input),
-                  tensor_with_strides(order, input._shape, strides, D.int64, input)))
+    return _SORT((result_tensor(values, input._dtype, input, input._shape, strides=strides),
+                  result_tensor(order, D.int64, input, input._shape, strides=strides)))
 
 
 def _argsorted(input: Tensor, dim: int, descending: bool) -> Tensor:
     _, order = _sort_arrays(input, dim, descending)
-    return tensor_with_strides(order, input._shape, _strides_like(input), D.int64, input)
+    return result_tensor(order, D.int64, input, input._shape, strides=_strides_like(input))
 
 
 # torch's two overloads, the keyword-only ``stable`` one tried first (``stable=None`` is allowed by
@@ -129,7 +129,7 @@ def topk(self: Tensor, k: int, dim: int, largest: bool, sorted: bool) -> Any:  #
     else:
         order = xp.take(stable_order(xp, self._array, d, largest), xp.arange(k), axis=d)
         values = xp.take_along_axis(self._array, order, axis=d)
-    return _TOPK((wrap_result(values, self._dtype, self), wrap_result(order, D.int64, self)))
+    return _TOPK((result_tensor(values, self._dtype, self), result_tensor(order, D.int64, self)))
 
 
 # ----------------------------------------------------------------------------- kthvalue
@@ -205,7 +205,7 @@ def kthvalue(self: Tensor, k: int, dim: int, keepdim: bool) -> Any:
     values = xp.asarray(picked_values, dtype=arr.dtype).reshape(rest)
     indices = xp.asarray(picked_indices, dtype="int64").reshape(rest)
     shape = _kept_shape(self._shape, d, keepdim)
-    return _KTHVALUE((wrap_result(values, self._dtype, self, shape), wrap_result(indices, D.int64, self, shape)))
+    return _KTHVALUE((result_tensor(values, self._dtype, self, shape), result_tensor(indices, D.int64, self, shape)))
 
 
 def _kept_shape(shape: tuple[int, ...], d: int, keepdim: bool) -> tuple[int, ...]:
@@ -241,9 +241,9 @@ def _flat_unique(input: Tensor, consecutive: bool, return_inverse: bool, return_
     inverse[order] = group
     counts = xp.bincount(group, minlength=int(starts.sum())) if flat.size else xp.zeros(0, dtype="int64")
     empty = xp.zeros(0, dtype="int64")
-    return (wrap_result(ordered[starts], input._dtype, input),
-            wrap_result(inverse.reshape(input._shape) if return_inverse else empty, D.int64, input),
-            wrap_result(counts if return_counts else empty, D.int64, input))
+    return (result_tensor(ordered[starts], input._dtype, input),
+            result_tensor(inverse.reshape(input._shape) if return_inverse else empty, D.int64, input),
+            result_tensor(counts if return_counts else empty, D.int64, input))
 
 
 def _dim_unique(input: Tensor, dim: int, consecutive: bool) -> tuple[Tensor, Tensor, Tensor]:
@@ -262,8 +262,8 @@ def _dim_unique(input: Tensor, dim: int, consecutive: bool) -> tuple[Tensor, Ten
         if input._shape.count(0) > 1:
             raise RuntimeError(
                 "Number of zero sized dimensions is more than one, so unique cannot be applied ")
-        empty_index = wrap_result(xp.zeros(0, dtype="int64"), D.int64, input)
-        return wrap_result(input._array.copy(), input._dtype, input), empty_index, empty_index
+        empty_index = result_tensor(xp.zeros(0, dtype="int64"), D.int64, input)
+        return result_tensor(input._array.copy(), input._dtype, input), empty_index, empty_index
     moved = xp.moveaxis(input._array, d, 0)
     rows = moved.reshape(moved.shape[0], -1)
     if consecutive:
@@ -280,8 +280,8 @@ def _dim_unique(input: Tensor, dim: int, consecutive: bool) -> tuple[Tensor, Ten
     perm = list(range(1, d + 1)) + [0] + list(range(d + 1, input.dim()))  # moveaxis(0, d)
     shape = tuple(front.shape[p] for p in perm)
     strides = tuple(front_strides[p] for p in perm)
-    values = tensor_with_strides(xp.moveaxis(front, 0, d), shape, strides, input._dtype, input)
-    return values, wrap_result(inverse, D.int64, input), wrap_result(counts, D.int64, input)
+    values = result_tensor(xp.moveaxis(front, 0, d), input._dtype, input, shape, strides=strides)
+    return values, result_tensor(inverse, D.int64, input), result_tensor(counts, D.int64, input)
 
 
 @register("_unique2", "_unique2(Tensor input, bool sorted=True, bool return_inverse=False, "

@@ -19,7 +19,7 @@ from .._layout import contiguous_format
 from .._strides import compute_view_strides, contiguous_strides, infer_size, is_contiguous, numel
 from .._tensor import Tensor
 from .._warnings import warn_once
-from ._util import from_array, shape_str, wrap_dim, wrap_dims
+from ._util import from_array, shape_str, storage_nbytes, wrap_dim, wrap_dims
 from .registry import View, aten, call, functions, register
 
 ONE, MULTI = View.ONE, View.MULTI
@@ -577,18 +577,18 @@ def resize_(self: Tensor, size: tuple[int, ...], memory_format: Any = None) -> T
     that requires grad cannot be resized (in any grad mode). Resizing to the current shape changes
     nothing, strides included (torch returns early); any other resize counts as an in-place
     modification (the version moves)."""
+    if self._requires_grad:  # (VariableTypeManual.cpp checks this before the kernel's checks)
+        raise RuntimeError("cannot resize variables that require grad")
     if any(s < 0 for s in size):
         raise RuntimeError("numel: integer multiplication overflow")
-    if self._requires_grad:
-        raise RuntimeError("cannot resize variables that require grad")
     if size == self._shape:
         return self
-    needed = (self._offset + numel(size)) * self._dtype.itemsize
     storage = self._storage
-    if needed > storage.nbytes():
+    itemsize = self._dtype.itemsize
+    if storage_nbytes(size, itemsize, offset=self._offset) > storage.nbytes():  # (resize_impl_cpu_)
         if not storage.resizable:
             raise RuntimeError("Trying to resize storage that is not resizable")
-        grown = self._backend.xp.zeros(needed // self._dtype.itemsize, dtype=storage.array.dtype)
+        grown = self._backend.allocate(size, storage.array.dtype, offset=self._offset)
         grown[:storage.array.size] = storage.array
         storage.array = grown
     self._set_metadata(size, contiguous_strides(size), self._offset)
