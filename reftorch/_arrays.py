@@ -71,6 +71,19 @@ def from_array(arr: Any, dtype: D.dtype, dev: device = CPU, backend: Any = None)
     return Tensor._make(UntypedStorage(flat, dev, backend), shape, strides, 0, dtype)
 
 
+def fresh_result(values: Any, dtype: D.dtype, shape: tuple[int, ...], dev: device, backend: Any) -> Tensor:
+    """An elementwise kernel's output (a fresh writable array of ``shape``, already of ``dtype``'s
+    backend type) as a new tensor: a row-major one is wrapped without :func:`from_array`'s checks
+    (the hot path of every model); others (zero-dim results, which NumPy returns as scalars; dense
+    layouts of permuted inputs) go through it."""
+    if shape and values.flags.c_contiguous:
+        flat = values if len(shape) == 1 else values.reshape(-1)
+        t = Tensor._make(UntypedStorage(flat, dev, backend), shape, contiguous_strides(shape), 0, dtype)
+        t._cached_array = (flat, values)
+        return t
+    return from_array(values, dtype, dev, backend)
+
+
 def _dense_permutation(arr: Any) -> tuple[int, ...] | None:
     """The dim order in which ``arr`` is row-major dense (e.g. a transposed result), or None."""
     if arr.size == 0 or any(s < 0 for s in arr.strides):

@@ -62,6 +62,21 @@ def test_binary_matches_torch(spec, a, b, shapes, seed, scalar):
         check(inplace)
 
 
+@pytest.mark.parametrize("spec", BINARY, ids=[s.name for s in BINARY])
+@pytest.mark.parametrize("dtype", DTYPE_NAMES)
+def test_binary_short_path_decides_once_per_dtype_and_stays_right(spec, dtype):
+    """Two tensors of one dtype and shape take the short path, whose (ufunc, result dtype) decision is
+    cached per dtype after the first call: the second and third calls (cached, or refused again when
+    the dtype check failed) give torch's results and errors."""
+    x, y = _values((2, 3), dtype, 7), _values((2, 3), dtype, 8)
+
+    def program(T):
+        a, b = _tensor(T, x), _tensor(T, y)
+        return [getattr(T, spec.name)(a, b) for _ in range(3)]
+
+    check(program)
+
+
 @given(a=st.sampled_from(DTYPE_NAMES), b=st.sampled_from(DTYPE_NAMES), seed=st.integers(0, 2**16),
        alpha=st.sampled_from([1, 2, 0.5]), rounding=st.sampled_from([None, "floor", "trunc"]))
 def test_add_sub_div_with_options(a, b, seed, alpha, rounding):

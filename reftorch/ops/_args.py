@@ -750,7 +750,7 @@ class Signature:
     torch.dtype dtype = None)``."""
 
     __slots__ = ("name", "params", "index", "hidden", "deprecated", "min_args", "max_args", "max_pos_args",
-                 "_varargs", "_required_end", "_fast_min", "_tail")
+                 "_varargs", "_required_end", "_fast_min", "_tail", "_keywords")
 
     def __init__(self, fmt: str, index: int) -> None:
         open_paren = fmt.find("(")
@@ -783,6 +783,7 @@ class Signature:
         self._required_end = required[-1].index + 1 if required else 0
         self._fast_min = self.max_pos_args + 1 if any(p.keyword_only for p in required) else self._required_end
         self._tail = tuple(tuple(p.default for p in params[n:]) for n in range(len(params) + 1))
+        self._keywords = frozenset(name for p in params for name in (p.name, *p.aliases))
 
     def __str__(self) -> str:
         """FunctionSignature::toString."""
@@ -847,6 +848,8 @@ class Signature:
 
     def _bind(self, args: tuple, kwargs: dict | None, raise_errors: bool) -> tuple | None:
         """FunctionSignature::parse, step by step (checks first; conversions once all passed)."""
+        if kwargs and not raise_errors and not kwargs.keys() <= self._keywords:
+            return None  # a keyword this signature lacks: it cannot match (the parser tries the next)
         params = self.params
         nargs = len(args)
         remaining_kwargs = len(kwargs) if kwargs else 0

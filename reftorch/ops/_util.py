@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import _dtype as D
-from .._arrays import array_dtype, backend_of, empty_strided, empty_tensor, from_array
+from .._arrays import array_dtype, backend_of, empty_strided, empty_tensor, fresh_result, from_array
 from .._backends.base import storage_nbytes
 from .._device import CPU, device
 from .._layout import contiguous_format, preserve_format
@@ -22,7 +22,8 @@ from .._warnings import warn_once
 
 # Re-exported for the op modules (they live in the core modules :mod:`reftorch._arrays` and
 # :mod:`reftorch._backends.base`).
-__all__ = ["array_dtype", "backend_of", "empty_strided", "empty_tensor", "from_array", "storage_nbytes"]
+__all__ = ["array_dtype", "backend_of", "empty_strided", "empty_tensor", "fresh_result", "from_array",
+           "storage_nbytes"]
 
 
 def empty_like(self: Tensor, memory_format: Any, dtype: D.dtype, dev: device) -> Tensor:

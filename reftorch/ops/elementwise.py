@@ -21,7 +21,7 @@ from .._promotion import can_cast, operands_result_type
 from .._tensor import Tensor
 from ._inplace import check_memory, check_output, store, write_result
 from ._scalars import scalar_array
-from ._util import array_dtype, broadcast_shapes, from_array, same_device, unsupported_dtype
+from ._util import array_dtype, broadcast_shapes, fresh_result, from_array, same_device, unsupported_dtype
 from .registry import Promotion, functions, register
 
 P = Promotion
@@ -259,6 +259,9 @@ class Binary:
     def __post_init__(self) -> None:
         object.__setattr__(self, "dtypes", _KIND_DTYPES[self.kind])  # looked up on every call: no enum hash
         object.__setattr__(self, "ufunc", getattr(self.compute, "ufunc", None))
+        # The short path's cached decisions: (operands' dtype, backend) -> (the array module's ufunc,
+        # result dtype), stored once the dtype check passed for that dtype (torch's per-dtype dispatch).
+        object.__setattr__(self, "short", {})
 
 
 UNARY: tuple[Unary, ...] = (
@@ -443,18 +446,27 @@ def binary(spec: Binary, a: Any, b: Any, before: Callable[[], None] | None = Non
     (no promotion, no broadcasting, no casts): the hot path of every model."""
     if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is b._dtype and a._shape == b._shape \
             and before is None:
-        dtype = a._dtype
-        result_dtype, compute = spec.dtypes[dtype]
         storage = a._storage
-        if compute is dtype and b._storage.device is storage.device:
-            if spec.check is not None:
-                spec.check(dtype, dtype, dtype)
+        if b._storage.device is storage.device:
             backend = storage.backend
-            if spec.ufunc is not None and not options:
-                values = backend.quietly(getattr(backend.xp, spec.ufunc), a._array, b._array)
-            else:
-                values = backend.quietly(spec.compute, backend.xp, a._array, b._array, **options)
-            return from_array(values, result_dtype, storage.device, backend)
+            if not options:
+                short = spec.short.get((a._dtype, backend))
+                if short is not None:  # (ufunc, result dtype): decided on an earlier call
+                    return fresh_result(backend.quietly(short[0], a._array, b._array), short[1], a._shape,
+                                        storage.device, backend)
+            dtype = a._dtype
+            result_dtype, compute = spec.dtypes[dtype]
+            if compute is dtype:
+                if spec.check is not None:
+                    spec.check(dtype, dtype, dtype)
+                if spec.ufunc is not None and not options:
+                    ufunc = getattr(backend.xp, spec.ufunc)
+                    values = backend.quietly(ufunc, a._array, b._array)
+                    if values.dtype == array_dtype(backend, result_dtype):  # (the check depends on dtypes alone)
+                        spec.short[(dtype, backend)] = (ufunc, result_dtype)
+                else:
+                    values = backend.quietly(spec.compute, backend.xp, a._array, b._array, **options)
+                return from_array(values, result_dtype, storage.device, backend)
     promoted, result_dtype, compute, shape, dev, backend = _prepare(spec, a, b)
     if spec.check is not None:
         spec.check(_operand_dtype(a, promoted), _operand_dtype(b, promoted), promoted)

@@ -36,6 +36,7 @@ from ._inplace import check_memory, write_result
 from ._util import (
     broadcast_shapes,
     cast_array,
+    from_array,
     result_tensor,
     same_device,
     unsupported_dtype,
@@ -176,7 +177,8 @@ def sum_all(self: Tensor, dtype: D.dtype | None = None) -> Tensor:
     """``torch.sum(input, *, dtype=None)``: the input is cast to ``dtype`` first; integer and bool
     inputs give int64 unless ``dtype`` says otherwise; float16 accumulates in float32."""
     if dtype is None and self._dtype in _OWN_ACCUMULATOR:
-        return result_tensor(self._storage.backend.quietly(self._array.sum), self._dtype, self)
+        storage = self._storage  # (the sum is a fresh scalar of the input's dtype: wrapped as it is)
+        return from_array(storage.backend.quietly(self._array.sum), self._dtype, storage.device, storage.backend)
     return _accumulate(_SUM, self, None, False, dtype)
 
 
@@ -219,7 +221,7 @@ def mean_all(self: Tensor, dtype: D.dtype | None = None) -> Tensor:
     if dtype is None and self._dtype in _OWN_ACCUMULATOR:
         arr = self._array
         with self._backend.quiet():
-            return result_tensor(arr.sum() / arr.size, self._dtype, self)  # NEP 50: stays in arr's dtype
+            return from_array(arr.sum() / arr.size, self._dtype, self.device, self._backend)  # NEP 50: arr's dtype
     return _accumulate(_MEAN, self, None, False, dtype)
 
 
