@@ -327,11 +327,15 @@ def _array_formulas(node: Node, backward: Derivative, grads: list[Any], backend:
         raise RuntimeError(FREED_MESSAGE)
     env = dict(node._ctx)
     for name, s in zip(node._saved_names, node._saved):
-        value = unpack(s, node)._array
+        t = s.tensor
+        if s.original is not None or t._version_counter.value != s.version:
+            t = unpack(s, node)  # an output saved weakly, or a version to check (and report)
+        value = t._array
         if value.dtype != dtype:
             return None
         env[name] = value
-    results = flatten_lists(node, backward.run(node, tuple(grads), env))
+    results = backward.run(node, tuple(grads), env)
+    results = list(results) if node._spans is None else flatten_lists(node, results)
     for i, (grad, meta) in enumerate(zip(results, node._input_meta)):
         if grad is None:
             continue
@@ -344,7 +348,7 @@ def _array_formulas(node: Node, backward: Derivative, grads: list[Any], backend:
                 return None
             axes, _ = reduced_axes(grad.shape, shape)
             grad = grad.sum(axis=axes, keepdims=True).reshape(shape)
-        target = array_dtype(backend, want)
+        target = backend.dtype_map.get(want) or array_dtype(backend, want)  # (the lookup inline: per gradient)
         if grad.dtype != target:
             if grad.dtype.kind == "c" and not want.is_complex:
                 return None
@@ -364,7 +368,8 @@ def _sink(node: AccumulateGrad, grad: Any, create_graph: bool, lane: _Lane) -> N
     target = variable._grad  # an array gradient (the fast lane)
     if target is not None:
         _add_in_place(target, grad, lane.device, lambda: lane.tensor(grad))
-    elif grad.shape == variable._shape and grad.dtype == array_dtype(lane.backend, variable._dtype):
+    elif grad.shape == variable._shape and grad.dtype == (lane.backend.dtype_map.get(variable._dtype)
+                                                          or array_dtype(lane.backend, variable._dtype)):
         variable._grad = _like_layout(variable, grad, variable._dtype, lane.device)
     else:
         accumulate_into(variable, lane.tensor(grad), False)

@@ -46,7 +46,7 @@ def autograd_kernel(op: Op) -> Callable[..., Any]:
 class _Plan:
     """Where the derivative's inputs and saved values sit among an op's arguments."""
 
-    __slots__ = ("derivative", "positions", "lists", "sources", "reads", "single")
+    __slots__ = ("derivative", "positions", "lists", "sources", "reads", "all_reads", "single")
 
     def __init__(self, op: Op, derivative: Derivative):
         names = op.parameter_names
@@ -66,6 +66,8 @@ class _Plan:
         # per input: (name, source) of each argument value its formula reads (results are saved later)
         self.reads = tuple(tuple((r, sources[r]) for r in reads if sources[r][0] != "result")
                            for reads in derivative.reads_by_input)
+        # what is read when every input needs a gradient (the common case), each name once
+        self.all_reads = tuple(dict.fromkeys(pair for reads in self.reads for pair in reads))
         # the position of the only input when there is one and it is no list (most ops): built without loops
         self.single = self.positions[0] if len(self.positions) == 1 and not self.lists else None
 
@@ -147,23 +149,22 @@ def _create(plan: _Plan, args: tuple, inplace: bool = False) -> Node:
     if d.edges_of_required_only:  # a NotImplemented node: an edge per input that requires grad
         kept = [i for i, edge in enumerate(edges) if edge[0] is not None]
         edges, meta = [edges[i] for i in kept], [meta[i] for i in kept]
+    if False in needs:
+        reads = dict.fromkeys(pair for i, pairs in enumerate(plan.reads) if needs[i] for pair in pairs)
+    else:
+        reads = plan.all_reads
     names: list[str] = []
     saved: list[Any] = []
     ctx: dict[str, Any] = {}
-    for i, reads in enumerate(plan.reads):
-        if not needs[i]:
-            continue
-        for r, source in reads:
-            if r in ctx or r in names:
-                continue
-            value = args[source[1]]
-            if source[0] == "meta":
-                ctx[r] = _metadata(value, source[2])
-            elif isinstance(value, Tensor):
-                names.append(r)
-                saved.append(Saved(views.original_values(value) if inplace and source[1] == 0 else value))
-            else:
-                ctx[r] = value
+    for r, source in reads:
+        value = args[source[1]]
+        if source[0] == "meta":
+            ctx[r] = getattr(value, source[2]) if type(value) is Tensor else _metadata(value, source[2])
+        elif isinstance(value, Tensor):
+            names.append(r)
+            saved.append(Saved(views.original_values(value) if inplace and source[1] == 0 else value))
+        else:
+            ctx[r] = value
     node = NODE_CLASSES[d.node_name](d, tuple(edges), tuple(saved), ctx, 1, bool(saved))
     node._saved_names = tuple(names)
     node._needs = tuple(needs)
@@ -226,7 +227,11 @@ def _functional_kernel(op: Op, plan: _Plan) -> Callable[..., Any]:
             if STATE.enabled and (getattr(args[first], "_requires_grad", False)
                                   or getattr(args[second], "_requires_grad", False)):
                 node = _create(plan, args)
-                result = _run_below(kernel, args)
+                STATE.enabled = False  # _run_below, inline: grad mode was on
+                try:
+                    result = kernel(*args)
+                finally:
+                    STATE.enabled = True
                 _attach(node, plan, result)
                 return result
             return kernel(*args)

@@ -803,10 +803,17 @@ class Signature:
         """Match a call against this signature alone: the converted values, or None when it does
         not match (with ``raise_errors``, torch's TypeError instead)."""
         nargs = len(args)
-        if nargs > self.max_pos_args and not self._varargs:
-            if raise_errors:
-                raise self._extra_args(nargs)
-            return None
+        if nargs > self.max_pos_args:
+            if not self._varargs:
+                if raise_errors:
+                    raise self._extra_args(nargs)
+                return None
+            if not kwargs:  # view(4, 2): plain ints as the one int list (the slow path checks the rest)
+                for arg in args:
+                    if type(arg) is not int or not -_I64 <= arg < _I64:
+                        break
+                else:
+                    return (args, *self._tail[1])
         if not kwargs and self._fast_min <= nargs <= self.max_pos_args:
             # Fast path: positional arguments only, each its own value (a tensor, a fitting int...).
             for arg, param in zip(args, self.params):

@@ -117,7 +117,7 @@ class Derivative:
                     break
             else:
                 continue
-            value = f.fn(*[env[r] for r in f.reads])
+            value = f.fn(*map(env.__getitem__, f.reads))  # (map: no comprehension frame per node)
             if f.joint:
                 for i, g in zip(f.targets, value):
                     out[i] = g if needs[i] else None
