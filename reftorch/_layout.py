@@ -11,38 +11,35 @@ kernels refuse them.
 from __future__ import annotations
 
 
-class layout:  # noqa: N801 - torch's spelling
+class _Singleton:
+    """One of torch's named argument values: its repr is its public name, and it pickles by that
+    name (as a global of this module, torch's ``__reduce__`` returning the name), so unpickling
+    gives back the singleton itself."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> str:
+        return self.name
+
+
+class layout(_Singleton):  # noqa: N801 - torch's spelling
     """A tensor layout (``torch.strided``, ``torch.sparse_coo``, ...)."""
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"torch.{self.name}"
-
-    __str__ = __repr__
-
-    def __reduce__(self):
-        return (_layout_by_name, (self.name,))
+    __slots__ = ()
 
 
-class memory_format:  # noqa: N801 - torch's spelling
+class memory_format(_Singleton):  # noqa: N801 - torch's spelling
     """A memory format (``torch.contiguous_format``, ``torch.channels_last``, ...)."""
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"torch.{self.name}"
-
-    __str__ = __repr__
-
-    def __reduce__(self):
-        return (_memory_format_by_name, (self.name,))
+    __slots__ = ()
 
 
 strided = layout("strided")
@@ -60,13 +57,3 @@ channels_last_3d = memory_format("channels_last_3d")
 
 LAYOUTS: dict[str, layout] = {
     v.name: v for v in (strided, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc, jagged)}
-MEMORY_FORMATS: dict[str, memory_format] = {
-    v.name: v for v in (contiguous_format, preserve_format, channels_last, channels_last_3d)}
-
-
-def _layout_by_name(name: str) -> layout:
-    return LAYOUTS[name]
-
-
-def _memory_format_by_name(name: str) -> memory_format:
-    return MEMORY_FORMATS[name]

@@ -74,13 +74,7 @@ def _parameter(p: Any) -> str:
 
 
 def _signature_stub(name: str, signature: Signature, returns: str, method: bool) -> str:
-    parts = ["self"] if method else []
-    keyword = False
-    for p in signature.params:
-        if p.keyword_only and not keyword:
-            parts.append("*")
-            keyword = True
-        parts.append(_parameter(p))
+    parts = (["self"] if method else []) + signature.rendered_params(_parameter)
     return f"def {name}({', '.join(parts)}) -> {returns}: ..."
 
 

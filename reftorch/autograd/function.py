@@ -15,9 +15,8 @@ from typing import Any
 from .._autograd_state import STATE
 from .._tensor import Tensor
 from ..ops.registry import functions
-from .derivatives.helpers import sum_to
 from .grad_mode import no_grad
-from .graph import record
+from .graph import record, summed_to_input
 from .views import CUSTOM_FUNCTION_VIEW, rebase_history
 
 
@@ -149,12 +148,7 @@ def _validated(name: str, index: int, grad: Any, meta: tuple | None) -> Any:
                            "the corresponding forward input was not a Variable")
     shape, dtype, device = meta
     if grad._shape != shape:
-        if not _expandable(shape, grad._shape):
-            raise RuntimeError(
-                f"Function {name} returned an invalid gradient at index {index} - got "
-                f"[{', '.join(map(str, grad._shape))}] but expected shape compatible with "
-                f"[{', '.join(map(str, shape))}]")
-        grad = sum_to(grad, shape)
+        grad = summed_to_input(name, index, grad, shape)
     if not grad._dtype.is_floating_point and grad._dtype.is_complex != dtype.is_complex:
         raise RuntimeError("Expected isFloatingType(grad.scalar_type()) || (input_is_complex == grad_is_complex) to "
                            "be true, but got false.  (Could this error message be improved?  If so, please report an "
@@ -163,10 +157,3 @@ def _validated(name: str, index: int, grad: Any, meta: tuple | None) -> Any:
         raise RuntimeError(f"Function {name} returned an invalid gradient at index {index} - expected device "
                            f"{device} but got {grad.device}")
     return grad if grad._dtype is dtype else grad.to(dtype)
-
-
-def _expandable(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
-    """Whether ``shape`` broadcasts to ``target`` (``is_expandable_to``)."""
-    if len(shape) > len(target):
-        return False
-    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(target)))

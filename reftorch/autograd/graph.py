@@ -181,12 +181,7 @@ def validate_outputs(node: Node, grads: Sequence[Any]) -> tuple:
             continue
         shape, dtype, _ = meta
         if grad._shape != shape:
-            if not expandable(shape, grad._shape):
-                raise RuntimeError(
-                    f"Function {node.name()} returned an invalid gradient at index {i} - got "
-                    f"[{', '.join(map(str, grad._shape))}] but expected shape compatible with "
-                    f"[{', '.join(map(str, shape))}]")
-            grad = sum_to(grad, shape)
+            grad = summed_to_input(node.name(), i, grad, shape)
         if grad._dtype is not dtype:
             if grad._dtype.is_complex and not dtype.is_complex:
                 raise RuntimeError("Expected isFloatingType(grad.scalar_type()) || (input_is_complex == "
@@ -194,6 +189,17 @@ def validate_outputs(node: Node, grads: Sequence[Any]) -> tuple:
             grad = grad.to(dtype)
         grads[i] = grad
     return tuple(grads)
+
+
+def summed_to_input(name: str, index: int, grad: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """A returned gradient of another shape than its input's: summed back to it when the input's
+    shape broadcasts to it, else torch's "invalid gradient" error."""
+    if not expandable(shape, grad._shape):
+        raise RuntimeError(
+            f"Function {name} returned an invalid gradient at index {index} - got "
+            f"[{', '.join(map(str, grad._shape))}] but expected shape compatible with "
+            f"[{', '.join(map(str, shape))}]")
+    return sum_to(grad, shape)
 
 
 def expandable(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
@@ -327,12 +333,18 @@ def record(name: str, outputs: Tensor | Sequence[Tensor], inputs: Sequence[Any],
     node = cls(backward, edges, saved, ctx, len(outs), had_saved)
     for nr, out in enumerate(outs):
         if out is not None and out._dtype.category >= FLOATING:  # floating or complex
-            out._grad_fn = node
-            if nr:
-                out._output_nr = nr
-            out._requires_grad = True
-            if out._base is not None:  # a differentiable view: its history is as of this version
-                out._view_version = out._version_counter.value
+            set_history(out, node, nr)
+
+
+def set_history(out: Tensor, node: Node, nr: int) -> None:
+    """Make ``out`` output ``nr`` of ``node`` (torch's set_history): it requires grad, and a
+    differentiable view remembers the version its history is as of."""
+    out._grad_fn = node
+    if nr:
+        out._output_nr = nr
+    out._requires_grad = True
+    if out._base is not None:
+        out._view_version = out._version_counter.value
 
 
 # Modules that build on the classes above (gradient_edge reads views' CreationMeta; validate_outputs

@@ -25,7 +25,7 @@ from .._tensor import Tensor
 from ..ops.registry import OPS, Op, View
 from . import views
 from .derivatives import METADATA, TABLE, Derivative
-from .graph import NODE_CLASSES, Node, Saved, gradient_edge
+from .graph import NODE_CLASSES, Node, Saved, gradient_edge, set_history
 
 
 def autograd_kernel(op: Op) -> Callable[..., Any]:
@@ -183,7 +183,7 @@ def _metadata(value: Any, attribute: str) -> Any:
     return getattr(value, attribute)
 
 
-def _attach(node: Node, plan: _Plan, result: Any, set_history: bool = True) -> tuple:
+def _attach(node: Node, plan: _Plan, result: Any, with_history: bool = True) -> tuple:
     """Give the outputs their history and save the ones the formulas read; returns the outputs."""
     d = plan.derivative
     outs = (result,) if isinstance(result, Tensor) else tuple(result)
@@ -199,7 +199,7 @@ def _attach(node: Node, plan: _Plan, result: Any, set_history: bool = True) -> t
                     names.append(r)
                     saved.append(Saved(outs[source[1]], source[1]))
         node._saved_names, node._saved, node._had_saved = tuple(names), tuple(saved), True
-    if set_history:
+    if with_history:
         differentiable = d.output_differentiability
         for nr, out in enumerate(outs):
             if not isinstance(out, Tensor) or (differentiable is not None and not differentiable[nr]):
@@ -208,16 +208,24 @@ def _attach(node: Node, plan: _Plan, result: Any, set_history: bool = True) -> t
                 if d.dtype_check:
                     raise RuntimeError(f"Autograd not support dtype: {out._dtype.scalar_name}")
                 continue
-            out._grad_fn = node
-            if nr:
-                out._output_nr = nr
-            out._requires_grad = True
-            if out._base is not None:  # a differentiable view: its history is as of this version
-                out._view_version = out._version_counter.value
+            set_history(out, node, nr)
     return outs
 
 
 # ----------------------------------------------------------------------------- the three wrappers
+def _recorded(kernel: Callable, plan: _Plan, args: tuple) -> Any:
+    """A functional op's call that records its node: the kernel runs below autograd (grad mode was
+    on: :func:`_run_below` inlined, this is the hot path of every recorded op)."""
+    node = _create(plan, args)
+    STATE.enabled = False
+    try:
+        result = kernel(*args)
+    finally:
+        STATE.enabled = True
+    _attach(node, plan, result)
+    return result
+
+
 def _functional_kernel(op: Op, plan: _Plan) -> Callable[..., Any]:
     kernel = op.kernel
     if len(plan.positions) == 2 and not plan.lists:  # the binary ops: the check without a loop
@@ -226,28 +234,14 @@ def _functional_kernel(op: Op, plan: _Plan) -> Callable[..., Any]:
         def binary_call(*args: Any) -> Any:
             if STATE.enabled and (getattr(args[first], "_requires_grad", False)
                                   or getattr(args[second], "_requires_grad", False)):
-                node = _create(plan, args)
-                STATE.enabled = False  # _run_below, inline: grad mode was on
-                try:
-                    result = kernel(*args)
-                finally:
-                    STATE.enabled = True
-                _attach(node, plan, result)
-                return result
+                return _recorded(kernel, plan, args)
             return kernel(*args)
 
         return _named(binary_call, op)
 
     def call(*args: Any) -> Any:
         if STATE.enabled and _any_requires_grad(plan, args):
-            node = _create(plan, args)
-            STATE.enabled = False  # _run_below, inline: grad mode was on (the hot path of every recorded op)
-            try:
-                result = kernel(*args)
-            finally:
-                STATE.enabled = True
-            _attach(node, plan, result)
-            return result
+            return _recorded(kernel, plan, args)
         return kernel(*args)
 
     return _named(call, op)
@@ -262,7 +256,7 @@ def _inplace_kernel(op: Op, plan: _Plan) -> Callable[..., Any]:
             views.check_inplace(self)
             node = _create(plan, args, inplace=True)
             _run_below(kernel, args)
-            _attach(node, plan, self, set_history=False)
+            _attach(node, plan, self, with_history=False)
             views.rebase_history(self, node)
             return self
         return kernel(*args)

@@ -787,14 +787,18 @@ class Signature:
 
     def __str__(self) -> str:
         """FunctionSignature::toString."""
+        return f"({', '.join(self.rendered_params(str))})"
+
+    def rendered_params(self, render: Callable[[Parameter], str]) -> list[str]:
+        """Each parameter as ``render`` writes it, with a ``*`` before the first keyword-only one."""
         parts = []
         keyword_seen = False
         for p in self.params:
             if p.keyword_only and not keyword_seen:
                 parts.append("*")
                 keyword_seen = True
-            parts.append(str(p))
-        return f"({', '.join(parts)})"
+            parts.append(render(p))
+        return parts
 
     def __repr__(self) -> str:
         return f"Signature({self.name}{self})"

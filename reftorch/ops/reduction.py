@@ -163,8 +163,7 @@ def _accumulate(spec: _Accumulation, input: Tensor, dim: tuple[int, ...] | None,
     result_dtype = _accumulation_dtype(spec, input, dtype)
     arr = _compute_array(input, result_dtype, spec.widen_half)
     backend = input._backend
-    with backend.quiet():
-        values = spec.compute(backend.xp, arr, _axes(input, dims))
+    values = backend.quietly(spec.compute, backend.xp, arr, _axes(input, dims))
     return result_tensor(values, result_dtype, input, reduced_shape(input._shape, dims, keepdim))
 
 
