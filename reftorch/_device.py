@@ -8,7 +8,9 @@ DEVICE_TYPES = (
     "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
     "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone",
 )
-_DEVICE_RE = re.compile(r"^([a-z]+)(?::(\d+))?$")
+# c10/core/Device.cpp parses device strings by hand as the regex ``([a-zA-Z_]+)(?::([1-9]\d*|0))?``
+_DEVICE_RE = re.compile(r"([a-zA-Z_]+)(?::([1-9][0-9]*|0))?")
+_INT32_MAX = 2**31 - 1
 
 
 class device:  # noqa: N801 - torch's spelling
@@ -28,22 +30,29 @@ class device:  # noqa: N801 - torch's spelling
                 f"device() received an invalid combination of arguments - got ({_type_name(type)}), "
                 "but expected one of:\n * (torch.device device)\n * (str type, int index = -1)"
             )
-        match = _DEVICE_RE.match(type)
-        if match is None or match.group(1) not in DEVICE_TYPES:
-            head = re.match(r"^[a-z]*", type).group(0)
-            if head in DEVICE_TYPES:
-                raise RuntimeError(f"Invalid device string: '{type}'")
+        match = _DEVICE_RE.fullmatch(type)
+        if not type:
+            raise RuntimeError("Device string must not be empty")
+        if match is None:
+            raise RuntimeError(f"Invalid device string: '{type}'")
+        if match.group(2) is not None and int(match.group(2)) > _INT32_MAX:  # std::stoi's range
+            raise RuntimeError(f"Could not parse device index '{match.group(2)}' in device string '{type}'")
+        if match.group(1) not in DEVICE_TYPES:
             raise RuntimeError(
-                f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {type}"
+                f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: {match.group(1)}"
             )
         self.type = match.group(1)
-        parsed = None if match.group(2) is None else int(match.group(2))
-        if parsed is not None and index is not None:
-            raise RuntimeError("type (string) must not include an index because index was passed explicitly: "
-                               + type)
-        self.index = parsed if index is None else int(index)
-        if self.index is not None and self.index < 0:
-            raise RuntimeError(f"Device index must not be negative, got {self.index}")
+        if match.group(2) is not None:
+            if index is not None:
+                raise RuntimeError("type (string) must not include an index because index was passed explicitly: "
+                                   + type)
+            index = int(match.group(2))
+        elif index is not None and int(index) < 0:
+            raise RuntimeError("Device index must not be negative")
+        # c10::DeviceIndex is an int8_t: an index is narrowed as C++ narrows it (200 -> -56), unchecked;
+        # -1 means no index
+        narrowed = None if index is None else (int(index) + 128) % 256 - 128
+        self.index = None if narrowed == -1 else narrowed
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, device) and self.type == other.type and self.index == other.index

@@ -45,6 +45,7 @@ atanh_ = _functions.atanh_
 atleast_1d = _functions.atleast_1d
 atleast_2d = _functions.atleast_2d
 atleast_3d = _functions.atleast_3d
+bernoulli = _functions.bernoulli
 bitwise_and = _functions.bitwise_and
 bitwise_left_shift = _functions.bitwise_left_shift
 bitwise_not = _functions.bitwise_not
@@ -184,6 +185,7 @@ negative = _functions.negative
 negative_ = _functions.negative_
 nonzero = _functions.nonzero
 norm = _functions.norm
+normal = _functions.normal
 not_equal = _functions.not_equal
 numel = _functions.numel
 ones = _functions.ones
@@ -196,6 +198,7 @@ prod = _functions.prod
 rand = _functions.rand
 rand_like = _functions.rand_like
 randint = _functions.randint
+randint_like = _functions.randint_like
 randn = _functions.randn
 randn_like = _functions.randn_like
 randperm = _functions.randperm
@@ -315,6 +318,7 @@ __all__ = [
     "atleast_1d",
     "atleast_2d",
     "atleast_3d",
+    "bernoulli",
     "bitwise_and",
     "bitwise_left_shift",
     "bitwise_not",
@@ -454,6 +458,7 @@ __all__ = [
     "negative_",
     "nonzero",
     "norm",
+    "normal",
     "not_equal",
     "numel",
     "ones",
@@ -466,6 +471,7 @@ __all__ = [
     "rand",
     "rand_like",
     "randint",
+    "randint_like",
     "randn",
     "randn_like",
     "randperm",

@@ -38,6 +38,7 @@ from .ops import (
     random_fill,
     reduction,
     registry,
+    sampling,
     sorting,
     views,
 )
@@ -46,8 +47,8 @@ from .ops.registry import OPS, Op
 
 # Modules whose records make up the surface: importing one registers its records (the overloads of one
 # torch name live in one module, in the order torch tries them).
-REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, indexing,
-                      metadata, reduction, sorting, tensor_methods)
+REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
+                      indexing, metadata, reduction, sorting, tensor_methods)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 

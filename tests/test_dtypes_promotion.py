@@ -86,6 +86,17 @@ def test_size_and_device_objects():
     check(lambda T: T.device(1.5))
 
 
+@pytest.mark.parametrize("arguments", [
+    ("",), ("cuda:",), ("cuda:01",), ("foo:x",), (":0",), ("not-a-device",), ("CUDA:1",), ("cu_da",),
+    ("cuda:99999999999",), ("cuda:2147483648",), ("cuda:2147483647",), ("cuda:200",), ("cuda:255",), ("cpu:3",),
+    ("cuda", -1), ("cuda", -2), ("cuda", 128), ("cuda", 2**40), ("cuda:1", 2),
+])
+def test_device_strings_and_indices_parse_as_c10(arguments):
+    """c10/core/Device.cpp: the string's syntax first, then the index's int range, then the type;
+    indices are narrowed to c10::DeviceIndex (int8_t) without a check, -1 meaning none."""
+    check(lambda T: (lambda d: (str(d), d.index, d.type))(T.device(*arguments)))
+
+
 @pytest.mark.parametrize("name", [n for n in DTYPE_NAMES if n != "bool"])
 def test_dtype_type_names_in_messages(name: str) -> None:
     """Both C++ type vocabularies torch's messages use, read off torch's own messages: the demangled

@@ -1,4 +1,4 @@
-"""Differential tests of ``Tensor.uniform_`` / ``Tensor.normal_``: values bit for bit after the same
+"""Differential tests of ``Tensor.uniform_`` / ``normal_`` / ``bernoulli_``: values bit for bit after the same
 seed, whatever the layout (filled in memory order), errors in torch's order, autograd nodes."""
 
 from __future__ import annotations
@@ -45,6 +45,33 @@ def test_normal_fills_in_memory_order(layout, dtype, seed, moments):
     check(lambda T: _filled(T, layout, dtype, "normal_", moments, seed), layout=True)
 
 
+BERNOULLI_DTYPES = ("bool", "uint8", "int32", "int64", "float16", "float32", "float64")
+
+
+@FAST
+@given(layout=LAYOUTS, dtype=st.sampled_from(BERNOULLI_DTYPES), seed=st.integers(0, 2**32),
+       p=st.sampled_from([(), (0.0,), (1.0,), (0.3,), (0.999,)]))
+def test_bernoulli_scalar_fills_in_memory_order(layout, dtype, seed, p):
+    check(lambda T: _filled(T, layout, dtype, "bernoulli_", p, seed), layout=True)
+
+
+@FAST
+@given(layout=LAYOUTS, dtype=st.sampled_from(BERNOULLI_DTYPES), seed=st.integers(0, 2**32),
+       p_dtype=st.sampled_from(["float16", "float32", "float64"]), broadcast=st.booleans())
+def test_bernoulli_tensor_fills_in_memory_order(layout, dtype, seed, p_dtype, broadcast):
+    """A tensor of probabilities, broadcast to the filled tensor: float64 ones compare double
+    uniforms (two words), the others float uniforms (one word)."""
+    def program(T):
+        T.manual_seed(seed)
+        target = layout[1](T.empty(layout[0], dtype=getattr(T, dtype)))
+        shape = target.shape[-1:] if broadcast and target.dim() else target.shape
+        probs = T.linspace(0, 1, max(1, shape.numel()), dtype=getattr(T, p_dtype))[:shape.numel()].reshape(shape)
+        result = target.bernoulli_(probs)
+        return result is target, target, T.rand(3, dtype=T.float64)
+
+    check(program, layout=True)
+
+
 def test_keyword_bounds_and_generator():
     def program(T):
         g = T.Generator().manual_seed(5)
@@ -66,6 +93,17 @@ def test_keyword_bounds_and_generator():
     lambda T: T.ones(3).uniform_(0, float("inf")),
     lambda T: T.ones(2, requires_grad=True).uniform_(2, 1),  # the leaf check comes first
     lambda T: T.ones(2, requires_grad=True).expand(2, 2).normal_(),
+    lambda T: T.ones(3).bernoulli_(1.5),
+    lambda T: T.ones(0).bernoulli_(-1.0),  # p is checked before the empty early return
+    lambda T: T.ones(0, dtype=T.complex64).bernoulli_(0.5),  # ...and dtypes after it
+    lambda T: T.ones(3, dtype=T.complex64).bernoulli_(0.5),
+    lambda T: T.ones(2).expand(2, 2).bernoulli_(0.5),
+    lambda T: T.ones(2).expand(2, 2).bernoulli_(T.ones(2) / 2),
+    lambda T: T.ones(3).bernoulli_(T.ones(2) / 2),  # not broadcastable
+    lambda T: T.ones(3).bernoulli_(T.ones(3, dtype=T.long)),  # integer probabilities
+    lambda T: T.ones(3, dtype=T.complex64).bernoulli_(T.ones(3) / 2),
+    lambda T: T.ones(3).bernoulli_(T.tensor([0.5, 2.0, 0.5])),  # out of range: raised after the draws before it
+    lambda T: T.ones(3).bernoulli_("p"),
 ])
 def test_errors_in_torchs_order(program):
     check(program)
@@ -85,7 +123,7 @@ def test_fill_bumps_the_version_once():
     check(lambda T: [T.empty(5).t().uniform_()._version, T.empty(3, 5).t().normal_()._version])
 
 
-@pytest.mark.parametrize("method", ["uniform_", "normal_"])
+@pytest.mark.parametrize("method", ["uniform_", "normal_", "bernoulli_"])
 def test_autograd_records_a_zero_gradient_node(method):
     def program(T):
         T.manual_seed(0)

@@ -581,7 +581,7 @@ register("eye.m", f"eye(SymInt n, SymInt m, {_FACTORY})", method=False)(_eye)
 
 
 # ----------------------------------------------------------------------------- random factories
-def _drawn(fill: Any, size: tuple[int, ...], generator: _random.Generator | None, dtype: D.dtype | None,
+def random_factory(fill: Any, size: tuple[int, ...], generator: _random.Generator | None, dtype: D.dtype | None,
             layout: Any, device_: device | None, pin_memory: bool, requires_grad: bool,
             default: D.dtype | None = None) -> Tensor:
     """A random factory: ``at::empty`` then the in-place draw ``fill(result, generator)``."""
@@ -601,9 +601,9 @@ def _normal(t: Tensor, generator: _random.Generator | None) -> Tensor:
 
 for _name, _fill in (("rand", _uniform), ("randn", _normal)):
     register(f"{_name}.generator", f"{_name}(SymIntArrayRef size, *, Generator? generator, {_FACTORY[3:]})",
-             method=False)(lambda size, *options, fill=_fill: _drawn(fill, size, *options))
+             method=False)(lambda size, *options, fill=_fill: random_factory(fill, size, *options))
     register(_name, f"{_name}(SymIntArrayRef size, {_FACTORY})", method=False)(
-        lambda size, *options, fill=_fill: _drawn(fill, size, None, *options))
+        lambda size, *options, fill=_fill: random_factory(fill, size, None, *options))
     register(f"{_name}_like.generator", f"{_name}_like(Tensor input, *, Generator? generator, {_LIKE[3:]})",
              method=False)(lambda self, generator, *options, fill=_fill: _like(
                  lambda t: fill(t, generator), self, *options))
@@ -613,7 +613,7 @@ for _name, _fill in (("rand", _uniform), ("randn", _normal)):
 
 def _randint(low: int, high: int, size: tuple[int, ...], generator: _random.Generator | None, *options: Any) -> Tensor:
     """``torch.randint(low=0, high, size)``: int64 (unless given) samples in [low, high)."""
-    return _drawn(lambda t, g: draw_integers(t, low, high, g), size, generator, *options, default=D.int64)
+    return random_factory(lambda t, g: draw_integers(t, low, high, g), size, generator, *options, default=D.int64)
 
 
 register("randint.generator", f"randint(SymInt high, SymIntArrayRef size, *, Generator? generator, {_FACTORY[3:]})",
@@ -625,6 +625,27 @@ register("randint.low_generator", f"randint(SymInt low, SymInt high, SymIntArray
 register("randint.low", f"randint(SymInt low, SymInt high, SymIntArrayRef size, {_FACTORY})", method=False)(
     lambda low, high, size, *options: _randint(low, high, size, None, *options))
 
+
+def _randint_like(self: Tensor, low: int, high: Any, generator: _random.Generator | None, *options: Any) -> Tensor:
+    """``torch.randint_like(input, low=0, high)``: ``empty_like(input)`` (its layout preserved) filled
+    by ``random_(low, high)``; a tensor ``high`` must be a 0-dim CPU tensor (its value is used)."""
+    if isinstance(high, Tensor):
+        if high.numel() != 1 or high.dim() != 0 or high.device.type != "cpu":
+            raise RuntimeError("high must be a scalar tensor and on CPU")
+        high = int(high.item())
+    return _like(lambda t: draw_integers(t, low, high, generator), self, *options)
+
+
+register("randint_like.low_generator_dtype", f"randint_like(Tensor input, SymInt low, SymInt high, *, "
+         f"Generator? generator, {_LIKE[3:]})", method=False)(_randint_like)
+register("randint_like.low_dtype", f"randint_like(Tensor input, SymInt low, SymInt high, {_LIKE})", method=False)(
+    lambda self, low, high, *options: _randint_like(self, low, high, None, *options))
+for _high, _overload in (("Tensor", "Tensor"), ("SymInt", "")):  # torch's order: low, Tensor high, int high
+    register(f"randint_like.{_overload + '_' if _overload else ''}generator", f"randint_like(Tensor input, "
+             f"{_high} high, *, Generator? generator, {_LIKE[3:]})", method=False)(
+        lambda self, high, *options: _randint_like(self, 0, high, *options))
+    register(f"randint_like{'.' + _overload if _overload else ''}", f"randint_like(Tensor input, {_high} high, "
+             f"{_LIKE})", method=False)(lambda self, high, *options: _randint_like(self, 0, high, None, *options))
 
 def _randperm(n: int, generator: _random.Generator | None, dtype: D.dtype | None, layout: Any,
               device_: device | None, pin_memory: bool, requires_grad: bool) -> Tensor:

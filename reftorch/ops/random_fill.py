@@ -1,12 +1,13 @@
-"""In-place random fills: ``Tensor.uniform_`` and ``Tensor.normal_`` (and the integer draw the
-``randint`` factory fills its result with).
+"""In-place random fills: ``Tensor.uniform_``, ``Tensor.normal_``, ``Tensor.bernoulli_`` (and the
+integer draw the ``randint`` factories fill their result with).
 
 torch fills the tensor's elements in TensorIterator order, which is memory order (dims by
 decreasing stride), so a transposed tensor gets the same values at the same addresses as its
 contiguous base would. ``normal_`` takes torch's vectorised 16-at-a-time path only for contiguous
 tensors of at least 16 elements (aten/src/ATen/native/cpu/DistributionTemplates.h); the draws
 themselves are :mod:`reftorch._random`'s bit-exact ports. Under autograd the fills record
-``UniformBackward0`` / ``NormalBackward0`` (a zero gradient for the overwritten values).
+``UniformBackward0`` / ``NormalBackward0`` / ``BernoulliBackward1/2`` (a zero gradient for the
+overwritten values).
 """
 
 from __future__ import annotations
@@ -33,8 +34,7 @@ def _fill(self: Tensor, draw: Callable[..., Any], **arguments: Any) -> Tensor:
     order = _iteration_order(self)
     host_dtype = array_dtype(backend_of(CPU), self._dtype)
     values = draw([self._shape[d] for d in order], host_dtype, checked=lambda: check_writable(self), **arguments)
-    inverse = sorted(range(len(order)), key=order.__getitem__)
-    return store(self, self._backend.from_host(values.transpose(inverse)))
+    return store(self, self._backend.from_host(values.transpose(_inverse(order))))
 
 
 @register("uniform_", "uniform_(Tensor self, double from=0, double to=1, *, Generator? generator=None)",
@@ -53,10 +53,56 @@ def normal_(self: Tensor, mean: float, std: float, generator: _random.Generator 
 
 
 def draw_integers(self: Tensor, low: int, high: int, generator: _random.Generator | None) -> Tensor:
-    """``self.random_(low, high, generator=...)`` on a new contiguous tensor (the ``randint`` factory):
-    integers in [low, high) in C order."""
-    values = _random.randint(low, high, self._shape, array_dtype(backend_of(CPU), self._dtype), generator)
-    return store(self, self._backend.from_host(values))
+    """``self.random_(low, high, generator=...)`` on a factory's new tensor (``randint``,
+    ``randint_like``, whose result may be permuted like its input): integers in [low, high) in
+    iteration order."""
+    return _fill(self, lambda shape, dt, checked: _random.randint(low, high, shape, dt, generator))
 
 
-__all__ = ["draw_integers", "normal_", "uniform_"]
+@register("bernoulli_.Tensor", "bernoulli_(Tensor self, Tensor p, *, Generator? generator=None)",
+          node="BernoulliBackward1", inplace=True, function=False)
+def bernoulli_tensor_(self: Tensor, p: Tensor, generator: _random.Generator | None) -> Tensor:
+    """``Tensor.bernoulli_(p)``: element i is 1 with probability ``p[i]`` (``p`` broadcast to this
+    tensor's shape, on any device); a float64 ``p`` compares a double uniform, other floating ``p`` a
+    float uniform (aten/src/ATen/native/cpu/DistributionTemplates.h ``bernoulli_kernel``). An
+    empty tensor returns before any check (``CHECK_EMPTY_AND_RETURN``)."""
+    if not self.numel():
+        return _touched(self)
+    check_writable(self)
+    order = _iteration_order(self)
+    host = array_dtype(backend_of(CPU), self._dtype)
+    try:
+        expanded = p.expand(self._shape)
+    except RuntimeError:  # the draw raises torch's expand error, after its dtype checks
+        values = _random.bernoulli(p._backend.to_host(p._array), self._shape, host, generator)
+        return store(self, self._backend.from_host(values))
+    shape = [self._shape[d] for d in order]
+    values = _random.bernoulli(expanded._backend.to_host(expanded._array).transpose(order), shape, host, generator)
+    return store(self, self._backend.from_host(values.transpose(_inverse(order))))
+
+
+@register("bernoulli_.float", "bernoulli_(Tensor self, double p=0.5, *, Generator? generator=None)",
+          node="BernoulliBackward2", inplace=True, function=False)
+def bernoulli_scalar_(self: Tensor, p: float, generator: _random.Generator | None) -> Tensor:
+    """``Tensor.bernoulli_(p=0.5)``: each element is 1 with probability ``p`` (checked in [0, 1]
+    first), from torch's scalar Bernoulli stream (dropout masks come from here)."""
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
+    if not self.numel():
+        return _touched(self)
+    check_writable(self)  # (before the dtype check, as bernoulli_impl_ does)
+    return _fill(self, lambda shape, dt, checked: _random.bernoulli(p, shape, dt, generator))
+
+
+def _touched(self: Tensor) -> Tensor:
+    """An in-place draw on an empty tensor: nothing to draw or check, but torch's in-place wrapper
+    still bumps the version."""
+    self._version_counter.bump()
+    return self
+
+
+def _inverse(order: list[int]) -> list[int]:
+    return sorted(range(len(order)), key=order.__getitem__)
+
+
+__all__ = ["bernoulli_scalar_", "bernoulli_tensor_", "draw_integers", "normal_", "uniform_"]
