@@ -19,7 +19,8 @@ Words of the engine consumed per element (``random()`` is one 32-bit word, ``ran
 
 =================================  ==========================================================
 ``random_()``                      1 word; 2 for int64 and float64
-``random_(from, to)`` / ``(to)``   1 word while ``to - from < 2**28``, else 2 (every dtype)
+``random_(from, to)`` / ``(to)``   1 word while ``to - from < 2**28``, else 2 (every dtype; floating
+                                   dtypes narrow from/to first: float32 ``to=2**28`` is 1 word)
 ``random_(from, None)``            as ``random_(from, max + 1)``: ``range = max - from + 1``
 ``random_(int64 min, None)``       2 words (int64, float32, float64 only)
 ``poisson``                        0 for rate 0; ``2 * (X + 1)`` for rate in (0, 10) drawing X;
