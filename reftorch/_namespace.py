@@ -192,6 +192,7 @@ ones = _functions.ones
 ones_like = _functions.ones_like
 outer = _functions.outer
 permute = _functions.permute
+poisson = _functions.poisson
 positive = _functions.positive
 pow = _functions.pow
 prod = _functions.prod
@@ -465,6 +466,7 @@ __all__ = [
     "ones_like",
     "outer",
     "permute",
+    "poisson",
     "positive",
     "pow",
     "prod",

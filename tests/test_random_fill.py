@@ -72,6 +72,16 @@ def test_bernoulli_tensor_fills_in_memory_order(layout, dtype, seed, p_dtype, br
     check(program, layout=True)
 
 
+RANDOM_DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
+
+
+@FAST
+@given(layout=LAYOUTS, dtype=st.sampled_from(RANDOM_DTYPES), seed=st.integers(0, 2**32),
+       bounds=st.sampled_from([(), (7,), (1,), (-3, 4), (0, 2**40), (5, None), (-2**63, None), (2**27 - 1, 2**28 + 3)]))
+def test_random_fills_in_memory_order(layout, dtype, seed, bounds):
+    check(lambda T: _filled(T, layout, dtype, "random_", bounds, seed), layout=True)
+
+
 def test_keyword_bounds_and_generator():
     def program(T):
         g = T.Generator().manual_seed(5)
@@ -104,6 +114,13 @@ def test_keyword_bounds_and_generator():
     lambda T: T.ones(3, dtype=T.complex64).bernoulli_(T.ones(3) / 2),
     lambda T: T.ones(3).bernoulli_(T.tensor([0.5, 2.0, 0.5])),  # out of range: raised after the draws before it
     lambda T: T.ones(3).bernoulli_("p"),
+    lambda T: T.ones(2).expand(2, 2).random_(5, 2),  # the iterator's overlap check comes first
+    lambda T: T.ones(3).random_(5, 2),
+    lambda T: T.ones(3, dtype=T.uint8).random_(0, 300),
+    lambda T: T.ones(3, dtype=T.int8).random_(-2**63, None),
+    lambda T: T.ones(3, dtype=T.complex64).random_(),
+    lambda T: T.ones(3).random_(2**64),
+    lambda T: T.ones(3, dtype=T.float16).random_(0, 70000),
 ])
 def test_errors_in_torchs_order(program):
     check(program)
@@ -123,7 +140,7 @@ def test_fill_bumps_the_version_once():
     check(lambda T: [T.empty(5).t().uniform_()._version, T.empty(3, 5).t().normal_()._version])
 
 
-@pytest.mark.parametrize("method", ["uniform_", "normal_", "bernoulli_"])
+@pytest.mark.parametrize("method", ["uniform_", "normal_", "bernoulli_", "random_"])
 def test_autograd_records_a_zero_gradient_node(method):
     def program(T):
         T.manual_seed(0)

@@ -58,6 +58,29 @@ def test_bernoulli_errors(program):
     check(program)
 
 
+@FAST
+@given(seed=SEEDS, dtype=st.sampled_from(FLOATS), scale=st.sampled_from([0.0, 0.5, 3.0, 12.0, 250.0]),
+       transposed=st.booleans())
+def test_poisson_counts_in_the_rates_logical_order(seed, dtype, scale, transposed):
+    def program(T):
+        T.manual_seed(seed)
+        rates = T.linspace(0, scale, 12, dtype=getattr(T, dtype)).reshape(3, 4)
+        rates = rates.t() if transposed else rates
+        return T.poisson(rates), T.poisson(rates, T.Generator().manual_seed(seed)), T.rand(2, dtype=T.float64)
+
+    check(program, layout=True)
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: T.poisson(T.tensor([1.0, -1.0])),
+    lambda T: T.poisson(T.tensor([1, 2])),
+    lambda T: T.poisson(T.tensor([1.0, float("nan")])),
+    lambda T: (lambda x: (x, T.poisson(x).grad_fn.name()))(T.ones(2, requires_grad=True) * 3),
+])
+def test_poisson_errors_and_node(program):
+    check(program)
+
+
 # ----------------------------------------------------------------------------- normal
 NORMAL_CALLS = {
     "tensor mean": lambda T, m, s: T.normal(m, 2.5),

@@ -1,4 +1,4 @@
-"""In-place random fills: ``Tensor.uniform_``, ``Tensor.normal_``, ``Tensor.bernoulli_`` (and the
+"""In-place random fills: ``Tensor.uniform_``, ``normal_``, ``bernoulli_``, ``random_`` (and the
 integer draw the ``randint`` factories fill their result with).
 
 torch fills the tensor's elements in TensorIterator order, which is memory order (dims by
@@ -6,8 +6,8 @@ decreasing stride), so a transposed tensor gets the same values at the same addr
 contiguous base would. ``normal_`` takes torch's vectorised 16-at-a-time path only for contiguous
 tensors of at least 16 elements (aten/src/ATen/native/cpu/DistributionTemplates.h); the draws
 themselves are :mod:`reftorch._random`'s bit-exact ports. Under autograd the fills record
-``UniformBackward0`` / ``NormalBackward0`` / ``BernoulliBackward1/2`` (a zero gradient for the
-overwritten values).
+``UniformBackward0`` / ``NormalBackward0`` / ``BernoulliBackward1/2`` / ``RandomBackward0/1/2`` (a
+zero gradient for the overwritten values).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import _random
 from .._device import CPU
+from .._random import discrete
 from .._tensor import Tensor
 from ._inplace import check_writable, store
 from ._util import array_dtype, backend_of
@@ -94,6 +95,30 @@ def bernoulli_scalar_(self: Tensor, p: float, generator: _random.Generator | Non
     return _fill(self, lambda shape, dt, checked: _random.bernoulli(p, shape, dt, generator))
 
 
+# random_'s overloads in the order torch's method parser tries them
+@register("random_", "random_(Tensor self, *, Generator? generator=None)", node="RandomBackward2", inplace=True,
+          function=False)
+def random_(self: Tensor, generator: _random.Generator | None) -> Tensor:
+    """``Tensor.random_()``: integers in [0, 2**digits] for floating dtypes (2**mantissa + 1 values),
+    the full non-negative range of integer dtypes, 0/1 for bool."""
+    return _fill(self, discrete.random, generator=generator)
+
+
+@register("random_.from", "random_(Tensor self, int64_t from, int64_t? to, *, Generator? generator=None)",
+          node="RandomBackward0", inplace=True, function=False)
+def random_from_(self: Tensor, low: int, high: int | None, generator: _random.Generator | None) -> Tensor:
+    """``Tensor.random_(from, to)``: integers in [from, to); ``to=None`` runs to the dtype's maximum
+    (inclusive), and ``from=int64 min, to=None`` draws the full 64-bit range."""
+    return _fill(self, lambda shape, dt, checked: discrete.random_from_to(low, high, shape, dt, generator, checked))
+
+
+@register("random_.to", "random_(Tensor self, int64_t to, *, Generator? generator=None)", node="RandomBackward1",
+          inplace=True, function=False)
+def random_to_(self: Tensor, high: int, generator: _random.Generator | None) -> Tensor:
+    """``Tensor.random_(to)``: ``random_(0, to)``."""
+    return _fill(self, lambda shape, dt, checked: discrete.random_to(high, shape, dt, generator, checked))
+
+
 def _touched(self: Tensor) -> Tensor:
     """An in-place draw on an empty tensor: nothing to draw or check, but torch's in-place wrapper
     still bumps the version."""
@@ -105,4 +130,5 @@ def _inverse(order: list[int]) -> list[int]:
     return sorted(range(len(order)), key=order.__getitem__)
 
 
-__all__ = ["bernoulli_scalar_", "bernoulli_tensor_", "draw_integers", "normal_", "uniform_"]
+__all__ = ["bernoulli_scalar_", "bernoulli_tensor_", "draw_integers", "normal_", "random_", "random_from_",
+           "random_to_", "uniform_"]

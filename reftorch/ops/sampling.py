@@ -1,5 +1,5 @@
-"""Random sampling functions that return a new tensor: ``torch.bernoulli`` and the tensor overloads
-of ``torch.normal``.
+"""Random sampling functions that return a new tensor: ``torch.bernoulli``, ``torch.normal``'s
+overloads and ``torch.poisson``.
 
 Each is written as ATen writes it (aten/src/ATen/native/Distributions.cpp and
 native/DistributionTemplates.h): a new contiguous result, filled by an in-place draw of
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .. import _random
 from .._layout import contiguous_format
+from .._random import discrete
 from .._tensor import Tensor
 from ._util import broadcast_shapes, empty_like, empty_tensor, result_tensor
 from .creation import random_factory
@@ -38,6 +39,14 @@ def bernoulli_p(self: Tensor, p: float, generator: _random.Generator | None) -> 
     """``torch.bernoulli(input, p)``: 0/1 draws with probability ``p``, shaped and typed like
     ``input`` (``empty_like(input).bernoulli_(p)``); torch has no derivative for it."""
     return bernoulli_scalar_(_new_like(self), p, generator)
+
+
+@register("poisson", "poisson(Tensor input, Generator? generator=None)", node="PoissonBackward0")
+def poisson(self: Tensor, generator: _random.Generator | None) -> Tensor:
+    """``torch.poisson(rates)``: one Poisson count per rate, in the rates' floating dtype, drawn in
+    the rates' logical (C) order into a new contiguous tensor (``_s_poisson_cpu``)."""
+    rates = self._backend.to_host(self._array)
+    return result_tensor(self._backend.from_host(discrete.poisson(rates, generator)), self._dtype, self)
 
 
 # ----------------------------------------------------------------------------- normal
@@ -98,4 +107,4 @@ register("normal.float_float", "normal(double mean, double std, SymIntArrayRef s
                                                                 generator, *options))
 
 
-__all__ = ["bernoulli", "bernoulli_p", "normal_float_tensor", "normal_tensor_float", "normal_tensor_tensor"]
+__all__ = ["bernoulli", "bernoulli_p", "poisson", "normal_float_tensor", "normal_tensor_float", "normal_tensor_tensor"]

@@ -7,10 +7,12 @@ from __future__ import annotations
 from . import define, not_implemented
 from .helpers import zeros_like
 
-for _node in ("UniformBackward0", "NormalBackward0", "BernoulliBackward0", "BernoulliBackward2"):
+for _node in ("UniformBackward0", "NormalBackward0", "BernoulliBackward0", "BernoulliBackward2", "RandomBackward0",
+              "RandomBackward1", "RandomBackward2"):
     define(_node, {"self": lambda grad: zeros_like(grad)}, arrays=True)
 define("NormalBackward1", {"mean": lambda grad: zeros_like(grad)}, arrays=True)
 define("NormalBackward2", {"std": lambda grad: zeros_like(grad)}, arrays=True)
 define("NormalBackward3", {"mean": lambda grad: zeros_like(grad), "std": lambda grad: zeros_like(grad)}, arrays=True)
 define("BernoulliBackward1", {"self": lambda grad: zeros_like(grad), "p": lambda p: zeros_like(p)}, arrays=True)
 not_implemented("bernoulli")
+define("PoissonBackward0", {"self": lambda self: zeros_like(self)}, arrays=True)

@@ -1,0 +1,33 @@
+"""Random streams at scale, reftorch vs torch side by side in one process: 1,000,000 float32 draws
+of each distribution from torch's CPU generator (bit-exact in reftorch), target at most 2x torch's time
+(the runner: benchmarks/_harness.py).
+
+    python benchmarks/random_streams.py [--repeat 5] [--number 5] [--case NAME ...]
+"""
+
+from __future__ import annotations
+
+import sys
+
+from _harness import Case, run
+
+N = 1_000_000
+
+
+def _filled(method: str, *arguments: float):
+    def setup(T):
+        t = T.empty(N)
+        return lambda: getattr(t, method)(*arguments)
+
+    return setup
+
+
+CASES = (
+    Case("uniform_ (rand), 1e6 float32", _filled("uniform_"), 2.0),
+    Case("normal_ (randn), 1e6 float32", _filled("normal_"), 2.0),
+    Case("bernoulli_(0.5), 1e6 float32", _filled("bernoulli_", 0.5), 2.0),
+)
+
+
+if __name__ == "__main__":
+    sys.exit(run(CASES, __doc__.splitlines()[0], repeat=5, number=5))
