@@ -96,6 +96,12 @@ def _grad_overwrites(m: types.ModuleType) -> None:
     _patch(engine, "_sink", make)
 
 
+def _poisson_shifts_stream(m: types.ModuleType) -> None:
+    """poisson draws one extra word first: still reproducible after a seed, but not torch's stream (only
+    one case of the seeded-draws test can catch it)."""
+    _patch(m, "poisson", lambda poisson: lambda *args, **kwargs: (m.rand(1), poisson(*args, **kwargs))[1])
+
+
 # ``keywords`` select tests by the claim ids they check (the plugin adds claim ids to pytest's -k keywords).
 MUTANTS: dict[str, Mutant] = {
     "view_copies": Mutant("Tensor.view returns a copy instead of a view", "views", "views.view-",
@@ -112,6 +118,8 @@ MUTANTS: dict[str, Mutant] = {
                           "math.bmm- or math.mm-matrix or math.matmul-broadcasts", _bmm_float64),
     "grad_overwrites": Mutant("backward overwrites .grad instead of accumulating", "autograd",
                               "autograd.gradients-accumulate", _grad_overwrites),
+    "poisson_shifts_stream": Mutant("torch.poisson draws from a shifted stream", "random",
+                                    "random.manual-seed-reproducible", _poisson_shifts_stream),
 }
 _SKIP = {"__name__", "__spec__", "__loader__", "__path__", "__file__", "__package__", "__doc__", "__cached__"}
 

@@ -1,4 +1,5 @@
-"""Conformance tests for spec/random.toml: seeding, rand, randn, randperm.
+"""Conformance tests for spec/random.toml: seeding, rand, randn, randperm and every other public
+random function of the CPU generator.
 
 Both sides are seeded identically inside each program, so the draws themselves are compared too.
 """
@@ -24,6 +25,53 @@ def test_manual_seed_reproducible(differential, seed, shape):
         second = [T.rand(shape), T.randn(shape), T.randperm(5)]
         return first, second
     differential(program, predicate=lambda r, T: all(T.equal(a, b) for a, b in zip(*r)))
+
+
+# Every public draw of the CPU generator: after the same seed, each gives torch's values (the
+# differential compares them) and the same ones again after reseeding.
+SEEDED_DRAWS = [
+    pytest.param(lambda T, s: T.bernoulli(T.rand(s)), id="bernoulli(probabilities)"),
+    pytest.param(lambda T, s: T.bernoulli(T.rand(s, dtype=T.float64), 0.3), id="bernoulli(input, p)"),
+    pytest.param(lambda T, s: T.empty(s).bernoulli_(0.5), id="bernoulli_(p)"),
+    pytest.param(lambda T, s: T.zeros(s, dtype=T.int32).bernoulli_(T.rand(s)), id="bernoulli_(tensor)"),
+    pytest.param(lambda T, s: T.normal(T.zeros(s), 2.0), id="normal(tensor, float)"),
+    pytest.param(lambda T, s: T.normal(1.0, T.ones(s)), id="normal(float, tensor)"),
+    pytest.param(lambda T, s: T.normal(T.zeros(s), T.ones(s)), id="normal(tensor, tensor)"),
+    pytest.param(lambda T, s: T.normal(0.0, 1.0, s), id="normal(float, float, size)"),
+    pytest.param(lambda T, s: T.randint(3, 9, s), id="randint"),
+    pytest.param(lambda T, s: T.randint_like(T.zeros(s), 10), id="randint_like"),
+    pytest.param(lambda T, s: T.rand_like(T.zeros(s)), id="rand_like"),
+    pytest.param(lambda T, s: T.randn_like(T.zeros(s, dtype=T.float64)), id="randn_like"),
+    pytest.param(lambda T, s: T.empty(s, dtype=T.int64).random_(), id="random_()"),
+    pytest.param(lambda T, s: T.empty(s).random_(100), id="random_(to)"),
+    pytest.param(lambda T, s: T.empty(s, dtype=T.int16).random_(-5, 5), id="random_(from, to)"),
+    pytest.param(lambda T, s: T.poisson(T.rand(s) * 20), id="poisson"),
+    pytest.param(lambda T, s: T.empty(s).uniform_(-2, 2), id="uniform_"),
+    pytest.param(lambda T, s: T.empty(s, dtype=T.float64).normal_(3, 0.5), id="normal_"),
+]
+
+
+@claims("random.manual-seed-reproducible")
+@pytest.mark.parametrize("draw", SEEDED_DRAWS)
+@settings(max_examples=8)
+@given(seed=SEEDS, shape=cst.shapes(min_dims=1, max_dims=3, max_side=7))
+def test_every_draw_follows_the_seed(differential, draw, seed, shape):
+    def program(T, device):
+        T.manual_seed(seed)
+        first = draw(T, shape)
+        T.manual_seed(seed)
+        return first, draw(T, shape), T.rand(3)
+    differential(program, predicate=lambda r, T: T.equal(r[0], r[1]))
+
+
+@claims("random.randperm-minibatch")
+@given(seed=SEEDS, rows=st.integers(0, 12))
+def test_randperm_selects_minibatch_rows(differential, seed, rows):
+    def program(T, device):
+        T.manual_seed(seed)
+        data = T.arange(rows * 3).reshape(rows, 3)
+        return data[T.randperm(data.shape[0])], data
+    differential(program, predicate=lambda r, T: sorted(r[0].tolist()) == r[1].tolist())
 
 
 @claims("random.manual-seed-reproducible")
