@@ -251,3 +251,157 @@ def test_float16_results_round_through_float(name):
     R.manual_seed(2)
     assert_same_bits(ours((60000,), np.float16, GOOD_ARGS[name]), expected)
 
+
+# ------------------------------------------------------------------------------------------------ multinomial
+def _probabilities(kind: str, shape: tuple[int, ...], dtype, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    if kind == "random":
+        values = rng.random(shape)
+    elif kind == "ones":
+        values = np.ones(shape)
+    elif kind == "few":  # small integers: many equal ratios after float16 rounding, zero categories
+        values = rng.integers(0, 3, shape).astype(np.float64)
+        values[..., 0] = 1.0
+    elif kind == "sparse":  # zeros tie with each other once the nonzero categories are used up
+        values = np.zeros(shape)
+        values[..., : max(1, shape[-1] // 4)] = rng.random(shape[:-1] + (max(1, shape[-1] // 4),))
+    else:  # "skewed": spans many binades, ties only by chance
+        values = np.minimum(np.exp(rng.standard_normal(shape) * 6), 1e4)  # finite in float16
+    return values.astype(dtype)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=SEEDS, dtype=st.sampled_from(FLOATS),
+       shape=st.sampled_from([(1,), (2,), (7,), (64,), (130,), (3, 5), (2, 40), (4, 1), (1, 200)]),
+       kind=st.sampled_from(["random", "ones", "few", "sparse", "skewed"]),
+       fraction=st.sampled_from([0.0, 0.01, 0.3, 0.5, 1.0, 1.5]), replacement=st.booleans(),
+       fortran=st.booleans())
+def test_multinomial_matches_torch(seed, dtype, shape, kind, fraction, replacement, fortran):
+    probs = _probabilities(kind, shape, dtype, seed % 1000)
+    if fortran:
+        probs = np.asfortranarray(probs)
+    n_sample = max(1, int(shape[-1] * fraction))
+    if not replacement:
+        n_sample = min(n_sample, shape[-1])
+    torch_probs = torch.from_numpy(probs)  # keeps a Fortran array's strides, like the reftorch input
+    torch.manual_seed(seed)
+    expected = torch.multinomial(torch_probs, n_sample, replacement)
+    follow = follow_up_torch()
+    gen = R.Generator().manual_seed(seed)
+    got = C.multinomial(probs, n_sample, replacement, gen)
+    assert_same_bits(got, expected)
+    assert_follow_up(gen, follow)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("n_sample", [1, 2, 15, 16, 17, 40, 300, 1000])
+@pytest.mark.parametrize("seed", [0, 99])
+def test_multinomial_without_replacement_orders_ties_like_torch(seed, n_sample, dtype):
+    """1000 categories: partial_sort for k <= 15, nth_element + sort beyond; equal probabilities make
+    equal ratios (often in float16), whose order comes from the libstdc++ algorithms."""
+    probs = np.ones((2, 1000), dtype)
+    probs[1, 500:] = 0.0
+    probs[1, :7] = 2.0
+    torch.manual_seed(seed)
+    expected = torch.multinomial(torch.from_numpy(probs), n_sample)
+    R.manual_seed(seed)
+    assert_same_bits(C.multinomial(probs, n_sample, False), expected)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 16, 17, 33, 64, 65, 200, 1000])
+@pytest.mark.parametrize("pattern", ["equal", "two_values", "nan_and_inf", "sorted", "reversed", "random",
+                                     "organ_pipe", "sawtooth", "zigzag"])
+def test_topk_emulation_matches_torch_topk(n, pattern):
+    """Organ pipes and saw teeth defeat the median-of-three pivot: they reach the depth limit, where
+    introselect and introsort fall back to heap selection / heap sort."""
+    rng = np.random.default_rng(n)
+    i = np.arange(n)
+    values = {"equal": np.zeros(n), "two_values": rng.integers(0, 2, n).astype(np.float64),
+              "nan_and_inf": rng.choice([NAN, INF, -INF, 1.0, 0.0], n), "sorted": np.sort(rng.integers(0, 9, n) * 1.0),
+              "reversed": np.sort(rng.integers(0, 9, n) * 1.0)[::-1].copy(), "random": rng.random(n),
+              "organ_pipe": -np.minimum(i, n - 1 - i).astype(np.float64), "sawtooth": (i % 5).astype(np.float64),
+              "zigzag": -np.where(i % 2 == 0, i, n - i).astype(np.float64)}[pattern]
+    for k in sorted({min(n, 2), 1, max(1, n // 64), min(n, n // 64 + 1), max(1, n // 2), n}):
+        expected = torch.topk(torch.from_numpy(values), k).indices.numpy()
+        assert_same_bits(C._topk_largest(values, k), expected)
+
+
+def test_multinomial_with_replacement_consumes_one_double_per_sample_row_by_row():
+    probs = np.array([[0.2, 0.3, 0.5], [1.0, 2.0, 3.0], [0.0, 0.0, 1.0]], np.float32)
+    torch.manual_seed(8)
+    expected = torch.multinomial(torch.from_numpy(probs), 5, True)
+    torch.manual_seed(8)
+    torch.rand(15, dtype=torch.float64)  # 3 rows x 5 samples, two words each
+    follow = torch.rand(1, dtype=torch.float64)
+    R.manual_seed(8)
+    assert_same_bits(C.multinomial(probs, 5, True), expected)
+    assert_same_bits(R.uniform((1,), np.float64), follow)
+
+
+def test_multinomial_with_replacement_overflowing_sum():
+    """float32 entries whose running sum overflows: buckets 0, then NaN (inf / inf), then 1."""
+    probs = np.array([1e38, 2e38, 3e38, 3e38, 1e38], np.float32)
+    for seed in range(5):
+        torch.manual_seed(seed)
+        expected = torch.multinomial(torch.from_numpy(probs), 50, True)
+        R.manual_seed(seed)
+        assert_same_bits(C.multinomial(probs, 50, True), expected)
+
+
+MULTINOMIAL_BAD = [
+    (np.float32(1.0), 1, False), (np.ones((2, 2, 2), np.float32), 1, False), (np.ones(3, np.int64), 1, False),
+    (np.ones(3, np.bool_), 1, True), (np.ones(3, np.complex64), 1, False), (np.ones(3, np.float32), 0, False),
+    (np.ones(3, np.float32), -1, True), (np.ones(3, np.float32), 4, False), (np.ones(0, np.float32), 1, False),
+    (np.ones(0, np.float32), 1, True), (np.ones(0, np.float32), 2, True), (np.ones((2, 0), np.float32), 1, True),
+    (np.ones((2, 0), np.float32), 3, True), (np.ones((2, 0), np.float64), 1, False),
+    (np.broadcast_to(np.ones(1, np.float16), (2**24 + 1,)), 1, True),
+]
+for _values in ([0.1, -1.0], [0.1, NAN], [0.1, INF], [0.1, -INF], [0.0, 0.0], [-0.0, 0.0]):
+    for _dtype in FLOATS:
+        for _n, _rep in ((1, False), (2, False), (1, True), (2, True)):
+            MULTINOMIAL_BAD.append((np.array(_values, _dtype), _n, _rep))
+MULTINOMIAL_BAD.append((np.array([[1.0, 2.0], [0.0, 0.0]], np.float16), 2, False))
+
+
+@pytest.mark.parametrize(("probs", "n_sample", "replacement"), MULTINOMIAL_BAD)
+def test_multinomial_errors(probs, n_sample, replacement):
+    probs = np.asarray(probs)
+    if probs.flags.writeable:
+        torch_probs = torch.from_numpy(probs)
+    else:  # the 2**24 + 1 broadcast: the same stride-0 view on torch's side
+        torch_probs = torch.from_numpy(probs[:1].copy()).expand(probs.shape)
+    state = R.get_rng_state()
+    assert_same_error(lambda: torch.multinomial(torch_probs, n_sample, replacement),
+                      lambda: C.multinomial(probs, n_sample, replacement))
+    assert (R.get_rng_state() == state).all()  # all of these fail before drawing
+
+
+@pytest.mark.parametrize("bad", [-1.0, NAN, INF, 0.0])
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_multinomial_bad_row_raises_after_earlier_rows_drew(bad, dtype):
+    probs = np.array([[0.5, 0.5], [0.1, 0.9], [bad, 0.0 if bad == 0.0 else 1.0]], dtype)
+    torch.manual_seed(21)
+    with pytest.raises(RuntimeError) as expected:
+        torch.multinomial(torch.from_numpy(probs), 3, True)
+    follow = torch.rand(2, dtype=torch.float64)
+    R.manual_seed(21)
+    with pytest.raises(RuntimeError) as got:
+        C.multinomial(probs, 3, True)
+    assert str(got.value) == str(expected.value)
+    assert_same_bits(R.uniform((2,), np.float64), follow)
+
+
+@pytest.mark.parametrize(("shape", "n_sample", "replacement"), [
+    ((0, 3), 2, False), ((0, 3), 2, True), ((0, 3), 1, True), ((0, 3), 1, False), ((0, 0), 1, True),
+    ((0, 0), 3, True), ((0, 0), 1, False),
+])
+def test_multinomial_without_rows(shape, n_sample, replacement):
+    probs = np.ones(shape, np.float32)
+    try:
+        expected = torch.multinomial(torch.from_numpy(probs), n_sample, replacement)
+    except RuntimeError:
+        assert_same_error(lambda: torch.multinomial(torch.from_numpy(probs), n_sample, replacement),
+                          lambda: C.multinomial(probs, n_sample, replacement))
+    else:
+        assert_same_bits(C.multinomial(probs, n_sample, replacement), expected)
+
