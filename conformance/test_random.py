@@ -48,6 +48,13 @@ SEEDED_DRAWS = [
     pytest.param(lambda T, s: T.poisson(T.rand(s) * 20), id="poisson"),
     pytest.param(lambda T, s: T.empty(s).uniform_(-2, 2), id="uniform_"),
     pytest.param(lambda T, s: T.empty(s, dtype=T.float64).normal_(3, 0.5), id="normal_"),
+    pytest.param(lambda T, s: T.empty(s).exponential_(2.0), id="exponential_"),
+    pytest.param(lambda T, s: T.empty(s).cauchy_(), id="cauchy_"),
+    pytest.param(lambda T, s: T.empty(s, dtype=T.float64).log_normal_(), id="log_normal_"),
+    pytest.param(lambda T, s: T.empty(s, dtype=T.int64).geometric_(0.2), id="geometric_"),
+    pytest.param(lambda T, s: T.multinomial(T.rand(len(s), 6) + 0.1, 2), id="multinomial"),
+    pytest.param(lambda T, s: T.multinomial(T.rand(s[-1] + 1) + 0.1, 9, replacement=True),
+                 id="multinomial(replacement)"),
 ]
 
 

@@ -172,6 +172,7 @@ moveaxis = _functions.moveaxis
 movedim = _functions.movedim
 msort = _functions.msort
 mul = _functions.mul
+multinomial = _functions.multinomial
 multiply = _functions.multiply
 mv = _functions.mv
 nanmean = _functions.nanmean
@@ -446,6 +447,7 @@ __all__ = [
     "movedim",
     "msort",
     "mul",
+    "multinomial",
     "multiply",
     "mv",
     "nanmean",

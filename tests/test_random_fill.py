@@ -82,6 +82,27 @@ def test_random_fills_in_memory_order(layout, dtype, seed, bounds):
     check(lambda T: _filled(T, layout, dtype, "random_", bounds, seed), layout=True)
 
 
+CONTINUOUS_FILLS = st.sampled_from([
+    ("exponential_", ()), ("exponential_", (0.25,)), ("exponential_", (float("inf"),)), ("cauchy_", ()),
+    ("cauchy_", (-3.0, 0.5)), ("log_normal_", ()), ("log_normal_", (0.0, 0.25)), ("geometric_", (0.3,)),
+    ("geometric_", (1e-6,)),
+])
+
+
+@FAST
+@given(layout=LAYOUTS, dtype=st.sampled_from(("float16", "float32", "float64")), seed=st.integers(0, 2**32),
+       fill=CONTINUOUS_FILLS)
+def test_continuous_fills_in_memory_order(layout, dtype, seed, fill):
+    check(lambda T: _filled(T, layout, dtype, *fill, seed), layout=True)
+
+
+@FAST
+@given(layout=LAYOUTS, dtype=st.sampled_from(("uint8", "int8", "int32", "int64")), seed=st.integers(0, 2**32),
+       p=st.sampled_from([0.5, 0.01, 1e-12]))
+def test_geometric_fills_integers(layout, dtype, seed, p):
+    check(lambda T: _filled(T, layout, dtype, "geometric_", (p,), seed), layout=True)
+
+
 def test_keyword_bounds_and_generator():
     def program(T):
         g = T.Generator().manual_seed(5)
@@ -121,6 +142,15 @@ def test_keyword_bounds_and_generator():
     lambda T: T.ones(3, dtype=T.complex64).random_(),
     lambda T: T.ones(3).random_(2**64),
     lambda T: T.ones(3, dtype=T.float16).random_(0, 70000),
+    lambda T: T.ones(3).exponential_(0.0),
+    lambda T: T.ones(3, dtype=T.long).exponential_(),
+    lambda T: T.ones(2).expand(2, 2).exponential_(),
+    lambda T: T.ones(3).cauchy_(0.0, -1.0),
+    lambda T: T.ones(0, dtype=T.long).cauchy_(),
+    lambda T: T.ones(3).log_normal_(1.0, 0.0),
+    lambda T: T.ones(3).geometric_(1.0),
+    lambda T: T.ones(3, dtype=T.bool).geometric_(0.5),
+    lambda T: T.ones(3).geometric_(),
 ])
 def test_errors_in_torchs_order(program):
     check(program)
@@ -140,7 +170,8 @@ def test_fill_bumps_the_version_once():
     check(lambda T: [T.empty(5).t().uniform_()._version, T.empty(3, 5).t().normal_()._version])
 
 
-@pytest.mark.parametrize("method", ["uniform_", "normal_", "bernoulli_", "random_"])
+@pytest.mark.parametrize("method", ["uniform_", "normal_", "bernoulli_", "random_", "exponential_", "cauchy_",
+                                    "log_normal_"])
 def test_autograd_records_a_zero_gradient_node(method):
     def program(T):
         T.manual_seed(0)

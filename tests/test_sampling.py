@@ -81,6 +81,43 @@ def test_poisson_errors_and_node(program):
     check(program)
 
 
+@FAST
+@given(seed=SEEDS, dtype=st.sampled_from(FLOATS), rows=st.sampled_from([None, 1, 3]),
+       samples=st.sampled_from([(1, False), (1, True), (3, False), (6, False), (4, True), (40, True)]),
+       fortran=st.booleans())
+def test_multinomial_draws(seed, dtype, rows, samples, fortran):
+    num, replacement = samples
+
+    def program(T):
+        T.manual_seed(seed)
+        weights = T.rand(rows or 1, 6, dtype=getattr(T, dtype)) * (T.rand(rows or 1, 6) > 0.2)
+        weights[:, 0] = 0.5  # every row has some mass, and ties are common in float16
+        if fortran:
+            weights = weights.t().contiguous().t()
+        probs = weights if rows else weights[0]
+        return T.multinomial(probs, num, replacement), probs.multinomial(num, replacement=replacement), \
+            T.rand(2, dtype=T.float64)
+
+    check(program, layout=True)
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: T.multinomial(T.ones(3), 4),
+    lambda T: T.multinomial(T.ones(3), 0),
+    lambda T: T.multinomial(T.ones(3), 2.0),
+    lambda T: T.multinomial(T.ones(3, dtype=T.long), 2),
+    lambda T: T.multinomial(T.ones(2, 2, 2), 1),
+    lambda T: T.multinomial(T.tensor([1.0, -1.0]), 1),
+    lambda T: T.multinomial(T.tensor([0.0, 0.0]), 1),
+    lambda T: T.multinomial(T.tensor([[1.0, 1.0], [0.0, float("inf")]]), 3, True),
+    lambda T: T.multinomial(T.ones(2, 0), 1),
+    lambda T: (lambda p: (T.multinomial(p, 2).requires_grad, T.multinomial(p, 2).grad_fn))(
+        T.ones(3, requires_grad=True)),
+])
+def test_multinomial_errors(program):
+    check(program)
+
+
 # ----------------------------------------------------------------------------- normal
 NORMAL_CALLS = {
     "tensor mean": lambda T, m, s: T.normal(m, 2.5),

@@ -1,13 +1,14 @@
-"""In-place random fills: ``Tensor.uniform_``, ``normal_``, ``bernoulli_``, ``random_`` (and the
-integer draw the ``randint`` factories fill their result with).
+"""In-place random fills: ``Tensor.uniform_``, ``normal_``, ``bernoulli_``, ``random_``,
+``exponential_``, ``cauchy_``, ``log_normal_``, ``geometric_`` (and the integer draw the ``randint``
+factories fill their result with).
 
 torch fills the tensor's elements in TensorIterator order, which is memory order (dims by
 decreasing stride), so a transposed tensor gets the same values at the same addresses as its
 contiguous base would. ``normal_`` takes torch's vectorised 16-at-a-time path only for contiguous
 tensors of at least 16 elements (aten/src/ATen/native/cpu/DistributionTemplates.h); the draws
 themselves are :mod:`reftorch._random`'s bit-exact ports. Under autograd the fills record
-``UniformBackward0`` / ``NormalBackward0`` / ``BernoulliBackward1/2`` / ``RandomBackward0/1/2`` (a
-zero gradient for the overwritten values).
+the fill's node (``UniformBackward0``, ``BernoulliBackward2``, ``RandomBackward0``...: a zero
+gradient for the overwritten values).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from .. import _random
 from .._device import CPU
-from .._random import discrete
+from .._random import continuous, discrete
 from .._tensor import Tensor
 from ._inplace import check_writable, store
 from ._util import array_dtype, backend_of
@@ -119,6 +120,34 @@ def random_to_(self: Tensor, high: int, generator: _random.Generator | None) -> 
     return _fill(self, lambda shape, dt, checked: discrete.random_to(high, shape, dt, generator, checked))
 
 
+@register("exponential_", "exponential_(Tensor self, double lambd=1, *, Generator? generator=None)",
+          node="ExponentialBackward0", inplace=True, function=False)
+def exponential_(self: Tensor, lambd: float, generator: _random.Generator | None) -> Tensor:
+    """``Tensor.exponential_(lambd=1)``: ``-1/lambd * log1p(-u)`` per element (floating dtypes)."""
+    return _fill(self, continuous.exponential, generator=generator, lambd=lambd)
+
+
+@register("cauchy_", "cauchy_(Tensor self, double median=0, double sigma=1, *, Generator? generator=None)",
+          node="CauchyBackward0", inplace=True, function=False)
+def cauchy_(self: Tensor, median: float, sigma: float, generator: _random.Generator | None) -> Tensor:
+    """``Tensor.cauchy_(median=0, sigma=1)``: ``median + sigma * tan(pi * (u - 1/2))`` per element."""
+    return _fill(self, continuous.cauchy, generator=generator, median=median, sigma=sigma)
+
+
+@register("log_normal_", "log_normal_(Tensor self, double mean=1, double std=2, *, Generator? generator=None)",
+          node="LogNormalBackward0", inplace=True, function=False)
+def log_normal_(self: Tensor, mean: float, std: float, generator: _random.Generator | None) -> Tensor:
+    """``Tensor.log_normal_(mean=1, std=2)``: ``exp`` of the scalar normal stream's draws."""
+    return _fill(self, continuous.log_normal, generator=generator, mean=mean, std=std)
+
+
+@register("geometric_", "geometric_(Tensor self, double p, *, Generator? generator=None)",
+          node="GeometricBackward0", inplace=True, function=False)
+def geometric_(self: Tensor, p: float, generator: _random.Generator | None) -> Tensor:
+    """``Tensor.geometric_(p)``: ``ceil(log(u) / log1p(-p))`` per element, integer dtypes too."""
+    return _fill(self, continuous.geometric, generator=generator, p=p)
+
+
 def _touched(self: Tensor) -> Tensor:
     """An in-place draw on an empty tensor: nothing to draw or check, but torch's in-place wrapper
     still bumps the version."""
@@ -130,5 +159,5 @@ def _inverse(order: list[int]) -> list[int]:
     return sorted(range(len(order)), key=order.__getitem__)
 
 
-__all__ = ["bernoulli_scalar_", "bernoulli_tensor_", "draw_integers", "normal_", "random_", "random_from_",
-           "random_to_", "uniform_"]
+__all__ = ["bernoulli_scalar_", "bernoulli_tensor_", "cauchy_", "draw_integers", "exponential_", "geometric_",
+           "log_normal_", "normal_", "random_", "random_from_", "random_to_", "uniform_"]

@@ -1,5 +1,5 @@
 """Random sampling functions that return a new tensor: ``torch.bernoulli``, ``torch.normal``'s
-overloads and ``torch.poisson``.
+overloads, ``torch.poisson`` and ``torch.multinomial``.
 
 Each is written as ATen writes it (aten/src/ATen/native/Distributions.cpp and
 native/DistributionTemplates.h): a new contiguous result, filled by an in-place draw of
@@ -9,9 +9,10 @@ result's dtype, so the values, the dtype rules and the number of draws are torch
 
 from __future__ import annotations
 
+from .. import _dtype as D
 from .. import _random
 from .._layout import contiguous_format
-from .._random import discrete
+from .._random import continuous, discrete
 from .._tensor import Tensor
 from ._util import broadcast_shapes, empty_like, empty_tensor, result_tensor
 from .creation import random_factory
@@ -47,6 +48,17 @@ def poisson(self: Tensor, generator: _random.Generator | None) -> Tensor:
     the rates' logical (C) order into a new contiguous tensor (``_s_poisson_cpu``)."""
     rates = self._backend.to_host(self._array)
     return result_tensor(self._backend.from_host(discrete.poisson(rates, generator)), self._dtype, self)
+
+
+@register("multinomial", "multinomial(Tensor input, int64_t num_samples, bool replacement=False, *, "
+          "Generator? generator=None, Tensor out=None)")
+def multinomial(self: Tensor, num_samples: int, replacement: bool, generator: _random.Generator | None) -> Tensor:
+    """``torch.multinomial(input, num_samples, replacement=False)``: int64 category indices per row of
+    the (unnormalised) probabilities; without replacement (or for one sample) torch's exponential-race
+    top-k, with replacement a binary search of the cumulative distribution per sample."""
+    probs = self._backend.to_host(self._array)
+    picks = continuous.multinomial(probs, num_samples, replacement, generator)
+    return result_tensor(self._backend.from_host(picks), D.int64, self)
 
 
 # ----------------------------------------------------------------------------- normal
@@ -107,4 +119,5 @@ register("normal.float_float", "normal(double mean, double std, SymIntArrayRef s
                                                                 generator, *options))
 
 
-__all__ = ["bernoulli", "bernoulli_p", "poisson", "normal_float_tensor", "normal_tensor_float", "normal_tensor_tensor"]
+__all__ = ["bernoulli", "bernoulli_p", "multinomial", "normal_float_tensor", "normal_tensor_float",
+           "normal_tensor_tensor", "poisson"]

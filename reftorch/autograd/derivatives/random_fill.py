@@ -8,7 +8,8 @@ from . import define, not_implemented
 from .helpers import zeros_like
 
 for _node in ("UniformBackward0", "NormalBackward0", "BernoulliBackward0", "BernoulliBackward2", "RandomBackward0",
-              "RandomBackward1", "RandomBackward2"):
+              "RandomBackward1", "RandomBackward2", "ExponentialBackward0", "CauchyBackward0", "LogNormalBackward0",
+              "GeometricBackward0"):
     define(_node, {"self": lambda grad: zeros_like(grad)}, arrays=True)
 define("NormalBackward1", {"mean": lambda grad: zeros_like(grad)}, arrays=True)
 define("NormalBackward2", {"std": lambda grad: zeros_like(grad)}, arrays=True)
