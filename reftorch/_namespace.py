@@ -85,6 +85,8 @@ diagonal = _functions.diagonal
 div = _functions.div
 divide = _functions.divide
 dot = _functions.dot
+dropout = _functions.dropout
+dropout_ = _functions.dropout_
 dstack = _functions.dstack
 einsum = _functions.einsum
 empty = _functions.empty
@@ -360,6 +362,8 @@ __all__ = [
     "div",
     "divide",
     "dot",
+    "dropout",
+    "dropout_",
     "dstack",
     "einsum",
     "empty",

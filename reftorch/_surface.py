@@ -29,6 +29,7 @@ from .autograd.layer import autograd_kernel
 from .ops import (
     conversion,
     creation,
+    dropout,
     elementwise,
     indexing,
     joining,
@@ -48,7 +49,7 @@ from .ops.registry import OPS, Op
 # Modules whose records make up the surface: importing one registers its records (the overloads of one
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
-                      indexing, metadata, reduction, sorting, tensor_methods)
+                      dropout, indexing, metadata, reduction, sorting, tensor_methods)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 

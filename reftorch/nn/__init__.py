@@ -1,7 +1,7 @@
 """``torch.nn``: modules, parameters, initialisers and functional forms (the part reftorch builds)."""
 
 from . import functional, init
-from .modules import Linear, Module, ReLU, Sequential
+from .modules import Dropout, Linear, Module, ReLU, Sequential
 from .parameter import Parameter
 
-__all__ = ["Linear", "Module", "Parameter", "ReLU", "Sequential", "functional", "init"]
+__all__ = ["Dropout", "Linear", "Module", "Parameter", "ReLU", "Sequential", "functional", "init"]

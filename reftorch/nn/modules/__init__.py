@@ -2,7 +2,8 @@
 
 from .activation import ReLU
 from .container import Sequential
+from .dropout import Dropout
 from .linear import Linear
 from .module import Module
 
-__all__ = ["Linear", "Module", "ReLU", "Sequential"]
+__all__ = ["Dropout", "Linear", "Module", "ReLU", "Sequential"]
