@@ -22,8 +22,9 @@ TORCH_DTYPES = {
     np.dtype(np.float64): torch.float64, np.dtype(np.complex64): torch.complex64,
     np.dtype(np.complex128): torch.complex128,
 }
-# float32/float16 randn (numel >= 16) reproduces the x86 AVX2 kernel; other builds only come close.
-AVX2_KERNEL = torch.backends.cpu.get_cpu_capability() in ("AVX2", "AVX512")
+# reftorch picks the kernels torch runs on this machine (reftorch._random.cpu: the ATen capability for
+# normal_/uniform_, and MKL's Bernoulli never in torch 2.13), so every stream is compared bit for bit;
+# tests/test_random_paths.py forces each kernel against torch run with ATEN_CPU_CAPABILITY set.
 
 SEEDS = st.one_of(st.sampled_from([0, 1, 2**32 - 1, 2**32, 2**32 + 7, 2**63, 2**64 - 1]),
                   st.integers(0, 2**64 - 1))
@@ -42,10 +43,9 @@ def assert_same_bits(ours: np.ndarray, theirs: torch.Tensor) -> None:
 
 
 def assert_same_normal(ours: np.ndarray, theirs: torch.Tensor) -> None:
-    if AVX2_KERNEL or ours.dtype.kind == "c" and ours.dtype.itemsize == 16 or ours.dtype == np.float64:
-        assert_same_bits(ours, theirs)
-    else:  # pragma: no cover - only on builds without the AVX2 kernel
-        np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-5, atol=1e-6)
+    """Normal samples: bit for bit, whichever capability's kernel (AVX2 or DEFAULT) torch runs here."""
+    assert R.cpu.capability() == torch.backends.cpu.get_cpu_capability() or not R.cpu.is_x86_64()
+    assert_same_bits(ours, theirs)
 
 
 def assert_same_error(torch_call, our_call) -> None:
@@ -375,6 +375,16 @@ def test_bernoulli_tensor_matches_torch(seed, shape, p_dtype, out_dtype):
     R.manual_seed(seed)
     assert_same_bits(R.bernoulli(probs.numpy(), shape, out_dtype), expected)
     assert_same_bits(R.uniform((2,), np.float32), follow)
+
+
+def test_bernoulli_scalar_takes_the_mt_path_like_torch():
+    """torch 2.13 has no MKL Bernoulli (not even on Intel): two MT words per element everywhere."""
+    assert not R.cpu.bernoulli_uses_mkl()
+    torch.manual_seed(21)
+    torch.empty(1000).bernoulli_(0.5)
+    R.manual_seed(21)
+    R.bernoulli(0.5, (1000,), np.float32)
+    assert R.get_rng_state().tobytes() == torch.get_rng_state().numpy().tobytes()
 
 
 def test_bernoulli_broadcast_p_and_dropout_mask():

@@ -5,28 +5,42 @@ MT19937 seeded with ``init_genrand(seed & 0xffffffff)`` -- the seeding of NumPy'
 ``RandomState`` -- so the raw 32-bit words come from ``np.random.MT19937`` with that state.
 ``random()`` is one word; ``random64()`` is ``(first << 32) | second``.
 
+The words are the same on every CPU, but some kernels that turn them into values are compiled once
+per ATen CPU capability and differ in their arithmetic; :mod:`reftorch._random.cpu` decides, as
+torch's ``DispatchStub`` does, which one runs here (``ATEN_CPU_CAPABILITY`` included), and every
+kernel below is implemented, so each can be checked on any machine. "AVX2" stands for AVX2 and
+AVX512 (torch 2.13 has no AVX512 copy of these kernels and runs the AVX2 one); "DEFAULT" is the
+capability of CPUs without AVX2+FMA or of ``ATEN_CPU_CAPABILITY=default``.
+
 Consumption rules (what keeps successive draws in sync with torch):
 
 * ``uniform`` (``rand``/``uniform_``): float32 and float16 take one word per element
   (``(w & 0xffffff) * 2**-24``, computed in float, float16 rounds the float); float64 takes two
-  (``random64() & (2**53 - 1)) * 2**-53``). The value is ``fma(x, to - from, from)`` and a result
-  that rounds to ``to`` becomes ``from``. Complex dtypes fill the real view (two reals per element).
+  (``random64() & (2**53 - 1)) * 2**-53``). The value is ``x * (to - from) + from`` -- one fused
+  rounding (``fma``) in the AVX2 kernel, where GCC contracts it, two roundings in the DEFAULT
+  kernel -- and a result that rounds to ``to`` becomes ``from``. Complex dtypes fill the real view
+  (two reals per element).
 * ``normal`` (``randn``/``normal_``), contiguous with numel >= 16: float32/float64 fill all ``n``
   uniforms, Box-Muller each block of 16 (``data[j]`` pairs with ``data[j + 8]``), and when
   ``n % 16`` draw 16 *more* uniforms for the last 16 slots; float16 draws 16 float uniforms per
   block plus 16 for the tail (so one block fewer than float32 when ``n % 16``). float32 and
-  float16 use the AVX2 kernel (avx_mathfun.h ``log256_ps``/``sincos256_ps`` with GCC's FMA
-  contraction), float64 uses libm ``log``/``cos``/``sin`` and ``std::fma``.
+  float16 compute in float: the AVX2 kernel uses avx_mathfun.h ``log256_ps``/``sincos256_ps``
+  (with GCC's FMA contraction), the DEFAULT kernel a scalar loop over libm ``logf``/``sincosf`` and
+  ``fmaf`` (called through ctypes: NumPy's float32 math is not libm's). float64 uses libm
+  ``log``/``sincos`` and ``std::fma`` in both.
   Otherwise (numel < 16 or not contiguous): per element, double Box-Muller from two double
   uniforms (four words) that returns ``r cos`` and caches ``r sin`` in the generator for the next
-  element (also across calls); the result is ``fma(value, std, mean)`` cast to the dtype.
-  Complex dtypes draw the real view with ``std / sqrt(2)``.
+  element (also across calls); the result is ``value * std + mean`` (fused in the AVX2 kernel, two
+  roundings in DEFAULT) cast to the dtype. Complex dtypes draw the real view with ``std / sqrt(2)``.
 * ``randint``: ``random() % range + low`` per element, ``random64()`` when ``range >= 2**28`` (for
   floating dtypes after torch narrows ``low``/``high`` to representable values).
 * ``randperm``: for ``n < 2**32 // 20`` one word per swap, ``perm[i] <-> perm[i + w % (n - i)]`` for
   ``i < n - 1``; larger ``n`` use the inside-out shuffle with ``random64() % (i + 1)``.
 * ``bernoulli``: a scalar ``p`` or a float64 ``p`` array compares a double uniform (two words);
-  float32/float16 ``p`` arrays compare a float uniform (one word).
+  float32/float16 ``p`` arrays compare a float uniform (one word). The same on every CPU in torch
+  2.13. Older MKL builds of torch sent scalar ``p`` on Intel CPUs to MKL's ``viRngBernoulli`` seeded
+  with one word (:mod:`reftorch._random.mkl`); that path is implemented and selected exactly when
+  :func:`reftorch._random.cpu.bernoulli_uses_mkl` says so, which for torch 2.13 is never.
 
 The generator state round-trips through torch's 5056-byte ``CPUGeneratorImplState`` layout, so
 ``get_state()`` bytes equal ``torch.Generator.get_state()`` and a state from torch can be set here.
@@ -34,12 +48,18 @@ The generator state round-trips through torch's 5056-byte ``CPUGeneratorImplStat
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import math
 import os
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
+
+from . import cpu, mkl
 
 __all__ = [
     "Generator", "bernoulli", "default_generator", "get_rng_state", "initial_seed", "manual_seed", "normal",
@@ -283,6 +303,41 @@ def _libm(fn: Callable[[float], float]) -> Callable[[np.ndarray], np.ndarray]:
 _log, _log1p, _cos, _sin = (_libm(f) for f in (math.log, math.log1p, math.cos, math.sin))
 
 
+@functools.lru_cache(maxsize=1)
+def _c_math_library() -> ctypes.CDLL | None:
+    """The C library whose ``logf``/``sinf``/``cosf`` torch's DEFAULT kernels call (glibc's libm on Linux)."""
+    candidates = [ctypes.util.find_library("m")]
+    if sys.platform == "win32":
+        candidates += ["ucrtbase", "msvcrt"]
+    for name in candidates:
+        if name:
+            try:
+                return ctypes.CDLL(name)
+            except OSError:
+                continue
+    return None
+
+
+@functools.cache
+def _libm_float(name: str) -> Callable[[np.ndarray], np.ndarray]:
+    """Elementwise C ``float name(float)`` from the platform libm (NumPy's float32 ufunc if none loads).
+
+    NumPy's own float32 ``log``/``sin``/``cos`` are SIMD approximations that differ from glibc's
+    ``logf``/``sinf``/``cosf`` in the last bit for ~10% of inputs, hence the per-element C calls.
+    glibc's ``sincosf`` (what GCC emits for the ``std::sin``/``std::cos`` pair) returns exactly
+    ``sinf`` and ``cosf``.
+    """
+    lib = _c_math_library()
+    fallback = {"logf": np.log, "sinf": np.sin, "cosf": np.cos}[name]
+    if lib is None or not hasattr(lib, name):  # pragma: no cover - no C math library
+        return lambda x: fallback(np.asarray(x, np.float32))
+    fn = getattr(lib, name)
+    fn.restype = ctypes.c_float
+    fn.argtypes = [ctypes.c_float]
+    ufunc = np.frompyfunc(fn, 1, 1)
+    return lambda x: np.asarray(ufunc(np.asarray(x, np.float64)), np.float64).astype(np.float32)
+
+
 def _f32(x: float) -> np.float32:
     return np.float32(x)
 
@@ -420,14 +475,16 @@ def uniform(shape: Sequence[int], array_dtype: np.dtype | type | str, generator:
         checked()
     count = _numel(shape)
     gen = _resolve(generator)
+    fused = cpu.fused_multiply_add()  # x * (to - from) + from: one rounding in the AVX2 kernel, two in DEFAULT
     if dt == np.float64:
-        values = _fma64(_unit_double(gen, count), high - low, low)
+        values = _unit_double(gen, count)
+        values = _fma64(values, high - low, low) if fused else values * (high - low) + low
         low_s, high_s = np.float64(low), np.float64(high)
     else:
         lo32, hi32 = _f32(low), _f32(high)
         values = _unit_float(gen, count)
-        if (low, high) != (0.0, 1.0):  # fma(x, 1, 0) == x
-            values = _fma32(values, hi32 - lo32, lo32)
+        if (low, high) != (0.0, 1.0):  # x * 1 + 0 == x
+            values = _fma32(values, hi32 - lo32, lo32) if fused else values * (hi32 - lo32) + lo32
         values = values.astype(dt)
         low_s, high_s = lo32.astype(dt), hi32.astype(dt)
     values = np.where(values == high_s, low_s, values).astype(dt)
@@ -461,30 +518,45 @@ def normal(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: 
         checked()
     gen = _resolve(generator)
     if count >= 16 and contiguous:
-        flat = _normal_blocks(gen, count, dt, mean, std)
+        flat = _normal_blocks(gen, count, dt, mean, std, cpu.avx2_normal_kernel())
     else:
-        flat = _normal_scalar(gen, count, mean, std)
+        flat = _normal_scalar(gen, count, mean, std, cpu.fused_multiply_add())
         if dt == np.float16:
             flat = flat.astype(np.float32)  # static_cast<Half>(double) goes through float
     return flat.astype(dt).reshape(shape)
 
 
-def _box_muller_16(blocks: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """normal_fill_16 on rows of 16 uniforms: float32 rows use the AVX2 kernel, float64 rows libm."""
+def _box_muller_16(blocks: np.ndarray, mean: float, std: float, avx2: bool = True) -> np.ndarray:
+    """NormalFill16 on rows of 16 uniforms (``data[j]`` pairs with ``data[j + 8]``).
+
+    float64 rows: libm ``log``, ``sincos`` and ``std::fma`` (the same in every capability's copy).
+    float32 rows: with ``avx2`` the AVX2 kernel (avx_mathfun.h ``log256_ps``/``sincos256_ps``);
+    otherwise the DEFAULT copy's scalar loop: ``radius = sqrtf(-2 * logf(1 - u1))``,
+    ``theta = (float)(2.0 * pi * (double)u2)``, ``fmaf(radius * cosf(theta), std, mean)`` and the same
+    with ``sinf`` (disassembly of torch 2.13's DEFAULT ``NormalFill16<float>``: logf, sqrtss,
+    cvtss2sd/mulsd/cvtsd2ss, sincosf, fmaf).
+    """
     u1, u2 = 1 - blocks[:, :8], blocks[:, 8:]
     if blocks.dtype == np.float64:
         radius = np.sqrt(-2 * _log(u1))
         theta = 2.0 * math.pi * u2
         cos_t, sin_t = _cos(theta), _sin(theta)
         return np.concatenate([_fma64(radius * cos_t, std, mean), _fma64(radius * sin_t, std, mean)], axis=1)
+    mean32, std32 = _f32(mean), _f32(std)
+    if not avx2:
+        radius = np.sqrt(_f32(-2.0) * _libm_float("logf")(u1))
+        theta = (u2.astype(np.float64) * (2.0 * math.pi)).astype(np.float32)
+        sin_t, cos_t = _libm_float("sinf")(theta), _libm_float("cosf")(theta)
+        return np.concatenate([_fma32(radius * cos_t, std32, mean32), _fma32(radius * sin_t, std32, mean32)],
+                              axis=1)
     radius = np.sqrt(_f32(-2.0) * _log256(u1))
     sin_t, cos_t = _sincos256(_f32(2.0 * math.pi) * u2)
-    mean32, std32 = _f32(mean), _f32(std)
     return np.concatenate([_fma32(radius * cos_t, std32, mean32), _fma32(radius * sin_t, std32, mean32)],
                           axis=1)
 
 
-def _normal_blocks(gen: Generator, count: int, dt: np.dtype, mean: float, std: float) -> np.ndarray:
+def _normal_blocks(gen: Generator, count: int, dt: np.dtype, mean: float, std: float,
+                   avx2: bool = True) -> np.ndarray:
     """normal_fill for contiguous tensors with numel >= 16 (see the module docstring)."""
     full = count // 16 * 16
     if dt == np.float64:
@@ -493,14 +565,18 @@ def _normal_blocks(gen: Generator, count: int, dt: np.dtype, mean: float, std: f
         draw = _unit_float
     head = draw(gen, count if dt != np.float16 else full)
     out = np.empty(count, np.float64 if dt == np.float64 else np.float32)
-    out[:full] = _box_muller_16(head[:full].reshape(-1, 16), mean, std).reshape(-1)
+    out[:full] = _box_muller_16(head[:full].reshape(-1, 16), mean, std, avx2).reshape(-1)
     if count % 16:
-        out[count - 16:] = _box_muller_16(draw(gen, 16).reshape(1, 16), mean, std).reshape(-1)
+        out[count - 16:] = _box_muller_16(draw(gen, 16).reshape(1, 16), mean, std, avx2).reshape(-1)
     return out
 
 
-def _normal_scalar(gen: Generator, count: int, mean: float, std: float) -> np.ndarray:
-    """normal_distribution<double> per element with the generator's cached second sample."""
+def _normal_scalar(gen: Generator, count: int, mean: float, std: float, fused: bool = True) -> np.ndarray:
+    """normal_distribution<double> per element with the generator's cached second sample.
+
+    The sample becomes ``sample * std + mean`` (transformation::normal), fused into one rounding by
+    the AVX2 kernel's FMA contraction and rounded twice by the DEFAULT kernel (``fused``).
+    """
     raw = np.empty(count, np.float64)
     start = 0
     if gen._next_double is not None:
@@ -516,7 +592,7 @@ def _normal_scalar(gen: Generator, count: int, mean: float, std: float) -> np.nd
         raw[start:] = both[:count - start]
         if (count - start) % 2:
             gen._next_double = float(both[-1])
-    return _fma64(raw, std, mean)
+    return _fma64(raw, std, mean) if fused else raw * std + mean
 
 
 def _cast_from_int64(values: np.ndarray, dt: np.dtype) -> np.ndarray:
@@ -634,7 +710,9 @@ def bernoulli(p: float | np.ndarray, shape: Sequence[int], array_dtype: np.dtype
               generator: Generator | None = None) -> np.ndarray:
     """``Tensor.bernoulli_(p)`` / ``torch.bernoulli(p)`` values in C order: ``uniform < p``.
 
-    A Python float ``p`` (``bernoulli_(float)``, dropout masks) draws double uniforms. An array
+    A Python float ``p`` (``bernoulli_(float)``, dropout masks) draws double uniforms, or, where
+    :func:`reftorch._random.cpu.bernoulli_uses_mkl` holds (never for torch 2.13), takes one word as
+    the seed of MKL's MCG31 ``viRngBernoulli`` (:func:`reftorch._random.mkl.bernoulli_icdf`). An array
     ``p`` (``torch.bernoulli(p)``) is broadcast to ``shape``; float64 arrays draw double uniforms,
     float32/float16 arrays float uniforms. An element of ``p`` outside [0, 1] raises after the
     elements before it consumed their draws, like torch.
@@ -673,7 +751,14 @@ def bernoulli(p: float | np.ndarray, shape: Sequence[int], array_dtype: np.dtype
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
     if dt.name not in _INTEGRAL[:6] + _FLOATS:
         raise _unsupported("bernoulli_scalar_cpu_", dt)
-    return (_unit_double(_resolve(generator), _numel(shape)) < p).astype(dt).reshape(shape)
+    count = _numel(shape)
+    gen = _resolve(generator)
+    if cpu.bernoulli_uses_mkl():
+        # seed = generator->random(); viRngBernoulli on VSL_BRNG_MCG31(seed), chunked with skip-ahead
+        seed_word = int(gen._words(1)[0])
+        hits = mkl.bernoulli_icdf(seed_word, count, p, cpu.mkl_uniform_kernel())
+        return hits.astype(dt).reshape(shape)
+    return (_unit_double(gen, count) < p).astype(dt).reshape(shape)
 
 
 def _expand_message(have: tuple[int, ...], want: tuple[int, ...]) -> str:
