@@ -549,3 +549,33 @@ def test_clone_state_and_pickle():
     expected = torch.randn(5, dtype=torch.float64, generator=tg)
     for gen in (og, twin, restored):
         assert_same_bits(R.normal((5,), np.float64, gen), expected)
+
+
+def _round_to_float32(exact) -> np.float32:
+    """The float32 nearest to a Fraction, ties to even (the reference for a correctly rounded fma)."""
+    from fractions import Fraction
+
+    guess = np.float32(float(exact))
+    candidates = [np.nextafter(guess, np.float32(-np.inf)), guess, np.nextafter(guess, np.float32(np.inf))]
+    return min(candidates, key=lambda f: (abs(Fraction(float(f)) - exact), int(np.array(f).view(np.int32)) & 1))
+
+
+def test_fma32_is_correctly_rounded_including_double_rounding_ties():
+    """``_fma32`` (the AVX2 kernels' fused multiply-adds) against exact rational arithmetic: random
+    operands, and products that land exactly halfway between two floats with an addend too small for
+    a double to keep (where ``a * b + c`` in double would round twice)."""
+    from fractions import Fraction
+
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal(2000).astype(np.float32)
+    b = rng.standard_normal(2000).astype(np.float32)
+    c = (rng.standard_normal(2000) * 10.0 ** rng.integers(-12, 3, 2000)).astype(np.float32)
+    halfway = np.float32(1 + 2**-12)  # halfway * halfway = 1 + 2**-11 + 2**-24: a float32 midpoint
+    tiny = np.array([2.0**-80, -(2.0**-80), 0.0, 2.0**-60], np.float32)
+    a = np.concatenate([a, np.full(4, halfway)])
+    b = np.concatenate([b, np.full(4, halfway)])
+    c = np.concatenate([c, tiny])
+    got = R._fma32(a, b, c)
+    expected = [_round_to_float32(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)))
+                for x, y, z in zip(a, b, c)]
+    assert got.tobytes() == np.array(expected, np.float32).tobytes()

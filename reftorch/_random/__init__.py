@@ -285,12 +285,22 @@ def _fma64(a: np.ndarray, b: float, c: float) -> np.ndarray:
     return s + (t + e)
 
 
+_LOW29, _HALF29 = np.uint64((1 << 29) - 1), np.uint64(1 << 28)
+
+
 def _fma32(a: np.ndarray, b: np.ndarray | np.float32, c: np.ndarray | np.float32) -> np.ndarray:
-    """Single-precision fused multiply-add, correctly rounded (the float32 product is exact in double)."""
-    p = np.asarray(a, np.float64) * np.asarray(b, np.float64)
-    s, t = _two_sum(p, np.asarray(c, np.float64))
-    tie = ((s.view(np.uint64) & np.uint64((1 << 29) - 1)) == np.uint64(1 << 28)) & (t != 0)
-    s = np.where(tie, np.nextafter(s, np.copysign(np.inf, t)), s)
+    """Single-precision fused multiply-add, correctly rounded: the float32 product is exact in double,
+    so ``a * b + c`` in double is off only by its addition's rounding, which matters only when that sum
+    lands exactly halfway between two floats (a double rounding): those rare elements are corrected
+    with the addition's exact error (the hot path is five array passes)."""
+    p = np.multiply(a, b, dtype=np.float64)
+    s = np.add(p, c, dtype=np.float64)
+    halfway = np.bitwise_and(s.view(np.uint64), _LOW29) == _HALF29
+    if halfway.any():
+        at = np.flatnonzero(halfway)
+        _, t = _two_sum(p.reshape(-1)[at], np.broadcast_to(np.asarray(c, np.float64), p.shape).reshape(-1)[at])
+        flat = s.reshape(-1)
+        flat[at] = np.where(t != 0, np.nextafter(flat[at], np.copysign(np.inf, t)), flat[at])
     return s.astype(np.float32)
 
 
@@ -536,7 +546,7 @@ def _box_muller_16(blocks: np.ndarray, mean: float, std: float, avx2: bool = Tru
     with ``sinf`` (disassembly of torch 2.13's DEFAULT ``NormalFill16<float>``: logf, sqrtss,
     cvtss2sd/mulsd/cvtsd2ss, sincosf, fmaf).
     """
-    u1, u2 = 1 - blocks[:, :8], blocks[:, 8:]
+    u1, u2 = 1 - blocks[:, :8], np.ascontiguousarray(blocks[:, 8:])
     if blocks.dtype == np.float64:
         radius = np.sqrt(-2 * _log(u1))
         theta = 2.0 * math.pi * u2
@@ -547,10 +557,11 @@ def _box_muller_16(blocks: np.ndarray, mean: float, std: float, avx2: bool = Tru
         radius = np.sqrt(_f32(-2.0) * _libm_float("logf")(u1))
         theta = (u2.astype(np.float64) * (2.0 * math.pi)).astype(np.float32)
         sin_t, cos_t = _libm_float("sinf")(theta), _libm_float("cosf")(theta)
-        return np.concatenate([_fma32(radius * cos_t, std32, mean32), _fma32(radius * sin_t, std32, mean32)],
-                              axis=1)
-    radius = np.sqrt(_f32(-2.0) * _log256(u1))
-    sin_t, cos_t = _sincos256(_f32(2.0 * math.pi) * u2)
+    else:
+        radius = np.sqrt(_f32(-2.0) * _log256(u1))
+        sin_t, cos_t = _sincos256(_f32(2.0 * math.pi) * u2)
+    if std32 == 1 and mean32 == 0:  # fma(x, 1, 0) is x + 0 (-0 becomes +0): randn's default, one cheap pass
+        return np.concatenate([radius * cos_t + _f32(0.0), radius * sin_t + _f32(0.0)], axis=1)
     return np.concatenate([_fma32(radius * cos_t, std32, mean32), _fma32(radius * sin_t, std32, mean32)],
                           axis=1)
 
