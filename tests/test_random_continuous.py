@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from reftorch import _random as R
 from reftorch._random import continuous as C
+from reftorch._random import exact as E
 
 TORCH_DTYPES = {
     np.dtype(np.bool_): torch.bool, np.dtype(np.uint8): torch.uint8, np.dtype(np.int8): torch.int8,
@@ -225,7 +226,9 @@ def test_checked_runs_where_torch_builds_its_iterator(name, dtype):
 
 
 # ---------------------------------------------------------------------------------------------------- fma
-def test_fma_is_correctly_rounded():
+def test_fma64_is_correctly_rounded():
+    """``exact.fma64`` (std::fma for the continuous and float64 streams) against glibc's ``fma``."""
+    glibc_fma = E.c_double_function("fma", 3)
     rng = np.random.default_rng(1)
     a = rng.standard_normal(20000) * 10.0 ** rng.integers(-300, 300, 20000)
     a[::3] = np.round(a[::3] * 2**20) / 2**20
@@ -236,8 +239,8 @@ def test_fma_is_correctly_rounded():
              (1e-10, NAN), (7.0, -0.0)]
     with np.errstate(all="ignore"):
         for b, c in cases:
-            ours = C._fma(a, b, c)
-            glibc = np.array([C._c_fma(float(x), b, c) for x in a])
+            ours = E.fma64(a, b, c)
+            glibc = np.array([glibc_fma(float(x), b, c) for x in a])
             assert ours.tobytes() == glibc.tobytes(), (b, c)
 
 

@@ -48,18 +48,21 @@ The generator state round-trips through torch's 5056-byte ``CPUGeneratorImplStat
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
 import math
 import os
-import sys
 import warnings
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from . import cpu, mkl
+from .exact import c_float_function as _libm_float
+from .exact import cos as _cos
+from .exact import fma32 as _fma32
+from .exact import fma64 as _fma64
+from .exact import log as _log
+from .exact import log1p as _log1p
+from .exact import sin as _sin
 
 __all__ = [
     "Generator", "bernoulli", "default_generator", "get_rng_state", "initial_seed", "manual_seed", "normal",
@@ -258,94 +261,6 @@ def set_rng_state(new_state: np.ndarray) -> None:
     Generator.set_state(default_generator, new_state)
 
 
-# -- exact float arithmetic helpers --------------------------------------------------------------------
-def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
-
-
-def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    c = 134217729.0 * x
-    hi = c - (c - x)
-    return hi, x - hi
-
-
-def _fma64(a: np.ndarray, b: float, c: float) -> np.ndarray:
-    """``std::fma`` in double via error-free transforms (faithful; exact barring double-rounding ties)."""
-    a = np.asarray(a, np.float64)
-    if b == 1.0 and c == 0.0:
-        return a.copy()
-    b64 = np.float64(b)
-    p = a * b64
-    ah, al = _split(a)
-    bh, bl = _split(b64)
-    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
-    s, t = _two_sum(p, np.float64(c))
-    return s + (t + e)
-
-
-_LOW29, _HALF29 = np.uint64((1 << 29) - 1), np.uint64(1 << 28)
-
-
-def _fma32(a: np.ndarray, b: np.ndarray | np.float32, c: np.ndarray | np.float32) -> np.ndarray:
-    """Single-precision fused multiply-add, correctly rounded: the float32 product is exact in double,
-    so ``a * b + c`` in double is off only by its addition's rounding, which matters only when that sum
-    lands exactly halfway between two floats (a double rounding): those rare elements are corrected
-    with the addition's exact error (the hot path is five array passes)."""
-    p = np.multiply(a, b, dtype=np.float64)
-    s = np.add(p, c, dtype=np.float64)
-    halfway = np.bitwise_and(s.view(np.uint64), _LOW29) == _HALF29
-    if halfway.any():
-        at = np.flatnonzero(halfway)
-        _, t = _two_sum(p.reshape(-1)[at], np.broadcast_to(np.asarray(c, np.float64), p.shape).reshape(-1)[at])
-        flat = s.reshape(-1)
-        flat[at] = np.where(t != 0, np.nextafter(flat[at], np.copysign(np.inf, t)), flat[at])
-    return s.astype(np.float32)
-
-
-def _libm(fn: Callable[[float], float]) -> Callable[[np.ndarray], np.ndarray]:
-    """Elementwise C libm function (Python's math module), matching torch's std:: calls."""
-    ufunc = np.frompyfunc(fn, 1, 1)
-    return lambda x: np.asarray(ufunc(x), dtype=np.float64)
-
-
-_log, _log1p, _cos, _sin = (_libm(f) for f in (math.log, math.log1p, math.cos, math.sin))
-
-
-@functools.lru_cache(maxsize=1)
-def _c_math_library() -> ctypes.CDLL | None:
-    """The C library whose ``logf``/``sinf``/``cosf`` torch's DEFAULT kernels call (glibc's libm on Linux)."""
-    candidates = [ctypes.util.find_library("m")]
-    if sys.platform == "win32":
-        candidates += ["ucrtbase", "msvcrt"]
-    for name in candidates:
-        if name:
-            try:
-                return ctypes.CDLL(name)
-            except OSError:
-                continue
-    return None
-
-
-@functools.cache
-def _libm_float(name: str) -> Callable[[np.ndarray], np.ndarray]:
-    """Elementwise C ``float name(float)`` from the platform libm (NumPy's float32 ufunc if none loads).
-
-    NumPy's own float32 ``log``/``sin``/``cos`` are SIMD approximations that differ from glibc's
-    ``logf``/``sinf``/``cosf`` in the last bit for ~10% of inputs, hence the per-element C calls.
-    glibc's ``sincosf`` (what GCC emits for the ``std::sin``/``std::cos`` pair) returns exactly
-    ``sinf`` and ``cosf``.
-    """
-    lib = _c_math_library()
-    fallback = {"logf": np.log, "sinf": np.sin, "cosf": np.cos}[name]
-    if lib is None or not hasattr(lib, name):  # pragma: no cover - no C math library
-        return lambda x: fallback(np.asarray(x, np.float32))
-    fn = getattr(lib, name)
-    fn.restype = ctypes.c_float
-    fn.argtypes = [ctypes.c_float]
-    ufunc = np.frompyfunc(fn, 1, 1)
-    return lambda x: np.asarray(ufunc(np.asarray(x, np.float64)), np.float64).astype(np.float32)
 
 
 def _f32(x: float) -> np.float32:

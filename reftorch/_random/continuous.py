@@ -35,8 +35,6 @@ integer results of ``geometric_``, and libstdc++'s sorting algorithms, which ord
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import math
 from collections.abc import Callable, Sequence
 
@@ -56,22 +54,12 @@ from . import (
     _unit_double,
     _unsupported,
 )
+from .exact import c_double_function, fma64
 
 __all__ = ["cauchy", "exponential", "geometric", "log_normal", "multinomial"]
 
-_LIBM = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
-
-
-def _c_function(name: str, arity: int) -> Callable[..., float]:
-    fn = getattr(_LIBM, name)
-    fn.restype = ctypes.c_double
-    fn.argtypes = [ctypes.c_double] * arity
-    return fn
-
-
-_c_exp = _c_function("exp", 1)
-_c_fma = _c_function("fma", 3)
-_c_tan = _c_function("tan", 1)
+_c_exp = c_double_function("exp")
+_c_tan = c_double_function("tan")
 
 # caffe2::TypeMeta names that reftorch._random's table leaves out (cauchy_ prints self.dtype()).
 _TYPE_META = {**_META_NAMES, "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
@@ -91,7 +79,6 @@ def _exp_scalar(x: float) -> float:
 
 _exp_ufunc = np.frompyfunc(_exp_scalar, 1, 1)
 _tan_ufunc = np.frompyfunc(_c_tan, 1, 1)
-_fma_ufunc = np.frompyfunc(_c_fma, 3, 1)
 
 
 def _exp(x: np.ndarray) -> np.ndarray:
@@ -107,53 +94,6 @@ def _log_with_zero(x: np.ndarray) -> np.ndarray:
     zero = x == 0
     out = _log(np.where(zero, 1.0, x))
     out[zero] = -np.inf
-    return out
-
-
-# -- exact std::fma ------------------------------------------------------------------------------------------
-_SPLITTER = 134217729.0  # 2**27 + 1
-
-
-def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
-
-
-def _two_prod(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    p = a * b
-    ca, cb = _SPLITTER * a, _SPLITTER * b
-    ah, bh = ca - (ca - a), cb - (cb - b)
-    al, bl = a - ah, b - bh
-    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
-
-
-def _fma(a: np.ndarray, b: float, c: float) -> np.ndarray:
-    """``std::fma(a, b, c)`` in double, correctly rounded like glibc's ``fma``.
-
-    Boldo & Melquiond's emulation (products and sums split exactly, the low part rounded to odd, then
-    one rounding to nearest), valid away from overflow and underflow; the few elements outside that
-    range (non-finite operands or results, magnitudes beyond 2**±900) call glibc's ``fma``.
-    """
-    a = np.asarray(a, np.float64)
-    bb = np.full_like(a, b)
-    cc = np.full_like(a, c)
-    with np.errstate(all="ignore"):
-        hi, lo = _two_prod(a, bb)
-        th, tl = _two_sum(cc, hi)
-        s, err = _two_sum(tl, lo)
-        # round s to odd: when inexact and its last bit is even, take the neighbour on the side of err
-        even = (s.view(np.uint64) & np.uint64(1)) == 0
-        s = np.where((err != 0) & even, np.nextafter(s, np.where(err > 0, np.inf, -np.inf)), s)
-        out = th + s
-        big, tiny = 2.0 ** 900, 2.0 ** -900
-        safe = ((np.abs(a) < big) & (abs(b) < big) & (abs(c) < big) & (np.abs(out) < big)
-                & (np.abs(hi) > tiny) & (np.abs(out) > tiny))
-        exact_product = (a == 0) | (b == 0)
-        out = np.where(exact_product, hi + cc, out)
-    rest = ~(safe | exact_product)
-    if rest.any():
-        out[rest] = np.asarray(_fma_ufunc(a[rest], b, c), dtype=np.float64)
     return out
 
 
@@ -233,7 +173,7 @@ def cauchy(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: 
     if checked is not None:
         checked()
     u = _unit_double(_resolve(generator), count)
-    return _cast(_fma(_tan(math.pi * (u - 0.5)), sigma, median), dt).reshape(shape)
+    return _cast(fma64(_tan(math.pi * (u - 0.5)), sigma, median), dt).reshape(shape)
 
 
 def log_normal(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: Generator | None = None,
@@ -258,7 +198,7 @@ def log_normal(shape: Sequence[int], array_dtype: np.dtype | type | str, generat
     if dt.name not in _FLOATS:
         raise _unsupported("log_normal_cpu", dt)
     z = _normal_scalar(_resolve(generator), count, 0.0, 1.0)  # fma(z, 1, 0) is returned as z itself
-    return _cast(_exp(_fma(z, std, mean)), dt).reshape(shape)
+    return _cast(_exp(fma64(z, std, mean)), dt).reshape(shape)
 
 
 def geometric(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: Generator | None = None,

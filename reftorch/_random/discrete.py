@@ -30,8 +30,6 @@ Words of the engine consumed per element (``random()`` is one 32-bit word, ``ran
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import math
 from collections.abc import Callable, Sequence
 
@@ -50,6 +48,7 @@ from . import (
     randint,
     random64,
 )
+from .exact import c_double_function
 
 __all__ = ["poisson", "random", "random_from_to", "random_to"]
 
@@ -193,16 +192,7 @@ def _full_range(shape: tuple[int, ...], count: int, dt: np.dtype, generator: Gen
 
 
 # -- poisson -------------------------------------------------------------------------------------------------
-def _c_lgamma() -> Callable[[float], float]:
-    """glibc's ``lgamma`` (``std::lgamma`` in sample_poisson); CPython's ``math.lgamma`` is its own code."""
-    name = ctypes.util.find_library("m") or "libm.so.6"
-    fn = ctypes.CDLL(name).lgamma
-    fn.restype = ctypes.c_double
-    fn.argtypes = [ctypes.c_double]
-    return fn
-
-
-_lgamma = _c_lgamma()
+_lgamma = c_double_function("lgamma")  # std::lgamma in sample_poisson; CPython's math.lgamma is its own code
 
 
 def _log(x: float) -> float:
