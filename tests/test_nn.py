@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from helpers import check
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -226,3 +227,45 @@ def test_init_helpers_match_torch():
         assert T.nn.init.zeros_(t) is t and not t.any()
         assert T.nn.init.ones_(t).sum().item() == 30
     assert np.array_equal(drawn[0], drawn[1])
+
+
+# ----------------------------------------------------------------------------- dropout
+DROPOUT_CALLS = {
+    "F.dropout": lambda T, x, p: T.nn.functional.dropout(x, p),
+    "F.dropout eval": lambda T, x, p: T.nn.functional.dropout(x, p, training=False) is x,
+    "F.dropout inplace": lambda T, x, p: T.nn.functional.dropout(x.clone(), p, inplace=True),
+    "torch.dropout": lambda T, x, p: T.dropout(x, p, True),
+    "torch.dropout_": lambda T, x, p: T.dropout_(x.clone(), p, True),
+    "nn.Dropout": lambda T, x, p: T.nn.Dropout(p)(x),
+    "nn.Dropout eval": lambda T, x, p: T.nn.Dropout(p).eval()(x) is x,
+}
+
+
+@pytest.mark.parametrize("call", sorted(DROPOUT_CALLS))
+@pytest.mark.parametrize("p", [0.0, 0.2, 0.5, 1.0])
+def test_dropout_masks_values_and_graph(call, p):
+    """The mask is ``empty_like(x).bernoulli_(1 - p).div_(1 - p)``: after the same seed the values, the
+    gradient and the graph (MulBackward0) are torch's; p == 0, eval mode and empty inputs return x."""
+    def program(T):
+        T.manual_seed(3)
+        x = T.randn(4, 7).t().requires_grad_()  # a permuted input: the noise keeps its layout
+        y = DROPOUT_CALLS[call](T, x * 1, p)
+        if isinstance(y, bool):
+            return y
+        y.sum().backward()
+        return y, x.grad, y.grad_fn.name() if y.grad_fn else None, T.rand(2)
+
+    check(program, layout=True)
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: T.nn.functional.dropout(T.ones(3), 1.5),
+    lambda T: T.nn.functional.dropout(T.ones(3), -0.1),
+    lambda T: T.dropout(T.ones(3), 1.5, True),
+    lambda T: T.nn.Dropout(2),
+    lambda T: T.dropout(T.ones(0), 0.5, True).shape,
+    lambda T: T.dropout(T.ones(3, dtype=T.long), 0.5, True),
+    lambda T: repr(T.nn.Dropout(0.25, inplace=True)),
+])
+def test_dropout_errors_and_repr(program):
+    check(program)
