@@ -11,17 +11,10 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from random_oracle import TORCH_DTYPES, assert_same_bits, assert_same_error
 
 from reftorch import _random as R
 
-TORCH_DTYPES = {
-    np.dtype(np.bool_): torch.bool, np.dtype(np.uint8): torch.uint8, np.dtype(np.int8): torch.int8,
-    np.dtype(np.int16): torch.int16, np.dtype(np.int32): torch.int32, np.dtype(np.int64): torch.int64,
-    np.dtype(np.uint16): torch.uint16, np.dtype(np.uint32): torch.uint32, np.dtype(np.uint64): torch.uint64,
-    np.dtype(np.float16): torch.float16, np.dtype(np.float32): torch.float32,
-    np.dtype(np.float64): torch.float64, np.dtype(np.complex64): torch.complex64,
-    np.dtype(np.complex128): torch.complex128,
-}
 # reftorch picks the kernels torch runs on this machine (reftorch._random.cpu: the ATen capability for
 # normal_/uniform_, and MKL's Bernoulli never in torch 2.13), so every stream is compared bit for bit;
 # tests/test_random_paths.py forces each kernel against torch run with ATEN_CPU_CAPABILITY set.
@@ -34,26 +27,10 @@ FLOATS = [np.float16, np.float32, np.float64]
 FAST = settings(max_examples=40, deadline=None)
 
 
-def assert_same_bits(ours: np.ndarray, theirs: torch.Tensor) -> None:
-    theirs_np = theirs.numpy()
-    assert ours.dtype == theirs_np.dtype
-    assert ours.shape == theirs_np.shape
-    assert ours.flags.c_contiguous
-    assert ours.tobytes() == theirs_np.tobytes(), (ours, theirs_np)
-
-
 def assert_same_normal(ours: np.ndarray, theirs: torch.Tensor) -> None:
     """Normal samples: bit for bit, whichever capability's kernel (AVX2 or DEFAULT) torch runs here."""
     assert R.cpu.capability() == torch.backends.cpu.get_cpu_capability() or not R.cpu.is_x86_64()
     assert_same_bits(ours, theirs)
-
-
-def assert_same_error(torch_call, our_call) -> None:
-    with pytest.raises(Exception) as expected:  # noqa: PT011 - the oracle decides the type
-        torch_call()
-    with pytest.raises(type(expected.value)) as got:
-        our_call()
-    assert str(got.value) == str(expected.value)
 
 
 def torch_warning(call) -> str:

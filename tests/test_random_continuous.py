@@ -14,19 +14,12 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from random_oracle import TORCH_DTYPES, assert_same_bits, assert_same_error
 
 from reftorch import _random as R
 from reftorch._random import continuous as C
 from reftorch._random import exact as E
 
-TORCH_DTYPES = {
-    np.dtype(np.bool_): torch.bool, np.dtype(np.uint8): torch.uint8, np.dtype(np.int8): torch.int8,
-    np.dtype(np.int16): torch.int16, np.dtype(np.int32): torch.int32, np.dtype(np.int64): torch.int64,
-    np.dtype(np.uint16): torch.uint16, np.dtype(np.uint32): torch.uint32, np.dtype(np.uint64): torch.uint64,
-    np.dtype(np.float16): torch.float16, np.dtype(np.float32): torch.float32,
-    np.dtype(np.float64): torch.float64, np.dtype(np.complex64): torch.complex64,
-    np.dtype(np.complex128): torch.complex128,
-}
 SEEDS = st.one_of(st.sampled_from([0, 1, 2**32 - 1, 2**32 + 7, 2**63, 2**64 - 1]), st.integers(0, 2**64 - 1))
 SHAPES = st.sampled_from([(0,), (1,), (2,), (3,), (15,), (16,), (17,), (100,), (3, 5), (2, 0, 3), (4, 9), ()])
 FLOATS = [np.float16, np.float32, np.float64]
@@ -37,21 +30,6 @@ INF, NAN = math.inf, math.nan
 
 def tdt(dtype) -> torch.dtype:
     return TORCH_DTYPES[np.dtype(dtype)]
-
-
-def assert_same_bits(ours: np.ndarray, theirs: torch.Tensor | np.ndarray) -> None:
-    theirs_np = theirs.numpy() if isinstance(theirs, torch.Tensor) else theirs
-    assert ours.dtype == theirs_np.dtype
-    assert ours.shape == theirs_np.shape
-    assert ours.tobytes() == theirs_np.tobytes(), (ours, theirs_np)
-
-
-def assert_same_error(torch_call, our_call) -> None:
-    with pytest.raises(Exception) as expected:  # noqa: PT011 - the oracle decides the type
-        torch_call()
-    with pytest.raises(type(expected.value)) as got:
-        our_call()
-    assert str(got.value) == str(expected.value)
 
 
 def follow_up_torch() -> tuple[torch.Tensor, torch.Tensor]:

@@ -17,17 +17,11 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from random_oracle import TORCH_DTYPES
 
 from reftorch import _random as R
 from reftorch._random import discrete as D
 
-TORCH_DTYPES = {
-    np.dtype(np.bool_): torch.bool, np.dtype(np.uint8): torch.uint8, np.dtype(np.int8): torch.int8,
-    np.dtype(np.int16): torch.int16, np.dtype(np.int32): torch.int32, np.dtype(np.int64): torch.int64,
-    np.dtype(np.uint16): torch.uint16, np.dtype(np.uint32): torch.uint32, np.dtype(np.uint64): torch.uint64,
-    np.dtype(np.float16): torch.float16, np.dtype(np.float32): torch.float32,
-    np.dtype(np.float64): torch.float64, np.dtype(np.complex64): torch.complex64,
-}
 ALL_DTYPES = list(TORCH_DTYPES)
 FLOATS = [np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)]
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
