@@ -45,6 +45,7 @@ atanh_ = _functions.atanh_
 atleast_1d = _functions.atleast_1d
 atleast_2d = _functions.atleast_2d
 atleast_3d = _functions.atleast_3d
+batch_norm = _functions.batch_norm
 bernoulli = _functions.bernoulli
 bitwise_and = _functions.bitwise_and
 bitwise_left_shift = _functions.bitwise_left_shift
@@ -89,6 +90,8 @@ dropout = _functions.dropout
 dropout_ = _functions.dropout_
 dstack = _functions.dstack
 einsum = _functions.einsum
+embedding = _functions.embedding
+embedding_renorm_ = _functions.embedding_renorm_
 empty = _functions.empty
 empty_like = _functions.empty_like
 eq = _functions.eq
@@ -126,6 +129,7 @@ ge = _functions.ge
 ger = _functions.ger
 greater = _functions.greater
 greater_equal = _functions.greater_equal
+group_norm = _functions.group_norm
 gt = _functions.gt
 hstack = _functions.hstack
 index_put = _functions.index_put
@@ -140,6 +144,7 @@ isfinite = _functions.isfinite
 isinf = _functions.isinf
 isnan = _functions.isnan
 kthvalue = _functions.kthvalue
+layer_norm = _functions.layer_norm
 le = _functions.le
 lerp = _functions.lerp
 less = _functions.less
@@ -181,6 +186,9 @@ nanmean = _functions.nanmean
 nanmedian = _functions.nanmedian
 nansum = _functions.nansum
 narrow = _functions.narrow
+native_batch_norm = _functions.native_batch_norm
+native_group_norm = _functions.native_group_norm
+native_layer_norm = _functions.native_layer_norm
 ne = _functions.ne
 neg = _functions.neg
 neg_ = _functions.neg_
@@ -322,6 +330,7 @@ __all__ = [
     "atleast_1d",
     "atleast_2d",
     "atleast_3d",
+    "batch_norm",
     "bernoulli",
     "bitwise_and",
     "bitwise_left_shift",
@@ -366,6 +375,8 @@ __all__ = [
     "dropout_",
     "dstack",
     "einsum",
+    "embedding",
+    "embedding_renorm_",
     "empty",
     "empty_like",
     "eq",
@@ -403,6 +414,7 @@ __all__ = [
     "ger",
     "greater",
     "greater_equal",
+    "group_norm",
     "gt",
     "hstack",
     "index_put",
@@ -417,6 +429,7 @@ __all__ = [
     "isinf",
     "isnan",
     "kthvalue",
+    "layer_norm",
     "le",
     "lerp",
     "less",
@@ -458,6 +471,9 @@ __all__ = [
     "nanmedian",
     "nansum",
     "narrow",
+    "native_batch_norm",
+    "native_group_norm",
+    "native_layer_norm",
     "ne",
     "neg",
     "neg_",

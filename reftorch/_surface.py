@@ -31,10 +31,12 @@ from .ops import (
     creation,
     dropout,
     elementwise,
+    embedding,
     indexing,
     joining,
     linalg,
     metadata,
+    normalization,
     queries,
     random_fill,
     reduction,
@@ -50,6 +52,7 @@ from .ops.registry import OPS, Op
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
                       dropout, indexing, metadata, reduction, sorting, tensor_methods)
+REGISTERED_MODULES += (normalization, embedding)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 
