@@ -82,14 +82,13 @@ def embedding_renorm_(self: Tensor, indices: Tensor, max_norm: float, norm_type:
         raise IndexError(f"select(): index {int(bad[0])} out of range for tensor of size "
                          f"{shape_str(self._shape)} at dimension 0")
     unique = xp.unique(unique % rows) if rows else unique
-    if not unique.size:
-        return self
     arr = self._array
     with self._backend.quiet():
         picked = arr[unique]
-        norms = _row_norms(xp, picked.astype("float64"), norm_type)
+        norms = _row_norms(xp, picked.astype("float64"), norm_type) if unique.size else unique
         over = norms > max_norm
-        if not bool(over.any()):
+        if not over.size or not bool(over.any()):
+            self._version_counter.bump()  # (torch's in-place op counts as a write even when no row changes)
             return self
         scale = (max_norm / (norms[over] + 1e-7)).astype(picked.dtype)
         updated = arr.copy()
