@@ -213,3 +213,22 @@ def test_values_against_formula():
     x = reftorch.tensor([[1.0, 2.0], [3.0, 6.0]])
     y = reftorch.nn.functional.batch_norm(x, None, None, training=True).numpy()
     np.testing.assert_allclose(y, [[-1, -1], [1, 1]], atol=1e-4)
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_edge_inputs(case):
+    """Empty batches, half precision, a non-contiguous input and second derivatives (create_graph)."""
+    def twice(T, f):
+        x = T.linspace(-1, 2, 6).reshape(2, 3).requires_grad_()
+        (first,) = T.autograd.grad((f(T, x) ** 3).sum(), x, create_graph=True)
+        return T.autograd.grad(first.sum(), x)
+
+    programs = [
+        lambda T: T.nn.functional.batch_norm(T.randn(0, 3), T.zeros(3), T.ones(3)),
+        lambda T: T.nn.functional.layer_norm(T.randn(0, 3), (3,)),
+        lambda T: T.nn.functional.layer_norm(T.linspace(-1, 2, 6).reshape(2, 3).half(), (3,)),
+        lambda T: T.nn.BatchNorm1d(4)(T.arange(24.0).reshape(2, 3, 4).transpose(1, 2)),
+        lambda T: twice(T, lambda T, x: T.nn.functional.layer_norm(x, (3,))),
+        lambda T: twice(T, lambda T, x: T.nn.functional.batch_norm(x, None, None, training=True)),
+    ]
+    check(programs[case])
