@@ -28,6 +28,7 @@ from .autograd import tensor_methods
 from .autograd.layer import autograd_kernel
 from .ops import (
     conversion,
+    convolution,
     creation,
     dropout,
     elementwise,
@@ -35,6 +36,8 @@ from .ops import (
     joining,
     linalg,
     metadata,
+    padding,
+    pooling,
     queries,
     random_fill,
     reduction,
@@ -49,7 +52,8 @@ from .ops.registry import OPS, Op
 # Modules whose records make up the surface: importing one registers its records (the overloads of one
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
-                      dropout, indexing, metadata, reduction, sorting, tensor_methods)
+                      dropout, indexing, metadata, reduction, sorting, tensor_methods,
+                      convolution, pooling, padding)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 
