@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import _dtype as D
 from .._tensor import Tensor
+from .._warnings import warn_once
 from ._util import result_tensor, shape_str, unsupported_dtype
 from .registry import aten, register
 
@@ -178,8 +179,9 @@ def _conv_forward(x: Any, w: Any, stride: tuple, padding: tuple, dilation: tuple
     n, kernel = x.shape[0], w.shape[2:]
     out = _out_sizes(x.shape[2:], kernel, stride, padding, dilation)
     cols = windows(xp, pad_array(xp, x, padding), out, kernel, stride, dilation)
-    cols = cols.reshape(n, groups, -1, math.prod(out))  # (N, g, C/g * K, L): the im2col copy
-    res = xp.matmul(w.reshape(groups, w.shape[0] // groups, -1), cols)  # (N, g, O/g, L)
+    ck = x.shape[1] // groups * math.prod(kernel)
+    cols = cols.reshape(n, groups, ck, math.prod(out))  # (N, g, C/g * K, L): the im2col copy
+    res = xp.matmul(w.reshape(groups, w.shape[0] // groups, ck), cols)  # (N, g, O/g, L)
     return res.reshape((n, w.shape[0]) + out)
 
 
@@ -190,8 +192,9 @@ def _conv_transpose_forward(x: Any, w: Any, stride: tuple, padding: tuple, dilat
     xp = x.__array_namespace__()
     n, cin, sizes, kernel = x.shape[0], w.shape[0], x.shape[2:], w.shape[2:]
     og = w.shape[1]
-    wg = w.reshape(groups, cin // groups, -1).transpose(0, 2, 1)  # (g, Og * K, Cin/g)
-    cols = xp.matmul(wg, x.reshape(n, groups, cin // groups, -1))  # (N, g, Og * K, L)
+    ok = og * math.prod(kernel)
+    wg = w.reshape(groups, cin // groups, ok).transpose(0, 2, 1)  # (g, Og * K, Cin/g)
+    cols = xp.matmul(wg, x.reshape(n, groups, cin // groups, math.prod(sizes)))  # (N, g, Og * K, L)
     cols = cols.reshape((n, groups * og) + tuple(kernel) + tuple(sizes))
     full = tuple((s - 1) * st + d * (k - 1) + 1 + op
                  for s, st, d, k, op in zip(sizes, stride, dilation, kernel, output_padding))
@@ -257,29 +260,32 @@ def convolution_backward(grad_output: Tensor, input: Tensor, weight: Tensor, bia
             full = tuple((s - 1) * s_ + d * (k - 1) + 1 + op
                          for s, s_, d, k, op in zip(x.shape[2:], st, dil, kernel, opad))
             cols = windows(xp, _embed(xp, g, pad, full), x.shape[2:], kernel, st, dil)
-            cols = cols.reshape(n, groups, -1, math.prod(x.shape[2:]))  # (N, g, Og * K, L)
+            ok, length = w.shape[1] * math.prod(kernel), math.prod(x.shape[2:])
+            cols = cols.reshape(n, groups, ok, length)  # (N, g, Og * K, L)
+            cg = x.shape[1] // groups
             if output_mask[0]:
-                wg = w.reshape(groups, w.shape[0] // groups, -1)  # (g, Cin/g, Og * K)
+                wg = w.reshape(groups, cg, ok)  # (g, Cin/g, Og * K)
                 gi = xp.matmul(wg, cols).reshape(x.shape)
             if output_mask[1]:
-                xg = x.reshape(n, groups, x.shape[1] // groups, -1)  # (N, g, Cin/g, L)
-                gw = xp.matmul(xg.transpose(1, 2, 0, 3).reshape(groups, x.shape[1] // groups, -1),
-                               cols.transpose(1, 0, 3, 2).reshape(groups, -1, cols.shape[2]))
+                xg = x.reshape(n, groups, cg, length)  # (N, g, Cin/g, L)
+                gw = xp.matmul(xg.transpose(1, 2, 0, 3).reshape(groups, cg, n * length),
+                               cols.transpose(1, 0, 3, 2).reshape(groups, n * length, ok))
                 gw = gw.reshape(w.shape)
         else:
             out = g.shape[2:]
-            gg = g.reshape(n, groups, w.shape[0] // groups, -1)  # (N, g, O/g, L)
+            og, length, ck = w.shape[0] // groups, math.prod(out), w.shape[1] * math.prod(kernel)
+            gg = g.reshape(n, groups, og, length)  # (N, g, O/g, L)
             if output_mask[0]:
-                wg = w.reshape(groups, w.shape[0] // groups, -1).transpose(0, 2, 1)  # (g, C/g * K, O/g)
+                wg = w.reshape(groups, og, ck).transpose(0, 2, 1)  # (g, C/g * K, O/g)
                 cols = xp.matmul(wg, gg).reshape((n, x.shape[1]) + tuple(kernel) + tuple(out))
                 padded = tuple(s + 2 * p for s, p in zip(x.shape[2:], pad))
                 full = col2im_array(xp, cols, padded, kernel, st, dil)
                 gi = full[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(pad, x.shape[2:]))]
             if output_mask[1]:
                 cols = windows(xp, pad_array(xp, x, pad), out, kernel, st, dil)
-                cols = cols.reshape(n, groups, -1, math.prod(out))  # (N, g, C/g * K, L)
-                gw = xp.matmul(gg.transpose(1, 2, 0, 3).reshape(groups, gg.shape[2], -1),
-                               cols.transpose(1, 0, 3, 2).reshape(groups, -1, cols.shape[2]))
+                cols = cols.reshape(n, groups, ck, length)  # (N, g, C/g * K, L)
+                gw = xp.matmul(gg.transpose(1, 2, 0, 3).reshape(groups, og, n * length),
+                               cols.transpose(1, 0, 3, 2).reshape(groups, n * length, ck))
                 gw = gw.reshape(w.shape)
         if output_mask[2]:
             gb = g.sum(axis=(0,) + tuple(range(2, g.ndim)))
@@ -338,6 +344,8 @@ def _convolution_mode(x: Tensor, weight: Tensor, bias: Tensor | None, stride: tu
             symmetric = False
             extra[2 * (spatial - 1 - i) + 1] = total - 2 * left
     if not symmetric:
+        warn_once("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of "
+                  "the input be created", stacklevel=5)
         x = aten.constant_pad_nd(x, extra, 0)
     return aten.convolution(x, weight, bias, stride, pads, dilation, False, (0,) * spatial, groups)
 

@@ -32,18 +32,11 @@ def constant_pad_nd(self: Tensor, pad: Sequence[int], value: Any) -> Tensor:
                            f"length is {len(pad)}while the input has {ndim}dimensions.")
     lead = ndim - npad
     shape = list(self._shape)
-    if all(p <= 0 for p in pad):
-        for i in range(lead, ndim):
-            left, right = pad[2 * (ndim - i - 1)], pad[2 * (ndim - i - 1) + 1]
-            if shape[i] + left + right < 0:
-                raise RuntimeError("narrow(): length must be non-negative.")
-    for i in range(lead, ndim):
+    for i in range(lead, ndim):  # torch narrows by the negative pads first
         left, right = pad[2 * (ndim - i - 1)], pad[2 * (ndim - i - 1) + 1]
-        new = self._shape[i] + left + right
-        if new < 0:
-            raise RuntimeError(f"The input size {self._shape[i]}, plus negative padding {left} and {right} resulted in "
-                               f"a negative output size, which is invalid. Check dimension {i} of your input.")
-        shape[i] = new
+        if shape[i] + min(left, 0) + min(right, 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+        shape[i] += left + right
     xp = self._backend.xp
     src = [slice(None)] * ndim
     dst = [slice(None)] * ndim
@@ -153,20 +146,19 @@ for _mode in ("reflect", "replicate"):
 @register("_pad_circular", "_pad_circular(Tensor input, SymIntArrayRef pad)", composite=True, function=False,
           method=False)
 def _pad_circular(self: Tensor, pad: Sequence[int]) -> Tensor:
-    """``torch._C._nn._pad_circular`` (PadNd.cpp's ``_pad_circular_symint``): a new tensor, the input
-    copied into its middle, then the wrapped-around borders copied from it, dim by dim (CopySlices)."""
+    """``torch._C._nn._pad_circular`` (PadNd.cpp's ``_pad_circular_symint``) of the last
+    ``len(pad) // 2`` dims: a new tensor, the input copied into its middle, then the wrapped-around borders copied from it, dim by dim (CopySlices)."""
     in_shape = self._shape
-    ndim = len(in_shape) - 2
-    if len(pad) + 4 != len(in_shape) * 2:
-        raise RuntimeError(f"Expected padding of length {ndim * 2}, but got {len(pad)}")
+    ndim = len(pad) // 2
+    lead = len(in_shape) - ndim
     out_shape = list(in_shape)
     for i in range(ndim):
         left, right = pad[2 * (ndim - i - 1)], pad[2 * (ndim - i - 1) + 1]
-        size = in_shape[2 + i]
-        out_shape[2 + i] = size + left + right
+        size = in_shape[lead + i]
+        out_shape[lead + i] = size + left + right
         if not (left <= size and right <= size):
             raise RuntimeError("Padding value causes wrapping around more than once.")
-        if out_shape[2 + i] < 0:
+        if out_shape[lead + i] < 0:
             raise RuntimeError("Negative padding value is resulting in an empty dimension")
     out = self.new_empty(tuple(out_shape))
 
@@ -175,13 +167,13 @@ def _pad_circular(self: Tensor, pad: Sequence[int]) -> Tensor:
 
     out_slice, in_slice = out, self
     for i in range(ndim):
-        dim = ndim - i + 1
+        dim = len(in_shape) - 1 - i
         left, right = pad[2 * i], pad[2 * i + 1]
         out_slice = sliced(out_slice, dim, max(left, 0), out_shape[dim] - max(right, 0))
         in_slice = sliced(in_slice, dim, max(-left, 0), in_shape[dim] - max(-right, 0))
     out_slice.copy_(in_slice)
     for i in range(ndim):
-        dim = ndim - i + 1
+        dim = len(in_shape) - 1 - i
         left, right = pad[2 * i], pad[2 * i + 1]
         if left > 0:
             sliced(out, dim, 0, left).copy_(
@@ -219,10 +211,7 @@ def pad(self: Tensor, pad: Sequence[int], mode: str, value: float | None) -> Ten
     dims = len(pad) // 2
     if dims in (1, 2) and ndim in (dims + 1, dims + 2):
         if mode == "circular":
-            batched = ndim == dims + 2
-            x = self if batched else self.unsqueeze(0)
-            out = aten._pad_circular(x, pad)
-            return out if batched else out.squeeze(0)
+            return aten._pad_circular(self, pad)
         base = "reflection" if mode == "reflect" else "replication"
         return getattr(aten, f"{base}_pad{dims}d")(self, pad)
     if dims == 3 and ndim in (4, 5):
