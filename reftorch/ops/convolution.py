@@ -268,8 +268,7 @@ def convolution_backward(grad_output: Tensor, input: Tensor, weight: Tensor, bia
                 gi = xp.matmul(wg, cols).reshape(x.shape)
             if output_mask[1]:
                 xg = x.reshape(n, groups, cg, length)  # (N, g, Cin/g, L)
-                gw = xp.matmul(xg.transpose(1, 2, 0, 3).reshape(groups, cg, n * length),
-                               cols.transpose(1, 0, 3, 2).reshape(groups, n * length, ok))
+                gw = xp.matmul(xg, cols.transpose(0, 1, 3, 2)).sum(axis=0)
                 gw = gw.reshape(w.shape)
         else:
             out = g.shape[2:]
@@ -283,9 +282,8 @@ def convolution_backward(grad_output: Tensor, input: Tensor, weight: Tensor, bia
                 gi = full[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(pad, x.shape[2:]))]
             if output_mask[1]:
                 cols = windows(xp, pad_array(xp, x, pad), out, kernel, st, dil)
-                cols = cols.reshape(n, groups, ck, length)  # (N, g, C/g * K, L)
-                gw = xp.matmul(gg.transpose(1, 2, 0, 3).reshape(groups, og, n * length),
-                               cols.transpose(1, 0, 3, 2).reshape(groups, n * length, ck))
+                cols = cols.reshape(n, groups, ck, length)  # (N, g, C/g * K, L): the im2col copy
+                gw = xp.matmul(gg, cols.transpose(0, 1, 3, 2)).sum(axis=0)  # batched over N, summed
                 gw = gw.reshape(w.shape)
         if output_mask[2]:
             gb = g.sum(axis=(0,) + tuple(range(2, g.ndim)))

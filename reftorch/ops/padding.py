@@ -147,7 +147,8 @@ for _mode in ("reflect", "replicate"):
           method=False)
 def _pad_circular(self: Tensor, pad: Sequence[int]) -> Tensor:
     """``torch._C._nn._pad_circular`` (PadNd.cpp's ``_pad_circular_symint``) of the last
-    ``len(pad) // 2`` dims: a new tensor, the input copied into its middle, then the wrapped-around borders copied from it, dim by dim (CopySlices)."""
+    ``len(pad) // 2`` dims: a new tensor, the input copied into its middle, then the wrapped-around
+    borders copied from it, dim by dim (CopySlices)."""
     in_shape = self._shape
     ndim = len(pad) // 2
     lead = len(in_shape) - ndim

@@ -129,9 +129,11 @@ def max_pool2d_with_indices(self: Tensor, kernel_size: Sequence[int], stride: Se
     padded = _padded(xp, arr, p, out, k, s, d, _lowest(xp, arr.dtype))
     win = windows(xp, padded, out, k, s, d)  # (..., kh, kw, oh, ow)
     lead = arr.shape[:-2]
-    flat = win.reshape(lead + (k[0] * k[1],) + out)
-    pos = flat.argmax(axis=len(lead))
-    values = xp.take_along_axis(flat, xp.expand_dims(pos, len(lead)), axis=len(lead)).squeeze(len(lead))
+    nl = len(lead)
+    order = tuple(range(nl)) + (nl + 2, nl + 3, nl, nl + 1)
+    flat = win.transpose(order).reshape(lead + out + (k[0] * k[1],))  # (..., oh, ow, kh * kw): one copy
+    pos = flat.argmax(axis=-1)
+    values = flat.max(axis=-1)
     kh, kw = pos // k[1], pos % k[1]
     rows = xp.arange(out[0]).reshape(-1, 1) * s[0] - p[0] + kh * d[0]
     cols = xp.arange(out[1]) * s[1] - p[1] + kw * d[1]
