@@ -10,6 +10,8 @@ acos = _functions.acos
 acos_ = _functions.acos_
 acosh = _functions.acosh
 acosh_ = _functions.acosh_
+adaptive_avg_pool1d = _functions.adaptive_avg_pool1d
+adaptive_max_pool1d = _functions.adaptive_max_pool1d
 add = _functions.add
 addmm = _functions.addmm
 all = _functions.all
@@ -45,6 +47,7 @@ atanh_ = _functions.atanh_
 atleast_1d = _functions.atleast_1d
 atleast_2d = _functions.atleast_2d
 atleast_3d = _functions.atleast_3d
+avg_pool1d = _functions.avg_pool1d
 batch_norm = _functions.batch_norm
 bernoulli = _functions.bernoulli
 bitwise_and = _functions.bitwise_and
@@ -71,6 +74,12 @@ concatenate = _functions.concatenate
 conj = _functions.conj
 conj_physical = _functions.conj_physical
 conj_physical_ = _functions.conj_physical_
+constant_pad_nd = _functions.constant_pad_nd
+conv1d = _functions.conv1d
+conv2d = _functions.conv2d
+conv_transpose1d = _functions.conv_transpose1d
+conv_transpose2d = _functions.conv_transpose2d
+convolution = _functions.convolution
 cos = _functions.cos
 cos_ = _functions.cos_
 cosh = _functions.cosh
@@ -168,6 +177,9 @@ masked_fill = _functions.masked_fill
 masked_select = _functions.masked_select
 matmul = _functions.matmul
 max = _functions.max
+max_pool1d = _functions.max_pool1d
+max_pool1d_with_indices = _functions.max_pool1d_with_indices
+max_pool2d = _functions.max_pool2d
 maximum = _functions.maximum
 mean = _functions.mean
 median = _functions.median
@@ -295,6 +307,8 @@ __all__ = [
     "acos_",
     "acosh",
     "acosh_",
+    "adaptive_avg_pool1d",
+    "adaptive_max_pool1d",
     "add",
     "addmm",
     "all",
@@ -330,6 +344,7 @@ __all__ = [
     "atleast_1d",
     "atleast_2d",
     "atleast_3d",
+    "avg_pool1d",
     "batch_norm",
     "bernoulli",
     "bitwise_and",
@@ -356,6 +371,12 @@ __all__ = [
     "conj",
     "conj_physical",
     "conj_physical_",
+    "constant_pad_nd",
+    "conv1d",
+    "conv2d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "convolution",
     "cos",
     "cos_",
     "cosh",
@@ -453,6 +474,9 @@ __all__ = [
     "masked_select",
     "matmul",
     "max",
+    "max_pool1d",
+    "max_pool1d_with_indices",
+    "max_pool2d",
     "maximum",
     "mean",
     "median",

@@ -28,6 +28,7 @@ from .autograd import tensor_methods
 from .autograd.layer import autograd_kernel
 from .ops import (
     conversion,
+    convolution,
     creation,
     dropout,
     elementwise,
@@ -37,6 +38,8 @@ from .ops import (
     linalg,
     metadata,
     normalization,
+    padding,
+    pooling,
     queries,
     random_fill,
     reduction,
@@ -51,8 +54,8 @@ from .ops.registry import OPS, Op
 # Modules whose records make up the surface: importing one registers its records (the overloads of one
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
-                      dropout, indexing, metadata, reduction, sorting, tensor_methods)
-REGISTERED_MODULES += (normalization, embedding)
+                      dropout, indexing, metadata, reduction, sorting, tensor_methods, normalization, embedding,
+                      convolution, pooling, padding)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 

@@ -1,19 +1,8 @@
 """``torch.nn``: modules, parameters, initialisers and functional forms (the part reftorch builds)."""
 
 from . import functional, init
-from .modules import (
-    BatchNorm1d,
-    BatchNorm2d,
-    Dropout,
-    Embedding,
-    GroupNorm,
-    LayerNorm,
-    Linear,
-    Module,
-    ReLU,
-    Sequential,
-)
+from .modules import *  # noqa: F403 - torch.nn re-exports every class of torch.nn.modules
+from .modules import __all__ as _module_classes
 from .parameter import Parameter
 
-__all__ = ["Dropout", "Linear", "Module", "Parameter", "ReLU", "Sequential", "functional", "init"]
-__all__ += ["BatchNorm1d", "BatchNorm2d", "Embedding", "GroupNorm", "LayerNorm"]
+__all__ = [*_module_classes, "Parameter", "functional", "init"]

@@ -8,9 +8,13 @@ ranks with a bias flatten to 2-D, ``addmm`` and view back (ViewBackward0); witho
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from itertools import repeat
+from typing import Any
+
 from .._tensor import Tensor
 from ..autograd import no_grad
-from ..ops.registry import aten, functions
+from ..ops.registry import aten, functions, vf
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -99,3 +103,86 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
         with no_grad():
             functions.embedding_renorm_(weight, input, max_norm, norm_type)
     return functions.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+# ---- convolution, pooling, padding, folding
+# torch/nn/functional.py binds these to ATen ops: ``conv2d`` is ``torch.conv2d``, ``unfold`` is
+# ``torch._C._nn.im2col``... (reftorch.ops.convolution, pooling, padding); reftorch reaches the
+# ``torch._C._nn`` ones through ``vf``, parsed as torch parses them.
+def _tuple_of(value: Any, n: int) -> Any:
+    """torch's ``_ntuple(n)``: an iterable as a tuple, anything else repeated ``n`` times."""
+    if isinstance(value, Iterable):
+        return tuple(value)
+    return tuple(repeat(value, n))
+def _list_with_default(out_size: Any, defaults: Sequence[int]) -> Any:
+    """torch's ``_list_with_default``: ``None`` entries of an adaptive output size take the input's size."""
+    if isinstance(out_size, int):
+        return out_size
+    if len(defaults) <= len(out_size):
+        raise ValueError(f"Input dimension should be at least {len(out_size) + 1}")
+    return [v if v is not None else d for v, d in zip(out_size, defaults[-len(out_size):])]
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """``torch.conv1d``: 1-d convolution of a (N, C, L) or (C, L) input."""
+    return functions.conv1d(input, weight, bias, stride, padding, dilation, groups)
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """``torch.conv2d``: 2-d convolution of a (N, C, H, W) or (C, H, W) input."""
+    return functions.conv2d(input, weight, bias, stride, padding, dilation, groups)
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """``torch.conv_transpose1d``: the adjoint of ``conv1d``."""
+    return functions.conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """``torch.conv_transpose2d``: the adjoint of ``conv2d``."""
+    return functions.conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """``torch.max_pool1d`` (or ``max_pool1d_with_indices`` with ``return_indices``); ``stride`` defaults
+    to ``kernel_size``."""
+    stride = [] if stride is None else stride
+    if return_indices:
+        return functions.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return functions.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """``torch.max_pool2d`` (or ``torch._C._nn.max_pool2d_with_indices`` with ``return_indices``)."""
+    stride = [] if stride is None else stride
+    if return_indices:
+        return vf.max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    return functions.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """``torch.avg_pool1d``."""
+    return functions.avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad)
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """``torch._C._nn.avg_pool2d``."""
+    return vf.avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """``torch.adaptive_max_pool1d`` (values, or values and indices)."""
+    out = functions.adaptive_max_pool1d(input, output_size)
+    return out if return_indices else out[0]
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """``torch._C._nn.adaptive_max_pool2d`` (values, or values and indices); ``None`` sizes keep the input's."""
+    output_size = _list_with_default(output_size, input.size())
+    out = vf.adaptive_max_pool2d(input, output_size)
+    return out if return_indices else out[0]
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
+    """``torch.adaptive_avg_pool1d``."""
+    return functions.adaptive_avg_pool1d(input, output_size)
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """``torch._C._nn.adaptive_avg_pool2d``; ``None`` sizes keep the input's."""
+    return vf.adaptive_avg_pool2d(input, _list_with_default(output_size, input.size()))
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
+    """``torch._C._nn.pad``: constant (negative pads crop), reflect, replicate or circular padding of the
+    last ``len(pad) // 2`` dims, ``pad`` listing (left, right) pairs from the last dim backwards."""
+    return vf.pad(input, pad, mode, value)
+def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
+    """``torch._C._nn.im2col``: sliding blocks as columns (N, C * prod(kernel_size), L)."""
+    return vf.im2col(input, _tuple_of(kernel_size, 2), _tuple_of(dilation, 2), _tuple_of(padding, 2),
+                     _tuple_of(stride, 2))
+def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+         stride: Any = 1) -> Tensor:
+    """``torch._C._nn.col2im``: columns summed back into an image of ``output_size``."""
+    return vf.col2im(input, _tuple_of(output_size, 2), _tuple_of(kernel_size, 2), _tuple_of(dilation, 2),
+                     _tuple_of(padding, 2), _tuple_of(stride, 2))

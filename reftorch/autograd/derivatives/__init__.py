@@ -159,12 +159,15 @@ def not_implemented(aten_name: str, inputs: tuple[str, ...] = ("self",), *, name
 
 from . import (  # noqa: E402,F401 - fill TABLE
     conversion,
+    convolution,
     elementwise,
     embedding,
     indexing,
     joining,
     linalg,
     normalization,
+    padding,
+    pooling,
     random_fill,
     reductions,
     views,

@@ -1,13 +1,26 @@
-"""The module classes of ``torch.nn`` that reftorch builds."""
+"""The module classes of ``torch.nn`` that reftorch builds, each at torch's import path
+(``torch.nn.modules.conv.Conv2d``): one import per family module; every class imported here is public."""
 
 from .activation import ReLU
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .container import Sequential
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .dropout import Dropout
+from .flatten import Flatten, Unflatten
+from .fold import Fold, Unfold
 from .linear import Linear
 from .module import Module
 from .normalization import GroupNorm, LayerNorm
+from .pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool1d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)
 from .sparse import Embedding
 
-__all__ = ["Dropout", "Linear", "Module", "ReLU", "Sequential"]
-__all__ += ["BatchNorm1d", "BatchNorm2d", "Embedding", "GroupNorm", "LayerNorm"]
+__all__ = sorted(name for name, value in list(globals().items()) if isinstance(value, type))
