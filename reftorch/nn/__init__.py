@@ -1,7 +1,30 @@
 """``torch.nn``: modules, parameters, initialisers and functional forms (the part reftorch builds)."""
 
 from . import functional, init
-from .modules import Dropout, Linear, Module, ReLU, Sequential
+from .modules import (
+    CELU,
+    ELU,
+    GELU,
+    SELU,
+    Dropout,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    Linear,
+    Mish,
+    Module,
+    PReLU,
+    ReLU,
+    ReLU6,
+    Sequential,
+    Sigmoid,
+    SiLU,
+    Softplus,
+    Tanh,
+)
 from .parameter import Parameter
 
-__all__ = ["Dropout", "Linear", "Module", "Parameter", "ReLU", "Sequential", "functional", "init"]
+__all__ = ["CELU", "ELU", "GELU", "SELU", "Dropout", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "Linear",
+           "Mish", "Module", "PReLU", "Parameter", "ReLU", "ReLU6", "Sequential", "SiLU", "Sigmoid", "Softplus",
+           "Tanh", "functional", "init"]

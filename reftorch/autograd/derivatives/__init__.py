@@ -157,6 +157,7 @@ def not_implemented(aten_name: str, inputs: tuple[str, ...] = ("self",), *, name
     return entry
 
 
+from . import activation as _activation  # noqa: E402,F401 - fill TABLE
 from . import conversion, elementwise, indexing, joining, linalg, random_fill, reductions, views  # noqa: E402,F401 - fill TABLE
 
 __all__ = ["METADATA", "TABLE", "Derivative", "define", "not_implemented"]
