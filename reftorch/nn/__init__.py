@@ -10,10 +10,13 @@ from .modules import (
     Hardsigmoid,
     Hardswish,
     Hardtanh,
+    Identity,
     LeakyReLU,
     Linear,
     Mish,
     Module,
+    ModuleDict,
+    ModuleList,
     PReLU,
     ReLU,
     ReLU6,
@@ -25,6 +28,6 @@ from .modules import (
 )
 from .parameter import Parameter
 
-__all__ = ["CELU", "ELU", "GELU", "SELU", "Dropout", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "Linear",
-           "Mish", "Module", "PReLU", "Parameter", "ReLU", "ReLU6", "Sequential", "SiLU", "Sigmoid", "Softplus",
-           "Tanh", "functional", "init"]
+__all__ = ["CELU", "Dropout", "ELU", "GELU", "Hardsigmoid", "Hardswish", "Hardtanh", "Identity", "LeakyReLU",
+           "Linear", "Mish", "Module", "ModuleDict", "ModuleList", "PReLU", "Parameter", "ReLU", "ReLU6", "SELU",
+           "Sequential", "SiLU", "Sigmoid", "Softplus", "Tanh", "functional", "init"]

@@ -18,10 +18,11 @@ from .activation import (
     Softplus,
     Tanh,
 )
-from .container import Sequential
+from .container import Identity, ModuleDict, ModuleList, Sequential
 from .dropout import Dropout
 from .linear import Linear
 from .module import Module
 
-__all__ = ["CELU", "ELU", "GELU", "SELU", "Dropout", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "Linear",
-           "Mish", "Module", "PReLU", "ReLU", "ReLU6", "Sequential", "SiLU", "Sigmoid", "Softplus", "Tanh"]
+__all__ = ["CELU", "Dropout", "ELU", "GELU", "Hardsigmoid", "Hardswish", "Hardtanh", "Identity", "LeakyReLU",
+           "Linear", "Mish", "Module", "ModuleDict", "ModuleList", "PReLU", "ReLU", "ReLU6", "SELU", "Sequential",
+           "SiLU", "Sigmoid", "Softplus", "Tanh"]
