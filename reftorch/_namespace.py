@@ -3,6 +3,7 @@ do not edit (tests/test_surface.py fails when this file is stale)."""
 
 from .ops.registry import functions as _functions
 
+_prelu_kernel = _functions._prelu_kernel
 abs = _functions.abs
 abs_ = _functions.abs_
 absolute = _functions.absolute
@@ -62,6 +63,8 @@ broadcast_to = _functions.broadcast_to
 cat = _functions.cat
 ceil = _functions.ceil
 ceil_ = _functions.ceil_
+celu = _functions.celu
+celu_ = _functions.celu_
 chunk = _functions.chunk
 clamp = _functions.clamp
 clamp_ = _functions.clamp_
@@ -218,6 +221,7 @@ permute = _functions.permute
 poisson = _functions.poisson
 positive = _functions.positive
 pow = _functions.pow
+prelu = _functions.prelu
 prod = _functions.prod
 rand = _functions.rand
 rand_like = _functions.rand_like
@@ -245,6 +249,8 @@ rsub = _functions.rsub
 scatter = _functions.scatter
 scatter_add = _functions.scatter_add
 select = _functions.select
+selu = _functions.selu
+selu_ = _functions.selu_
 sgn = _functions.sgn
 sigmoid = _functions.sigmoid
 sigmoid_ = _functions.sigmoid_
@@ -300,6 +306,7 @@ zeros = _functions.zeros
 zeros_like = _functions.zeros_like
 
 __all__ = [
+    "_prelu_kernel",
     "abs",
     "abs_",
     "absolute",
@@ -359,6 +366,8 @@ __all__ = [
     "cat",
     "ceil",
     "ceil_",
+    "celu",
+    "celu_",
     "chunk",
     "clamp",
     "clamp_",
@@ -515,6 +524,7 @@ __all__ = [
     "poisson",
     "positive",
     "pow",
+    "prelu",
     "prod",
     "rand",
     "rand_like",
@@ -542,6 +552,8 @@ __all__ = [
     "scatter",
     "scatter_add",
     "select",
+    "selu",
+    "selu_",
     "sgn",
     "sigmoid",
     "sigmoid_",

@@ -27,6 +27,7 @@ from ._tensor import Tensor
 from .autograd import tensor_methods
 from .autograd.layer import autograd_kernel
 from .ops import (
+    activation,
     conversion,
     convolution,
     creation,
@@ -55,7 +56,7 @@ from .ops.registry import OPS, Op
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
                       dropout, indexing, metadata, reduction, sorting, tensor_methods, normalization, embedding,
-                      convolution, pooling, padding)
+                      convolution, pooling, padding, activation)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 

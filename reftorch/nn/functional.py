@@ -186,3 +186,54 @@ def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, p
     """``torch._C._nn.col2im``: columns summed back into an image of ``output_size``."""
     return vf.col2im(input, _tuple_of(output_size, 2), _tuple_of(kernel_size, 2), _tuple_of(dilation, 2),
                      _tuple_of(padding, 2), _tuple_of(stride, 2))
+# ---- activations
+# torch/nn/functional.py's activation functions. Those torch binds directly (``gelu``, ``softplus``,
+# ``elu_``, ``leaky_relu_``, ``hardtanh_``: builtins of ``torch._C._nn``; ``prelu``, ``selu_``, ``celu_``,
+# ``relu_``: of ``torch``) are the parsed bindings themselves, so their argument errors are torch's.
+gelu = vf.gelu
+softplus = vf.softplus
+elu_ = vf.elu_
+leaky_relu_ = vf.leaky_relu_
+hardtanh_ = vf.hardtanh_
+prelu = functions.prelu
+selu_ = functions.selu_
+celu_ = functions.celu_
+relu_ = functions.relu_
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * sigmoid(x)`` (SiluBackward0); ``inplace=True`` writes into ``input``."""
+    return vf.silu_(input) if inplace else vf.silu(input)
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * tanh(softplus(x))`` (MishBackward0)."""
+    return vf.mish_(input) if inplace else vf.mish(input)
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * relu6(x + 3) / 6`` (HardswishBackward0)."""
+    return vf.hardswish_(input) if inplace else vf.hardswish(input)
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """``relu6(x + 3) / 6`` (HardsigmoidBackward0)."""
+    return vf.hardsigmoid_(input) if inplace else vf.hardsigmoid(input)
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``x`` where positive, else ``alpha * (exp(x) - 1)`` (EluBackward0; EluBackward1 in place)."""
+    return vf.elu_(input, alpha) if inplace else vf.elu(input, alpha)
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``scale * elu(x, alpha)`` with torch's SELU constants (``torch.selu``/``torch.selu_``)."""
+    return functions.selu_(input) if inplace else functions.selu(input)
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`` (``torch.celu``/``torch.celu_``)."""
+    return functions.celu_(input, alpha) if inplace else functions.celu(input, alpha)
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """``x`` where positive, else ``negative_slope * x`` (LeakyReluBackward0; LeakyReluBackward1 in place)."""
+    return vf.leaky_relu_(input, negative_slope) if inplace else vf.leaky_relu(input, negative_slope)
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
+    """``clamp(x, min_val, max_val)`` (HardtanhBackward0); torch's ValueError when ``min_val > max_val``."""
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return vf.hardtanh_(input, min_val, max_val) if inplace else vf.hardtanh(input, min_val, max_val)
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """``min(max(0, x), 6)``: ATen's ``hardtanh(x, 0, 6)`` (HardtanhBackward0)."""
+    return vf.relu6_(input) if inplace else vf.relu6(input)
+def sigmoid(input: Tensor) -> Tensor:
+    """``input.sigmoid()``, as torch.nn.functional.sigmoid."""
+    return input.sigmoid()
+def tanh(input: Tensor) -> Tensor:
+    """``input.tanh()``, as torch.nn.functional.tanh."""
+    return input.tanh()

@@ -157,6 +157,7 @@ def not_implemented(aten_name: str, inputs: tuple[str, ...] = ("self",), *, name
     return entry
 
 
+from . import activation as _activation  # noqa: E402,F401 - fill TABLE
 from . import (  # noqa: E402,F401 - fill TABLE
     conversion,
     convolution,

@@ -1,9 +1,26 @@
 """The module classes of ``torch.nn`` that reftorch builds, each at torch's import path
 (``torch.nn.modules.conv.Conv2d``): one import per family module; every class imported here is public."""
 
-from .activation import ReLU
+from .activation import (
+    CELU,
+    ELU,
+    GELU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    Mish,
+    PReLU,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softplus,
+    Tanh,
+)
 from .batchnorm import BatchNorm1d, BatchNorm2d
-from .container import Sequential
+from .container import Identity, ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .dropout import Dropout
 from .flatten import Flatten, Unflatten
