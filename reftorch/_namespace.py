@@ -11,6 +11,8 @@ acos_ = _functions.acos_
 acosh = _functions.acosh
 acosh_ = _functions.acosh_
 add = _functions.add
+addcdiv = _functions.addcdiv
+addcmul = _functions.addcmul
 addmm = _functions.addmm
 all = _functions.all
 allclose = _functions.allclose
@@ -288,6 +290,8 @@ __all__ = [
     "acosh",
     "acosh_",
     "add",
+    "addcdiv",
+    "addcmul",
     "addmm",
     "all",
     "allclose",

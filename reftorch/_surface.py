@@ -35,6 +35,7 @@ from .ops import (
     joining,
     linalg,
     metadata,
+    pointwise,
     queries,
     random_fill,
     reduction,
@@ -49,7 +50,8 @@ from .ops.registry import OPS, Op
 # Modules whose records make up the surface: importing one registers its records (the overloads of one
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
-                      dropout, indexing, metadata, reduction, sorting, tensor_methods)
+                      dropout, indexing, metadata, reduction, sorting, tensor_methods,
+                      pointwise)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 

@@ -157,6 +157,16 @@ def not_implemented(aten_name: str, inputs: tuple[str, ...] = ("self",), *, name
     return entry
 
 
-from . import conversion, elementwise, indexing, joining, linalg, random_fill, reductions, views  # noqa: E402,F401 - fill TABLE
+from . import (  # noqa: E402,F401 - fill TABLE
+    conversion,
+    elementwise,
+    indexing,
+    joining,
+    linalg,
+    pointwise,  # noqa: E402,F401 - addcmul, addcdiv
+    random_fill,
+    reductions,
+    views,
+)
 
 __all__ = ["METADATA", "TABLE", "Derivative", "define", "not_implemented"]
