@@ -7,6 +7,7 @@ from typing import Any, overload
 from . import autograd as autograd
 from . import nn as nn
 from . import ops as ops
+from . import optim as optim
 from . import random as random
 from . import return_types as return_types
 from . import utils as utils
