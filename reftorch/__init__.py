@@ -65,5 +65,8 @@ cfloat, cdouble = complex64, complex128
 
 
 
-from . import nn  # noqa: E402 - nn builds on the functions above
+from . import (
+    nn,  # noqa: E402 - nn builds on the functions above
+    optim,  # noqa: E402 - optim builds on nn and the functions above
+)
 from ._namespace import *  # noqa: E402,F403 - the generated list of reftorch.* functions

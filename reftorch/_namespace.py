@@ -14,6 +14,8 @@ acosh_ = _functions.acosh_
 adaptive_avg_pool1d = _functions.adaptive_avg_pool1d
 adaptive_max_pool1d = _functions.adaptive_max_pool1d
 add = _functions.add
+addcdiv = _functions.addcdiv
+addcmul = _functions.addcmul
 addmm = _functions.addmm
 all = _functions.all
 allclose = _functions.allclose
@@ -317,6 +319,8 @@ __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_max_pool1d",
     "add",
+    "addcdiv",
+    "addcmul",
     "addmm",
     "all",
     "allclose",

@@ -40,6 +40,7 @@ from .ops import (
     metadata,
     normalization,
     padding,
+    pointwise,
     pooling,
     queries,
     random_fill,
@@ -56,7 +57,7 @@ from .ops.registry import OPS, Op
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
                       dropout, indexing, metadata, reduction, sorting, tensor_methods, normalization, embedding,
-                      convolution, pooling, padding, activation)
+                      convolution, pooling, padding, activation, pointwise)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 

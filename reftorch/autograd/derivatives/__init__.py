@@ -157,8 +157,8 @@ def not_implemented(aten_name: str, inputs: tuple[str, ...] = ("self",), *, name
     return entry
 
 
-from . import activation as _activation  # noqa: E402,F401 - fill TABLE
 from . import (  # noqa: E402,F401 - fill TABLE
+    activation,
     conversion,
     convolution,
     elementwise,
@@ -168,6 +168,7 @@ from . import (  # noqa: E402,F401 - fill TABLE
     linalg,
     normalization,
     padding,
+    pointwise,
     pooling,
     random_fill,
     reductions,
