@@ -3,6 +3,8 @@ do not edit (tests/test_surface.py fails when this file is stale)."""
 
 from .ops.registry import functions as _functions
 
+_log_softmax = _functions._log_softmax
+_softmax = _functions._softmax
 abs = _functions.abs
 abs_ = _functions.abs_
 absolute = _functions.absolute
@@ -46,6 +48,7 @@ atleast_1d = _functions.atleast_1d
 atleast_2d = _functions.atleast_2d
 atleast_3d = _functions.atleast_3d
 bernoulli = _functions.bernoulli
+binary_cross_entropy_with_logits = _functions.binary_cross_entropy_with_logits
 bitwise_and = _functions.bitwise_and
 bitwise_left_shift = _functions.bitwise_left_shift
 bitwise_not = _functions.bitwise_not
@@ -61,6 +64,7 @@ ceil_ = _functions.ceil_
 chunk = _functions.chunk
 clamp = _functions.clamp
 clamp_ = _functions.clamp_
+clamp_min = _functions.clamp_min
 clip = _functions.clip
 clip_ = _functions.clip_
 clone = _functions.clone
@@ -153,6 +157,7 @@ log1p_ = _functions.log1p_
 log2 = _functions.log2
 log2_ = _functions.log2_
 log_ = _functions.log_
+log_softmax = _functions.log_softmax
 logical_and = _functions.logical_and
 logical_not = _functions.logical_not
 logical_or = _functions.logical_or
@@ -234,6 +239,7 @@ sin = _functions.sin
 sin_ = _functions.sin_
 sinh = _functions.sinh
 sinh_ = _functions.sinh_
+softmax = _functions.softmax
 sort = _functions.sort
 split = _functions.split
 split_with_sizes = _functions.split_with_sizes
@@ -280,6 +286,8 @@ zeros = _functions.zeros
 zeros_like = _functions.zeros_like
 
 __all__ = [
+    "_log_softmax",
+    "_softmax",
     "abs",
     "abs_",
     "absolute",
@@ -323,6 +331,7 @@ __all__ = [
     "atleast_2d",
     "atleast_3d",
     "bernoulli",
+    "binary_cross_entropy_with_logits",
     "bitwise_and",
     "bitwise_left_shift",
     "bitwise_not",
@@ -338,6 +347,7 @@ __all__ = [
     "chunk",
     "clamp",
     "clamp_",
+    "clamp_min",
     "clip",
     "clip_",
     "clone",
@@ -430,6 +440,7 @@ __all__ = [
     "log2",
     "log2_",
     "log_",
+    "log_softmax",
     "logical_and",
     "logical_not",
     "logical_or",
@@ -511,6 +522,7 @@ __all__ = [
     "sin_",
     "sinh",
     "sinh_",
+    "softmax",
     "sort",
     "split",
     "split_with_sizes",

@@ -34,12 +34,14 @@ from .ops import (
     indexing,
     joining,
     linalg,
+    loss,
     metadata,
     queries,
     random_fill,
     reduction,
     registry,
     sampling,
+    softmax,
     sorting,
     views,
 )
@@ -50,6 +52,7 @@ from .ops.registry import OPS, Op
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
                       dropout, indexing, metadata, reduction, sorting, tensor_methods)
+REGISTERED_MODULES += (softmax, loss)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 
