@@ -157,6 +157,6 @@ def not_implemented(aten_name: str, inputs: tuple[str, ...] = ("self",), *, name
     return entry
 
 
-from . import conversion, elementwise, indexing, joining, linalg, loss, random_fill, reductions, softmax, views  # noqa: E402,F401 - fill TABLE  # noqa: E402,F401 - fill TABLE (losses and softmax)
+from . import conversion, elementwise, indexing, joining, linalg, loss, random_fill, reductions, softmax, views  # noqa: E402,F401 - fill TABLE
 
 __all__ = ["METADATA", "TABLE", "Derivative", "define", "not_implemented"]

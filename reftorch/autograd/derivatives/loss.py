@@ -112,7 +112,7 @@ def _multi_margin(grad: Tensor, self: Tensor, target: Tensor, p: Any, margin: An
     local[rows, t] = -local.sum(axis=1)
     g = grad.reshape(-1, 1) if reduction == 0 and self.dim() == 2 else grad
     out = _constant(self, local / c) * g
-    return _scaled(out, reduction, self if self.dim() == 2 else self.new_ones(n)).reshape(self.shape)
+    return (out / n if reduction == MEAN else out).reshape(self.shape)  # 'mean' averages over samples
 
 
 def _multilabel_margin(grad: Tensor, self: Tensor, target: Tensor, reduction: int) -> Tensor:
@@ -128,7 +128,7 @@ def _multilabel_margin(grad: Tensor, self: Tensor, target: Tensor, reduction: in
     local = (active.sum(axis=1) - active.sum(axis=2)).astype(x.dtype) / c
     g = grad.reshape(-1, 1) if reduction == 0 and self.dim() == 2 else grad
     out = _constant(self, local) * g
-    return _scaled(out, reduction, self if self.dim() == 2 else self.new_ones(x.shape[0])).reshape(self.shape)
+    return (out / x.shape[0] if reduction == MEAN else out).reshape(self.shape)  # over samples
 
 
 define("ClampMinBackward0", {"self": lambda grad, self, min: grad * (self >= min)})
