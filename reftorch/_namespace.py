@@ -3,7 +3,9 @@ do not edit (tests/test_surface.py fails when this file is stale)."""
 
 from .ops.registry import functions as _functions
 
+_log_softmax = _functions._log_softmax
 _prelu_kernel = _functions._prelu_kernel
+_softmax = _functions._softmax
 abs = _functions.abs
 abs_ = _functions.abs_
 absolute = _functions.absolute
@@ -53,6 +55,7 @@ atleast_3d = _functions.atleast_3d
 avg_pool1d = _functions.avg_pool1d
 batch_norm = _functions.batch_norm
 bernoulli = _functions.bernoulli
+binary_cross_entropy_with_logits = _functions.binary_cross_entropy_with_logits
 bitwise_and = _functions.bitwise_and
 bitwise_left_shift = _functions.bitwise_left_shift
 bitwise_not = _functions.bitwise_not
@@ -70,6 +73,7 @@ celu_ = _functions.celu_
 chunk = _functions.chunk
 clamp = _functions.clamp
 clamp_ = _functions.clamp_
+clamp_min = _functions.clamp_min
 clip = _functions.clip
 clip_ = _functions.clip_
 clone = _functions.clone
@@ -172,6 +176,7 @@ log1p_ = _functions.log1p_
 log2 = _functions.log2
 log2_ = _functions.log2_
 log_ = _functions.log_
+log_softmax = _functions.log_softmax
 logical_and = _functions.logical_and
 logical_not = _functions.logical_not
 logical_or = _functions.logical_or
@@ -262,6 +267,7 @@ sin = _functions.sin
 sin_ = _functions.sin_
 sinh = _functions.sinh
 sinh_ = _functions.sinh_
+softmax = _functions.softmax
 sort = _functions.sort
 split = _functions.split
 split_with_sizes = _functions.split_with_sizes
@@ -308,7 +314,9 @@ zeros = _functions.zeros
 zeros_like = _functions.zeros_like
 
 __all__ = [
+    "_log_softmax",
     "_prelu_kernel",
+    "_softmax",
     "abs",
     "abs_",
     "absolute",
@@ -358,6 +366,7 @@ __all__ = [
     "avg_pool1d",
     "batch_norm",
     "bernoulli",
+    "binary_cross_entropy_with_logits",
     "bitwise_and",
     "bitwise_left_shift",
     "bitwise_not",
@@ -375,6 +384,7 @@ __all__ = [
     "chunk",
     "clamp",
     "clamp_",
+    "clamp_min",
     "clip",
     "clip_",
     "clone",
@@ -477,6 +487,7 @@ __all__ = [
     "log2",
     "log2_",
     "log_",
+    "log_softmax",
     "logical_and",
     "logical_not",
     "logical_or",
@@ -567,6 +578,7 @@ __all__ = [
     "sin_",
     "sinh",
     "sinh_",
+    "softmax",
     "sort",
     "split",
     "split_with_sizes",

@@ -37,6 +37,7 @@ from .ops import (
     indexing,
     joining,
     linalg,
+    loss,
     metadata,
     normalization,
     padding,
@@ -47,6 +48,7 @@ from .ops import (
     reduction,
     registry,
     sampling,
+    softmax,
     sorting,
     views,
 )
@@ -57,7 +59,7 @@ from .ops.registry import OPS, Op
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
                       dropout, indexing, metadata, reduction, sorting, tensor_methods, normalization, embedding,
-                      convolution, pooling, padding, activation, pointwise)
+                      convolution, pooling, padding, activation, pointwise, softmax, loss)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 

@@ -8,13 +8,15 @@ ranks with a bias flatten to 2-D, ``addmm`` and view back (ViewBackward0); witho
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any
 
 from .._tensor import Tensor
 from ..autograd import no_grad
-from ..ops.registry import aten, functions, vf
+from ..ops.registry import aten, call, functions, vf
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -103,15 +105,20 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
         with no_grad():
             functions.embedding_renorm_(weight, input, max_norm, norm_type)
     return functions.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+
+
 # ---- convolution, pooling, padding, folding
 # torch/nn/functional.py binds these to ATen ops: ``conv2d`` is ``torch.conv2d``, ``unfold`` is
 # ``torch._C._nn.im2col``... (reftorch.ops.convolution, pooling, padding); reftorch reaches the
 # ``torch._C._nn`` ones through ``vf``, parsed as torch parses them.
+
 def _tuple_of(value: Any, n: int) -> Any:
     """torch's ``_ntuple(n)``: an iterable as a tuple, anything else repeated ``n`` times."""
     if isinstance(value, Iterable):
         return tuple(value)
     return tuple(repeat(value, n))
+
+
 def _list_with_default(out_size: Any, defaults: Sequence[int]) -> Any:
     """torch's ``_list_with_default``: ``None`` entries of an adaptive output size take the input's size."""
     if isinstance(out_size, int):
@@ -119,22 +126,32 @@ def _list_with_default(out_size: Any, defaults: Sequence[int]) -> Any:
     if len(defaults) <= len(out_size):
         raise ValueError(f"Input dimension should be at least {len(out_size) + 1}")
     return [v if v is not None else d for v, d in zip(out_size, defaults[-len(out_size):])]
+
+
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
     """``torch.conv1d``: 1-d convolution of a (N, C, L) or (C, L) input."""
     return functions.conv1d(input, weight, bias, stride, padding, dilation, groups)
+
+
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
            dilation: Any = 1, groups: int = 1) -> Tensor:
     """``torch.conv2d``: 2-d convolution of a (N, C, H, W) or (C, H, W) input."""
     return functions.conv2d(input, weight, bias, stride, padding, dilation, groups)
+
+
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
                      output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
     """``torch.conv_transpose1d``: the adjoint of ``conv1d``."""
     return functions.conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
 def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
                      output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
     """``torch.conv_transpose2d``: the adjoint of ``conv2d``."""
     return functions.conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
 def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """``torch.max_pool1d`` (or ``max_pool1d_with_indices`` with ``return_indices``); ``stride`` defaults
@@ -143,6 +160,8 @@ def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     if return_indices:
         return functions.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
     return functions.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
 def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
                ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """``torch.max_pool2d`` (or ``torch._C._nn.max_pool2d_with_indices`` with ``return_indices``)."""
@@ -150,42 +169,62 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     if return_indices:
         return vf.max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
     return functions.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
 def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                count_include_pad: bool = True) -> Tensor:
     """``torch.avg_pool1d``."""
     return functions.avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad)
+
+
 def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """``torch._C._nn.avg_pool2d``."""
     return vf.avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
 def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """``torch.adaptive_max_pool1d`` (values, or values and indices)."""
     out = functions.adaptive_max_pool1d(input, output_size)
     return out if return_indices else out[0]
+
+
 def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """``torch._C._nn.adaptive_max_pool2d`` (values, or values and indices); ``None`` sizes keep the input's."""
     output_size = _list_with_default(output_size, input.size())
     out = vf.adaptive_max_pool2d(input, output_size)
     return out if return_indices else out[0]
+
+
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
     """``torch.adaptive_avg_pool1d``."""
     return functions.adaptive_avg_pool1d(input, output_size)
+
+
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """``torch._C._nn.adaptive_avg_pool2d``; ``None`` sizes keep the input's."""
     return vf.adaptive_avg_pool2d(input, _list_with_default(output_size, input.size()))
+
+
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
     """``torch._C._nn.pad``: constant (negative pads crop), reflect, replicate or circular padding of the
     last ``len(pad) // 2`` dims, ``pad`` listing (left, right) pairs from the last dim backwards."""
     return vf.pad(input, pad, mode, value)
+
+
 def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1) -> Tensor:
     """``torch._C._nn.im2col``: sliding blocks as columns (N, C * prod(kernel_size), L)."""
     return vf.im2col(input, _tuple_of(kernel_size, 2), _tuple_of(dilation, 2), _tuple_of(padding, 2),
                      _tuple_of(stride, 2))
+
+
 def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
          stride: Any = 1) -> Tensor:
     """``torch._C._nn.col2im``: columns summed back into an image of ``output_size``."""
     return vf.col2im(input, _tuple_of(output_size, 2), _tuple_of(kernel_size, 2), _tuple_of(dilation, 2),
                      _tuple_of(padding, 2), _tuple_of(stride, 2))
+
+
 # ---- activations
 # torch/nn/functional.py's activation functions. Those torch binds directly (``gelu``, ``softplus``,
 # ``elu_``, ``leaky_relu_``, ``hardtanh_``: builtins of ``torch._C._nn``; ``prelu``, ``selu_``, ``celu_``,
@@ -199,41 +238,553 @@ prelu = functions.prelu
 selu_ = functions.selu_
 celu_ = functions.celu_
 relu_ = functions.relu_
+
+
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (SiluBackward0); ``inplace=True`` writes into ``input``."""
     return vf.silu_(input) if inplace else vf.silu(input)
+
+
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))`` (MishBackward0)."""
     return vf.mish_(input) if inplace else vf.mish(input)
+
+
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * relu6(x + 3) / 6`` (HardswishBackward0)."""
     return vf.hardswish_(input) if inplace else vf.hardswish(input)
+
+
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6`` (HardsigmoidBackward0)."""
     return vf.hardsigmoid_(input) if inplace else vf.hardsigmoid(input)
+
+
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``x`` where positive, else ``alpha * (exp(x) - 1)`` (EluBackward0; EluBackward1 in place)."""
     return vf.elu_(input, alpha) if inplace else vf.elu(input, alpha)
+
+
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """``scale * elu(x, alpha)`` with torch's SELU constants (``torch.selu``/``torch.selu_``)."""
     return functions.selu_(input) if inplace else functions.selu(input)
+
+
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`` (``torch.celu``/``torch.celu_``)."""
     return functions.celu_(input, alpha) if inplace else functions.celu(input, alpha)
+
+
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``x`` where positive, else ``negative_slope * x`` (LeakyReluBackward0; LeakyReluBackward1 in place)."""
     return vf.leaky_relu_(input, negative_slope) if inplace else vf.leaky_relu(input, negative_slope)
+
+
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """``clamp(x, min_val, max_val)`` (HardtanhBackward0); torch's ValueError when ``min_val > max_val``."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     return vf.hardtanh_(input, min_val, max_val) if inplace else vf.hardtanh(input, min_val, max_val)
+
+
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """``min(max(0, x), 6)``: ATen's ``hardtanh(x, 0, 6)`` (HardtanhBackward0)."""
     return vf.relu6_(input) if inplace else vf.relu6(input)
+
+
 def sigmoid(input: Tensor) -> Tensor:
     """``input.sigmoid()``, as torch.nn.functional.sigmoid."""
     return input.sigmoid()
+
+
 def tanh(input: Tensor) -> Tensor:
     """``input.tanh()``, as torch.nn.functional.tanh."""
     return input.tanh()
+
+
+# ---- losses and softmax
+# Ported from torch/nn/functional.py: the Python-level checks, warnings and compositions are torch's;
+# the ATen losses are registry records (reftorch/ops/loss.py), reached through ``vf`` (torch's
+# ``torch._C._nn``) so their argument errors are the parser's.
+
+
+
+
+def _get_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """torch's ``_get_softmax_dim``: warn that the implicit dim is deprecated; 0 for 0-, 1- and 3-dim
+    inputs, else 1."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+                   "dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """``exp(x_i) / sum_j exp(x_j)`` along ``dim`` (SoftmaxBackward0); ``dtype`` converts the input first."""
+    if dim is None:
+        dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
+    return input.softmax(dim) if dtype is None else input.softmax(dim, dtype=dtype)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """``softmax(-input)`` along ``dim`` (NegBackward0 below SoftmaxBackward0)."""
+    if dim is None:
+        dim = _get_softmax_dim("softmin", input.dim(), _stacklevel)
+    return (-input).softmax(dim) if dtype is None else (-input).softmax(dim, dtype=dtype)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Tensor:
+    """``x_i - log(sum_j exp(x_j))`` along ``dim`` (LogSoftmaxBackward0), computed stably."""
+    if dim is None:
+        dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
+    return input.log_softmax(dim) if dtype is None else input.log_softmax(dim, dtype=dtype)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """``log(1 / (1 + exp(-x)))`` elementwise (``torch._C._nn.log_sigmoid``, LogSigmoidBackward0)."""
+    return vf.log_sigmoid(input)
+
+
+class _Reduction:
+    """torch/nn/_reduction.py: reduction strings to ATen's enum, and the legacy size_average/reduce."""
+
+    @staticmethod
+    def get_enum(reduction: str) -> int:
+        if reduction == "none":
+            return 0
+        if reduction == "mean":
+            return 1
+        if reduction == "elementwise_mean":
+            warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                           stacklevel=2)
+            return 1
+        if reduction == "sum":
+            return 2
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+    @staticmethod
+    def legacy_get_string(size_average: bool | None, reduce: bool | None, emit_warning: bool = True) -> str:
+        warning = "size_average and reduce args will be deprecated, please use reduction='{}' instead."
+        if size_average is None:
+            size_average = True
+        if reduce is None:
+            reduce = True
+        ret = ("mean" if size_average else "sum") if reduce else "none"
+        if emit_warning:
+            warnings.warn(warning.format(ret), stacklevel=2)
+        return ret
+
+
+def _enum(size_average: bool | None, reduce: bool | None, reduction: str) -> int:
+    if size_average is not None or reduce is not None:
+        reduction = _Reduction.legacy_get_string(size_average, reduce)
+    return _Reduction.get_enum(reduction)
+
+
+def _apply_reduction(loss: Tensor, reduction: str) -> Tensor:
+    """ATen's ``apply_loss_reduction`` for the composite losses."""
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _size_warning(input: Tensor, target: Tensor) -> None:
+    if target.size() != input.size():
+        warnings.warn(f"Using a target size ({target.size()}) that is different to the input size "
+                       f"({input.size()}). This will likely lead to incorrect results due to broadcasting. "
+                       "Please ensure they have the same size.", stacklevel=3)
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """``|x - y|`` (AbsBackward0), reduced (ATen's composite ``l1_loss``); warns on differing sizes."""
+    _size_warning(input, target)
+    reduction = _REDUCTIONS[_enum(size_average, reduce, reduction)]
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
+    return _apply_reduction(loss, reduction)
+
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """``(x - y) ** 2`` (MseLossBackward0); warns on differing sizes, then broadcasts."""
+    _size_warning(input, target)
+    r = _enum(size_average, reduce, reduction)
+    if weight is not None:
+        return _apply_reduction((input - target) ** 2 * weight, _REDUCTIONS[r])
+    return vf.mse_loss(input, target, r)
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> Tensor:
+    """``-w (y log x + (1 - y) log(1 - x))``, logs clamped at -100 (BinaryCrossEntropyBackward0);
+    a target of another size is a ValueError."""
+    r = _enum(size_average, reduce, reduction)
+    if target.size() != input.size():
+        raise ValueError(f"Using a target size ({target.size()}) that is different to the input size "
+                         f"({input.size()}) is deprecated. Please ensure they have the same size.")
+    if weight is not None:
+        from ..ops._util import broadcast_shapes
+        weight = weight.expand(broadcast_shapes(tuple(target.size()), tuple(weight.size())))
+    return vf.binary_cross_entropy(input, target, weight, r)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     size_average: bool | None = None, reduce: bool | None = None,
+                                     reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:
+    """``BCE(sigmoid(x), y)`` computed stably, ``pos_weight`` scaling the positive term
+    (BinaryCrossEntropyWithLogitsBackward0)."""
+    r = _enum(size_average, reduce, reduction)
+    if not (target.size() == input.size()):
+        raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
+    return functions.binary_cross_entropy_with_logits(input, target, weight, pos_weight, r)
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+             ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """ATen's ``nll_loss_nd``: 1-/2-D inputs -> ``nll_loss`` (NllLossBackward0), 4-D -> ``nll_loss2d``,
+    3-D and > 4-D viewed as (N, C, 1, -1) for ``nll_loss2d`` (the unreduced loss viewed back)."""
+    r = _enum(size_average, reduce, reduction)
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() != 1 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                         f"({target.shape[0]}).")
+    if input.dim() in (1, 2):
+        return vf.nll_loss(input, target, weight, r, ignore_index)
+    if input.dim() == 4:
+        return vf.nll_loss2d(input, target, weight, r, ignore_index)
+    n, c = input.shape[0], input.shape[1]
+    out_size = (n, *input.shape[2:])
+    if tuple(target.shape[1:]) != tuple(input.shape[2:]):
+        raise RuntimeError(f"Expected target size [{', '.join(map(str, out_size))}], got "
+                           f"[{', '.join(map(str, target.shape))}]")
+    input, target = input.contiguous(), target.contiguous()
+    input = input.view(n, c, 1, -1) if input.numel() > 0 else input.view(n, c, 0, 0)
+    target = target.view(n, 1, -1) if target.numel() > 0 else target.view(n, 0, 0)
+    out = vf.nll_loss2d(input, target, weight, r, ignore_index)
+    return out if r != 0 else out.view(out_size)
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """ATen's ``cross_entropy_loss``: a target of the input's shape is class probabilities
+    (``-sum(log_softmax(x) * y)``); otherwise class indices, ``nll_loss_nd(log_softmax(x, class_dim))``,
+    mixed with the uniform-target loss when ``label_smoothing`` > 0."""
+    r = _enum(size_average, reduce, reduction)
+    class_dim = 0 if input.dim() == 1 else 1
+    if tuple(input.shape) == tuple(target.shape):
+        if not target.dtype.is_floating_point:
+            raise RuntimeError("Expected floating point type for target with class probabilities, got "
+                               f"{target.dtype.scalar_name if hasattr(target.dtype, 'scalar_name') else target.dtype}")
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        return _cross_entropy_probabilities(input, target, weight, r, label_smoothing, class_dim)
+    if label_smoothing > 0.0:
+        if label_smoothing > 1.0:
+            raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+        return _cross_entropy_smoothed(input, target, weight, r, ignore_index, label_smoothing, class_dim)
+    return nll_loss(input.log_softmax(class_dim, dtype=input.dtype), target, weight, None, ignore_index, None,
+                    _REDUCTIONS[r])
+
+
+def _class_weight(weight: Tensor, ndim: int, class_dim: int) -> Tensor:
+    shape = [1] * ndim
+    shape[class_dim] = weight.shape[0]
+    return weight.view(shape)
+
+
+def _cross_entropy_probabilities(input: Tensor, target: Tensor, weight: Tensor | None, r: int,
+                                 label_smoothing: float, class_dim: int) -> Tensor:
+    n_classes = input.shape[class_dim]
+    if weight is not None and (weight.dim() != 1 or weight.numel() != n_classes):
+        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {n_classes} classes or "
+                           f"no classes but got weight tensor of shape: [{', '.join(map(str, weight.shape))}]")
+    logp = input.log_softmax(class_dim, dtype=input.dtype)
+    if label_smoothing > 0.0:
+        if label_smoothing > 1.0:
+            raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+        target = target * (1 - label_smoothing) + (label_smoothing / n_classes)
+    terms = logp * target
+    if weight is not None:
+        terms = terms * (_class_weight(weight, logp.dim(), 1) if logp.dim() > 1 else weight)
+    if r == 1:
+        if logp.numel() == 0:
+            return -(terms.sum().fill_(float("nan")))
+        return call("divide.Scalar", -terms.sum(), logp.numel() // n_classes)  # DivBackward1, as torch
+    if r == 2:
+        return -terms.sum()
+    return -terms.sum(class_dim)
+
+
+def _cross_entropy_smoothed(input: Tensor, target: Tensor, weight: Tensor | None, r: int, ignore_index: int,
+                            label_smoothing: float, class_dim: int) -> Tensor:
+    logp = input.log_softmax(class_dim, dtype=input.dtype)
+    nll = nll_loss(logp, target, weight, None, ignore_index, None, _REDUCTIONS[r])
+    ignore_mask = target == ignore_index
+    if weight is not None:
+        smooth = -(logp * _class_weight(weight, logp.dim(), class_dim)).sum(class_dim)
+    else:
+        smooth = -logp.sum(class_dim)
+    smooth = smooth.masked_fill(ignore_mask, 0.0)
+    if r == 1:
+        if weight is not None:
+            ret = smooth.sum() / weight.gather(0, target.masked_select(~ignore_mask).flatten()).sum()
+        else:
+            ret = smooth.sum() / (~ignore_mask).sum()
+    elif r == 2:
+        ret = smooth.sum()
+    else:
+        ret = smooth
+    return (1 - label_smoothing) * nll + ret * (label_smoothing / input.shape[class_dim])
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """``y (log y - x)`` (0 where y == 0), or ``exp(y) (y - x)`` with ``log_target``; 'batchmean' divides
+    the sum by the batch size, 'mean' by the element count with torch's UserWarning."""
+    if size_average is not None or reduce is not None:
+        reduction_enum = _enum(size_average, reduce, reduction)
+    else:
+        if reduction == "mean":
+            warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support "
+                           "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+                           "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+                           "major release.", stacklevel=2)
+        reduction_enum = 2 if reduction == "batchmean" else _Reduction.get_enum(reduction)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        xlogy = functions.where(target > 0, target * target.masked_fill(target <= 0, 1).log(), target.new_zeros(()))
+        xlogy = xlogy.masked_fill(target.isnan(), float("nan"))
+        loss = xlogy - target * input
+    loss = _apply_reduction(loss, _REDUCTIONS[reduction_enum])
+    if reduction == "batchmean" and input.dim() != 0:
+        loss = loss / input.size()[0]
+    return loss
+
+
+def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full: bool = False,
+                     size_average: bool | None = None, eps: float = 1e-8, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """``exp(x) - y x`` (``log_input``) or ``x - y log(x + eps)``, plus Stirling's term where y > 1 with ``full``."""
+    if size_average is not None or reduce is not None:
+        reduction = _Reduction.legacy_get_string(size_average, reduce)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not a valid value for reduction")
+    loss = input.exp() - target * input if log_input else input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + stirling.masked_fill(target <= 1, 0)
+    return _apply_reduction(loss, reduction)
+
+
+def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean") -> Tensor:
+    """torch's Python ``gaussian_nll_loss``: ``0.5 (log(max(var, eps)) + (x - y) ** 2 / max(var, eps))``
+    (+ ``0.5 log(2 pi)`` with ``full``), with torch's shape and value checks."""
+    if isinstance(var, (int, float)):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = var * input.new_ones(())
+    if var.size() != input.size():
+        if input.size()[:-1] == var.size():
+            var = var.unsqueeze(-1)
+        elif input.size()[:-1] == var.size()[:-1] and var.size(-1) == 1:
+            pass
+        else:
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    if bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    var = var.clone()
+    from .. import no_grad
+    with no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _apply_reduction(loss, reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """``0.5 d ** 2 / beta`` below ``beta``, ``|d| - 0.5 beta`` above (SmoothL1LossBackward0; beta == 0 is l1_loss)."""
+    _size_warning(input, target)
+    r = _enum(size_average, reduce, reduction)
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=_REDUCTIONS[r])
+    return vf.smooth_l1_loss(input, target, r, beta)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """``0.5 d ** 2`` below ``delta``, ``delta (|d| - 0.5 delta)`` above (HuberLossBackward0)."""
+    _size_warning(input, target)
+    return vf.huber_loss(input, target, _Reduction.get_enum(reduction), delta)
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+                     reduction: str = "mean") -> Tensor:
+    """``log(1 + exp(-y x))`` (SoftMarginLossBackward0)."""
+    return vf.soft_margin_loss(input, target, _enum(size_average, reduce, reduction))
+
+
+def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                size_average: bool | None = None, reduce: bool | None = None,
+                                reduction: str = "mean") -> Tensor:
+    """torch's Python composition: ``-(y logsigmoid(x) + (1 - y) logsigmoid(-x))`` averaged over classes."""
+    if size_average is not None or reduce is not None:
+        reduction = _Reduction.legacy_get_string(size_average, reduce)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(dim=class_dim) / input.size(class_dim)
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    raise ValueError(reduction + " is not valid")
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
+    """``max(0, -y (x1 - x2) + margin)`` (ClampMinBackward0); the three sizes must agree."""
+    r = _enum(size_average, reduce, reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
+    return _apply_reduction((-target * (input1 - input2) + margin).clamp_min(0), _REDUCTIONS[r])
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """``x`` where y == 1, ``max(0, margin - x)`` where y == -1 (ATen's composite, AddBackward0)."""
+    r = _enum(size_average, reduce, reduction)
+    zeros = input.new_zeros(input.shape)
+    margin_clamp = (margin - input).clamp_min(0)
+    output_margin = functions.where(target != 1, margin_clamp, zeros)
+    output_self = functions.where(target != -1, input, zeros)
+    return _apply_reduction(output_margin + output_self, _REDUCTIONS[r])
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                          size_average: bool | None = None, reduce: bool | None = None,
+                          reduction: str = "mean") -> Tensor:
+    """``1 - cos`` where y == 1, ``max(0, cos - margin)`` where y == -1 (ATen's composite, EPSILON 1e-12)."""
+    r = _enum(size_average, reduce, reduction)
+    targ_dim = target.dim()
+    if targ_dim not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if targ_dim == 1 and not (input1.dim() == 2 and input2.dim() == 2):
+        raise RuntimeError(f"1D target tensor expects 2D input tensors, but found inputs with sizes "
+                           f"{_list(input1)} and {_list(input2)}.")
+    if targ_dim == 0 and not (input1.dim() == 1 and input2.dim() == 1):
+        raise RuntimeError(f"0D target tensor expects 1D input tensors, but found inputs with sizes "
+                           f"{_list(input1)} and {_list(input2)}.")
+    prod_sum = (input1 * input2).sum(targ_dim)
+    mag_square1 = (input1 * input1).sum(targ_dim) + 1e-12
+    mag_square2 = (input2 * input2).sum(targ_dim) + 1e-12
+    cos = prod_sum / (mag_square1 * mag_square2).sqrt()
+    zeros = cos.new_zeros(cos.shape)
+    pos = 1 - cos
+    neg = (cos - margin).clamp_min(0)
+    output = functions.where(target == 1, pos, zeros) + functions.where(target == -1, neg, zeros)
+    return _apply_reduction(output, _REDUCTIONS[r])
+
+
+def _list(t: Tensor) -> str:
+    return "[" + ", ".join(map(str, t.shape)) + "]"
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """ATen's ``pairwise_distance``: ``norm(x1 - x2 + eps, p, dim=-1)`` (the last dim; 0 for 0-D inputs)."""
+    output_dim = max(x1.dim(), x2.dim())
+    inner = max(output_dim - 1, 0)
+    return (x1 - x2 + eps).norm(p, dim=inner if output_dim else 0, keepdim=keepdim)
+
+
+def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
+                        eps: float = 1e-6, swap: bool = False, size_average: bool | None = None,
+                        reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """``max(d(a, p) - d(a, n) + margin, 0)`` with the pairwise p-norm distance (ClampMinBackward0)."""
+    r = _enum(size_average, reduce, reduction)
+    a_dim, p_dim, n_dim = anchor.dim(), positive.dim(), negative.dim()
+    if not (a_dim == p_dim == n_dim):
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {a_dim}D, positive {p_dim}D, and negative {n_dim}D inputs")
+    dist_pos = pairwise_distance(anchor, positive, p, eps)
+    dist_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        dist_neg = dist_neg.minimum(pairwise_distance(positive, negative, p, eps))
+    return _apply_reduction((margin + dist_pos - dist_neg).clamp_min(0), _REDUCTIONS[r])
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function: Callable | None = None, margin: float = 1.0,
+                                      swap: bool = False, reduction: str = "mean") -> Tensor:
+    """torch's Python version: a custom ``distance_function`` (default ``pairwise_distance``)."""
+    if margin <= 0:
+        raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} instead")
+    a_dim, p_dim, n_dim = anchor.ndim, positive.ndim, negative.ndim
+    if not (a_dim == p_dim and p_dim == n_dim):
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {a_dim}D, positive {p_dim}D, and negative {n_dim}D inputs")
+    dist_fn = distance_function if distance_function is not None else pairwise_distance
+    dist_pos = dist_fn(anchor, positive)
+    dist_neg = dist_fn(anchor, negative)
+    if swap:
+        dist_neg = dist_neg.minimum(dist_fn(positive, negative))
+    loss = (dist_pos - dist_neg + margin).clamp_min(0.0)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return _apply_reduction(loss, reduction)
+
+
+def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+                           reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """``sum max(0, 1 - (x[j] - x[i])) / C`` over target classes j and others i (MultilabelMarginLossBackward0)."""
+    return vf.multilabel_margin_loss(input, target, _enum(size_average, reduce, reduction))
+
+
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
+                      size_average: bool | None = None, reduce: bool | None = None,
+                      reduction: str = "mean") -> Tensor:
+    """``sum_{i != y} max(0, margin - x[y] + x[i]) ** p / C`` (MultiMarginLossBackward0); p is 1 or 2."""
+    r = _enum(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    return vf.multi_margin_loss(input, target, p, margin, weight, r)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """``torch._C._nn.one_hot``: int64 indices -> int64 rows with a 1 at each index (``num_classes=-1``:
+    the largest index + 1), with torch's checks."""
+    from .. import int64
+    if tensor.dtype != int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if tensor.numel() == 0:
+        if num_classes <= 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        return tensor.new_zeros((*tensor.shape, num_classes))
+    if int(tensor.min()) < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        num_classes = int(tensor.max()) + 1
+    elif int(tensor.max()) >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return tensor.new_zeros((*tensor.shape, num_classes)).scatter(-1, tensor.unsqueeze(-1), 1)

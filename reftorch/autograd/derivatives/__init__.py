@@ -166,12 +166,14 @@ from . import (  # noqa: E402,F401 - fill TABLE
     indexing,
     joining,
     linalg,
+    loss,
     normalization,
     padding,
     pointwise,
     pooling,
     random_fill,
     reductions,
+    softmax,
     views,
 )
 

@@ -10,12 +10,15 @@ from .activation import (
     Hardswish,
     Hardtanh,
     LeakyReLU,
+    LogSoftmax,
     Mish,
     PReLU,
     ReLU,
     ReLU6,
     Sigmoid,
     SiLU,
+    Softmax,
+    Softmin,
     Softplus,
     Tanh,
 )
@@ -26,6 +29,7 @@ from .dropout import Dropout
 from .flatten import Flatten, Unflatten
 from .fold import Fold, Unfold
 from .linear import Linear
+from .loss import *  # noqa: F403 - every loss class (loss.__all__)
 from .module import Module
 from .normalization import GroupNorm, LayerNorm
 from .pooling import (

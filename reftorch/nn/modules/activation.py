@@ -279,3 +279,35 @@ class PReLU(Module):
 
 
 # ---- softmax family
+class _SoftmaxBase(Module):
+    """torch's Softmax/LogSoftmax/Softmin: ``dim`` (None: the deprecated implicit choice), repr ``dim=...``."""
+
+    _function: str = "softmax"
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        return getattr(F, self._function)(input, self.dim, _stacklevel=5)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Softmax(_SoftmaxBase):
+    """``torch.nn.Softmax(dim=None)``: ``F.softmax(input, self.dim)``."""
+
+    _function = "softmax"
+
+
+class LogSoftmax(_SoftmaxBase):
+    """``torch.nn.LogSoftmax(dim=None)``: ``F.log_softmax(input, self.dim)``."""
+
+    _function = "log_softmax"
+
+
+class Softmin(_SoftmaxBase):
+    """``torch.nn.Softmin(dim=None)``: ``F.softmin(input, self.dim)``."""
+
+    _function = "softmin"

@@ -1,0 +1,112 @@
+"""Every loss of spec/losses.toml against torch: values for each reduction, gradients, node names,
+warnings and errors (expected values come from the oracle through ``check``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import check
+
+X = [[0.2, -1.3, 0.7, 2.1], [1.5, 0.1, -0.4, -2.0], [0.0, 0.9, -0.8, 0.3]]
+P = [[0.2, 0.7, 0.5, 0.9], [0.95, 0.1, 0.4, 0.05], [0.5, 0.3, 0.8, 0.6]]
+SIGNS = [[1.0, -1.0, 1.0, 1.0], [-1.0, -1.0, 1.0, -1.0], [1.0, 1.0, -1.0, 1.0]]
+
+
+def _run(T, make, reduction):
+    x = T.tensor(X, requires_grad=True)
+    loss = make(T, x, reduction)
+    loss.sum().backward()
+    return {"loss": loss, "grad": x.grad, "node": type(loss.grad_fn).__name__}
+
+
+LOSSES = {
+    "l1": lambda T, x, r: T.nn.L1Loss(reduction=r)(x, T.tensor(P)),
+    "mse": lambda T, x, r: T.nn.MSELoss(reduction=r)(x, T.tensor(P)),
+    "bce": lambda T, x, r: T.nn.BCELoss(weight=T.tensor([1.0, 2.0, 0.5, 1.0]), reduction=r)(x.sigmoid(), T.tensor(P)),
+    "bce-logits": lambda T, x, r: T.nn.BCEWithLogitsLoss(pos_weight=T.tensor([1.0, 2.0, 3.0, 0.5]),
+                                                         reduction=r)(x * 30, T.tensor(P)),
+    "ce": lambda T, x, r: T.nn.CrossEntropyLoss(reduction=r)(x, T.tensor([3, 0, 1])),
+    "ce-weight-ignore": lambda T, x, r: T.nn.CrossEntropyLoss(weight=T.tensor([1.0, 2.0, 0.5, 1.0]), ignore_index=0,
+                                                              reduction=r)(x, T.tensor([3, 0, 1])),
+    "ce-smoothing": lambda T, x, r: T.nn.CrossEntropyLoss(label_smoothing=0.2, reduction=r)(x, T.tensor([3, 0, 1])),
+    "ce-probabilities": lambda T, x, r: T.nn.CrossEntropyLoss(reduction=r)(x, T.tensor(P).softmax(1)),
+    "ce-3d": lambda T, x, r: T.nn.CrossEntropyLoss(reduction=r)(x.reshape(1, 3, 4), T.tensor([[0, 2, 1, 1]])),
+    "ce-4d": lambda T, x, r: T.nn.CrossEntropyLoss(reduction=r)(x.reshape(1, 3, 2, 2), T.tensor([[[0, 2], [1, 1]]])),
+    "nll": lambda T, x, r: T.nn.NLLLoss(reduction=r)(x, T.tensor([1, 2, 3])),
+    "kl": lambda T, x, r: T.nn.KLDivLoss(reduction=r)(x.log_softmax(1), T.tensor(P).softmax(1)),
+    "kl-log-target": lambda T, x, r: T.nn.KLDivLoss(reduction=r, log_target=True)(x, T.tensor(P).log()),
+    "poisson": lambda T, x, r: T.nn.PoissonNLLLoss(reduction=r)(x, T.tensor(P) * 3),
+    "poisson-full": lambda T, x, r: T.nn.PoissonNLLLoss(log_input=False, full=True, reduction=r)(
+        x.exp(), T.tensor(P) * 3),
+    "gaussian": lambda T, x, r: T.nn.GaussianNLLLoss(reduction=r)(x, T.tensor(P), T.tensor(P)),
+    "smooth-l1": lambda T, x, r: T.nn.SmoothL1Loss(reduction=r, beta=0.5)(x, T.tensor(P)),
+    "huber": lambda T, x, r: T.nn.HuberLoss(reduction=r, delta=0.7)(x, T.tensor(P)),
+    "soft-margin": lambda T, x, r: T.nn.SoftMarginLoss(reduction=r)(x, T.tensor(SIGNS)),
+    "multilabel-soft-margin": lambda T, x, r: T.nn.MultiLabelSoftMarginLoss(reduction=r)(x, T.tensor(P).round()),
+    "margin-ranking": lambda T, x, r: T.nn.MarginRankingLoss(0.3, reduction=r)(x[0], x[1], T.tensor(SIGNS[0])),
+    "hinge": lambda T, x, r: T.nn.HingeEmbeddingLoss(0.5, reduction=r)(x, T.tensor(SIGNS)),
+    "multilabel-margin": lambda T, x, r: T.nn.MultiLabelMarginLoss(reduction=r)(
+        x, T.tensor([[3, 0, -1, 1], [1, 2, 3, 0], [-1, 0, 0, 0]])),
+    "cosine": lambda T, x, r: T.nn.CosineEmbeddingLoss(0.1, reduction=r)(x, T.tensor(P), T.tensor([1.0, -1.0, -1.0])),
+    "multi-margin": lambda T, x, r: T.nn.MultiMarginLoss(p=2, margin=0.8, weight=T.tensor([1.0, 2.0, 0.5, 1.0]),
+                                                         reduction=r)(x, T.tensor([3, 0, 1])),
+    "triplet": lambda T, x, r: T.nn.TripletMarginLoss(margin=2.0, reduction=r)(x, T.tensor(P), T.tensor(SIGNS)),
+    "triplet-distance": lambda T, x, r: T.nn.TripletMarginWithDistanceLoss(margin=2.0, reduction=r)(
+        x, T.tensor(P), T.tensor(SIGNS)),
+}
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("name", LOSSES)
+def test_loss(name, reduction):
+    check(lambda T: _run(T, LOSSES[name], reduction))
+
+
+def test_kl_batchmean():
+    check(lambda T: _run(T, lambda T, x, r: T.nn.KLDivLoss(reduction="batchmean")(x.log_softmax(1), T.tensor(P)),
+                         None))
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: T.nn.functional.cross_entropy(T.tensor(X), T.tensor([0.0, 1.0, 2.0])),
+    lambda T: T.nn.functional.cross_entropy(T.tensor(X), T.tensor([0, 1, 4])),
+    lambda T: T.nn.functional.cross_entropy(T.tensor(X), T.tensor([0, 1, 2], dtype=T.int32)),
+    lambda T: T.nn.functional.cross_entropy(T.tensor(X), T.tensor(P), ignore_index=1),
+    lambda T: T.nn.functional.cross_entropy(T.tensor(X), T.tensor([0, 1, 2]), label_smoothing=1.5),
+    lambda T: T.nn.functional.nll_loss(T.tensor(X), T.tensor([0, 1])),
+    lambda T: T.nn.functional.nll_loss(T.tensor(1.0), T.tensor(0)),
+    lambda T: T.nn.functional.nll_loss(T.tensor(X), T.tensor([0, 1, 2]), weight=T.ones(3)),
+    lambda T: T.nn.functional.nll_loss(T.ones(2, 3, 4), T.tensor([0, 1])),
+    lambda T: T.nn.functional.binary_cross_entropy(T.tensor([1.5]), T.tensor([1.0])),
+    lambda T: T.nn.functional.binary_cross_entropy(T.rand(3), T.rand(3, 1)),
+    lambda T: T.nn.functional.binary_cross_entropy_with_logits(T.rand(3), T.rand(3, 1)),
+    lambda T: T.nn.functional.mse_loss(T.ones(3), T.ones(2)),
+    lambda T: T.nn.functional.mse_loss(T.ones(3, dtype=T.long), T.ones(3, dtype=T.long)),
+    lambda T: T.nn.functional.mse_loss(T.ones(3), T.ones(3), reduction="foo"),
+    lambda T: T.nn.functional.multi_margin_loss(T.tensor(X), T.tensor([0, 1, 7])),
+    lambda T: T.nn.functional.multi_margin_loss(T.ones(2, 2, 2), T.zeros(2, dtype=T.long)),
+    lambda T: T.nn.functional.gaussian_nll_loss(T.ones(3, 4), T.ones(3, 4), -T.ones(3, 4)),
+    lambda T: T.nn.functional.gaussian_nll_loss(T.ones(3, 4), T.ones(3, 4), T.ones(3, 2)),
+    lambda T: T.nn.functional.smooth_l1_loss(T.ones(3), T.ones(3), beta=-1.0),
+    lambda T: T.nn.functional.huber_loss(T.ones(3), T.ones(3), delta=0.0),
+    lambda T: T.nn.functional.cosine_embedding_loss(T.ones(2, 3, 4), T.ones(2, 3, 4), T.ones(2)),
+    lambda T: T.nn.functional.triplet_margin_loss(T.ones(3), T.ones(3, 2), T.ones(3, 2)),
+])
+def test_errors(program):
+    check(program)
+
+
+def test_size_warning_and_legacy_reduction():
+    import warnings
+    for T in (__import__("torch"), __import__("reftorch")):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            T.nn.functional.mse_loss(T.ones(3), T.ones(3, 1))
+            assert T.nn.MSELoss(size_average=False).reduction == "sum"
+        assert "Using a target size (torch.Size([3, 1])) that is different to the input size" in str(caught[0].message)
+        assert "size_average and reduce args will be deprecated" in str(caught[1].message)
+
+
+def test_reprs_and_paths():
+    check(lambda T: [repr(T.nn.CrossEntropyLoss()), repr(T.nn.modules.loss.MSELoss()),
+                     sorted(T.nn.CrossEntropyLoss(weight=T.ones(2)).state_dict())])
