@@ -73,7 +73,10 @@ celu_ = _functions.celu_
 chunk = _functions.chunk
 clamp = _functions.clamp
 clamp_ = _functions.clamp_
+clamp_max = _functions.clamp_max
+clamp_max_ = _functions.clamp_max_
 clamp_min = _functions.clamp_min
+clamp_min_ = _functions.clamp_min_
 clip = _functions.clip
 clip_ = _functions.clip_
 clone = _functions.clone
@@ -384,7 +387,10 @@ __all__ = [
     "chunk",
     "clamp",
     "clamp_",
+    "clamp_max",
+    "clamp_max_",
     "clamp_min",
+    "clamp_min_",
     "clip",
     "clip_",
     "clone",

@@ -325,3 +325,21 @@ def test_lerp_gradients(tensor_weight):
         return out, a.grad, b.grad, (w.grad if tensor_weight else None)
 
     check(program)
+
+
+@pytest.mark.parametrize("name", ["clamp_min", "clamp_max"])
+@pytest.mark.parametrize("bound", ["scalar", "tensor", "float over ints"])
+def test_clamp_min_max_values_grads_and_nodes(name, bound):
+    """clamp with one bound: the Tensor overload (ClampMin/MaxBackward1, a gradient for the bound where
+    it was taken) and the Scalar one (Backward0); NaN passes through with zero gradients."""
+    def program(T):
+        x = T.tensor([1.0, -2.0, float("nan"), 3.0, 0.5], requires_grad=True)
+        b = T.tensor([0.0, 0.0, 0.0, 4.0, 0.5], requires_grad=True)
+        if bound == "float over ints":
+            return getattr(T, name)(T.tensor([1, 2, 3]), 1.5), getattr(T.tensor([1, 2, 3]), name)(2)
+        y = getattr(T, name)(x * 1, b if bound == "tensor" else 0.25)
+        z = getattr((x * 1), name + "_")(b if bound == "tensor" else 0.25)
+        (y.sum() + z.sum()).backward()
+        return y, z, x.grad, b.grad, y.grad_fn.name(), z.grad_fn.name()
+
+    check(program)

@@ -888,6 +888,19 @@ for _name in ("clamp", "clip"):
              inplace=True)(_clamp_)
 
 
+# clamp_min / clamp_max: clamp with one bound (Tensor overloads first, as torch's parser lists them)
+for _name, _bound in (("clamp_min", "min"), ("clamp_max", "max")):
+    _node = "ClampMinBackward" if _bound == "min" else "ClampMaxBackward"
+    register(f"{_name}.Tensor", f"{_name}(Tensor input, Tensor {_bound}, *, Tensor out=None)", node=f"{_node}1")(
+        lambda self, bound, key=_bound: _clamp(self, **{key: bound}))
+    register(_name, f"{_name}(Tensor input, Scalar {_bound}, *, Tensor out=None)", node=f"{_node}0")(
+        lambda self, bound, key=_bound: _clamp(self, **{key: bound}))
+    register(f"{_name}_.Tensor", f"{_name}_(Tensor input, Tensor {_bound})", node=f"{_node}1", inplace=True)(
+        lambda self, bound, key=_bound: _clamp_(self, **{key: bound}))
+    register(f"{_name}_", f"{_name}_(Tensor input, Scalar {_bound})", node=f"{_node}0", inplace=True)(
+        lambda self, bound, key=_bound: _clamp_(self, **{key: bound}))
+
+
 # ----------------------------------------------------------------------------- where / masked_fill
 def _where(condition: Tensor, self: Any, other: Any) -> Tensor:
     """``torch.where(cond, x, y)`` picks from x where cond is True (cond must be bool); x and y may be

@@ -54,19 +54,6 @@ def _pointwise(kernel: str, self: Tensor, target: Tensor, reduction: int, fn: An
     return _reduced(self, xp.asarray(values), reduction, dtype, shape)
 
 
-@register("clamp_min", "clamp_min(Tensor input, Scalar min)", node="ClampMinBackward0")
-def clamp_min(self: Tensor, min: Any) -> Tensor:
-    """``torch.clamp_min(input, min)``: ``max(input, min)`` elementwise (NaN propagates)."""
-    dtype = self._dtype
-    if isinstance(min, float) and dtype.category < D.FLOATING:
-        dtype = D.get_default_dtype()
-    xp = self._backend.xp
-    arr = cast_array(self._backend, self._array, dtype)
-    with self._backend.quiet():
-        values = xp.where(xp.isnan(arr) if dtype.category >= D.FLOATING else False, arr, xp.maximum(arr, min))
-    return result_tensor(values, dtype, self, self._shape)
-
-
 @register("mse_loss", "mse_loss(Tensor input, Tensor target, int64_t reduction=1)", node="MseLossBackward0",
           function=False, method=False)
 def mse_loss(self: Tensor, target: Tensor, reduction: int) -> Tensor:
@@ -289,6 +276,6 @@ def _label_members(xp: Any, t: Any, c: int) -> Any:
     return member
 
 
-__all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "clamp_min", "huber_loss", "mse_loss",
+__all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "huber_loss", "mse_loss",
            "multi_margin_loss", "multilabel_margin_loss", "nll_loss", "nll_loss2d", "smooth_l1_loss",
            "soft_margin_loss"]

@@ -213,6 +213,14 @@ def _clamp_bound(lower: bool) -> Any:
 
 
 define("ClampBackward1", {"self": _clamp_self})
+# clamp_min / clamp_max (derivatives.yaml: where(self >= min, grad, 0), and where(self < min, grad, 0) for a
+# tensor bound; NaN gives zero to both)
+define("ClampMinBackward0", {"self": lambda grad, self, min: _clamp_self(grad, self, min, None)})
+define("ClampMaxBackward0", {"self": lambda grad, self, max: _clamp_self(grad, self, None, max)})
+define("ClampMinBackward1", {"self": lambda grad, self, min: _clamp_self(grad, self, min, None),
+                             "min": lambda grad, self, min: grad.masked_fill((self < min).logical_not(), 0)})
+define("ClampMaxBackward1", {"self": lambda grad, self, max: _clamp_self(grad, self, None, max),
+                             "max": lambda grad, self, max: grad.masked_fill((self > max).logical_not(), 0)})
 define("ClampBackward0", {"self": _clamp_self, "min": _clamp_bound(True), "max": _clamp_bound(False)})
 define("WhereBackward0", {
     "self": lambda grad, condition: grad.where(condition, 0.0),

@@ -131,7 +131,6 @@ def _multilabel_margin(grad: Tensor, self: Tensor, target: Tensor, reduction: in
     return (out / x.shape[0] if reduction == MEAN else out).reshape(self.shape)  # over samples
 
 
-define("ClampMinBackward0", {"self": lambda grad, self, min: grad * (self >= min)})
 define("MseLossBackward0", {"self": _mse, "target": _mse_target})
 define("SmoothL1LossBackward0", {
     "self": lambda grad, self, target, reduction, beta: _smooth_l1(grad, self, target, reduction, beta, 1),
