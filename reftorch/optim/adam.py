@@ -16,9 +16,8 @@ from typing import Any
 
 from .. import _dtype as D
 from .._tensor import Tensor
-from ..autograd import grad_mode
 from ..ops.registry import functions
-from .optimizer import Optimizer, _get_value, _to_scalar, _use_grad_for_differentiable
+from .optimizer import Optimizer, _closure_loss, _get_value, _to_scalar, _use_grad_for_differentiable
 
 __all__ = ["Adam"]
 
@@ -109,10 +108,7 @@ class Adam(Optimizer):
     @_use_grad_for_differentiable
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One Adam step over every group; ``closure`` (re-evaluating the loss) runs with grad enabled."""
-        loss = None
-        if closure is not None:
-            with grad_mode.enable_grad():
-                loss = closure()
+        loss = _closure_loss(closure)
         for group in self.param_groups:
             params_with_grad: list[Tensor] = []
             grads: list[Tensor] = []

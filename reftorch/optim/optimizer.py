@@ -72,6 +72,14 @@ def _use_grad_for_differentiable(func: Callable) -> Callable:
     return _use_grad
 
 
+def _closure_loss(closure: Callable[[], Any] | None) -> Any:
+    """A step's ``closure()`` run with grad enabled (the loss it returns), or None without one."""
+    if closure is None:
+        return None
+    with grad_mode.enable_grad():
+        return closure()
+
+
 def _get_value(x: Any) -> Any:
     """A step count as a Python number (``x.item()`` for a tensor), as torch's eager path."""
     return x.item() if isinstance(x, Tensor) else x

@@ -15,9 +15,8 @@ from typing import Any
 
 from .. import _dtype as D
 from .._tensor import Tensor
-from ..autograd import grad_mode
 from ..ops.registry import functions
-from .optimizer import Optimizer, _use_grad_for_differentiable
+from .optimizer import Optimizer, _closure_loss, _use_grad_for_differentiable
 
 __all__ = ["RMSprop"]
 
@@ -62,10 +61,7 @@ class RMSprop(Optimizer):
     @_use_grad_for_differentiable
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One RMSprop step over every group; ``closure`` runs with grad enabled."""
-        loss = None
-        if closure is not None:
-            with grad_mode.enable_grad():
-                loss = closure()
+        loss = _closure_loss(closure)
         for group in self.param_groups:
             lr = group["lr"].item() if isinstance(group["lr"], Tensor) else group["lr"]
             alpha, eps, momentum = group["alpha"], group["eps"], group["momentum"]

@@ -12,8 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._tensor import Tensor
-from ..autograd import grad_mode
-from .optimizer import Optimizer, _use_grad_for_differentiable
+from .optimizer import Optimizer, _closure_loss, _use_grad_for_differentiable
 
 __all__ = ["SGD"]
 
@@ -68,10 +67,7 @@ class SGD(Optimizer):
     @_use_grad_for_differentiable
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One SGD step over every group; ``closure`` (re-evaluating the loss) runs with grad enabled."""
-        loss = None
-        if closure is not None:
-            with grad_mode.enable_grad():
-                loss = closure()
+        loss = _closure_loss(closure)
         for group in self.param_groups:
             params: list[Tensor] = []
             grads: list[Tensor] = []
