@@ -788,3 +788,371 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     elif int(tensor.max()) >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
     return tensor.new_zeros((*tensor.shape, num_classes)).scatter(-1, tensor.unsqueeze(-1), 1)
+
+
+# ---- attention
+# ``scaled_dot_product_attention`` is ATen's math path (``_scaled_dot_product_attention_math``, the path
+# torch's CPU takes with dropout or non-4-D inputs; its flash kernel for CPU gives the same values within
+# float32 tolerance, under the node ScaledDotProductFlashAttentionForCpuBackward0 where reftorch records
+# the composition's nodes). ``multi_head_attention_forward`` is torch/nn/functional.py's Python (the slow
+# path) line by line, except ``torch.baddbmm`` (not in reftorch): ``attn_mask + bmm(q_scaled, k^T)``.
+from .. import _dtype as _dtypes  # noqa: E402 - this section is appended to the module
+
+
+def _sdpa_convert_boolean_mask(attn_mask: Tensor | None, dtype: Any) -> Tensor | None:
+    """ATen's ``convert_boolean_attn_mask``: a bool mask becomes 0 where True and -inf where False."""
+    if attn_mask is None or attn_mask.dtype != _dtypes.bool:
+        return attn_mask
+    zero = functions.zeros((), dtype=dtype, device=attn_mask.device)
+    return functions.where(attn_mask.logical_not(), -math.inf, zero)
+
+
+def _safe_softmax(input: Tensor, dim: int) -> Tensor:
+    """ATen's ``_safe_softmax``: softmax, with rows whose every entry is -inf giving 0 rather than NaN.
+
+    Those rows are zeroed before the softmax too, so that their gradient is 0 as torch's
+    (``_softmax_backward_data`` of the zeroed result) rather than NaN."""
+    masked_rows = input.eq(-math.inf).all(dim, True)
+    zero = functions.zeros((), dtype=input.dtype, device=input.device)
+    out = functions.softmax(functions.where(masked_rows, zero, input), dim)
+    return functions.where(masked_rows, zero, out)
+
+
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
+                                 dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False) -> Tensor:
+    """``softmax(q k^T * scale + mask) v`` as ATen's ``_scaled_dot_product_attention_math``.
+
+    torch's input checks first (``validate_sdpa_input``: one dtype, at least 2-D, a bool/float/query-dtype
+    mask); a bool mask becomes 0/-inf; ``sqrt(scale)`` (``1/sqrt(E)`` by default, the sign applied to the
+    query) multiplies both ``query`` and ``key^T``; ``is_causal`` (with no explicit mask, a RuntimeError
+    otherwise) adds the lower-triangular ``ones(L, S).tril()`` mask; ``enable_gqa`` repeats key and value
+    heads (``repeat_interleave`` on dim -3); the weights go through ``_safe_softmax`` and, when
+    ``dropout_p > 0``, ``torch.dropout(attn, dropout_p, True)`` (the scalar Bernoulli stream, as torch's
+    math path draws it), then ``attn @ value``.
+    """
+    if query.dtype != key.dtype or query.dtype != value.dtype:
+        raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got query.dtype: "
+                           f"{_scalar_name(query.dtype)} key.dtype: {_scalar_name(key.dtype)} and value.dtype: "
+                           f"{_scalar_name(value.dtype)} instead.")
+    if query.device != key.device or query.device != value.device:
+        raise RuntimeError(f"Expected query, key, and value to have the same device type, but got query.device: "
+                           f"{query.device} key.device: {key.device} and value.device: {value.device} instead.")
+    if query.dim() < 2 or key.dim() < 2 or value.dim() < 2:
+        raise RuntimeError(f"Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: "
+                           f"{query.dim()} key.dim: {key.dim()} and value.dim: {value.dim()} instead.")
+    if attn_mask is not None and attn_mask.dtype not in (_dtypes.bool, _dtypes.float32, query.dtype):
+        raise RuntimeError(f"Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+                           f"attn_mask.dtype: {_scalar_name(attn_mask.dtype)} and  query.dtype: "
+                           f"{_scalar_name(query.dtype)} instead.")
+    mask = _sdpa_convert_boolean_mask(attn_mask, query.dtype)
+    negative = scale is not None and scale < 0.0
+    scale_value = abs(scale) if negative else scale
+    if scale_value is None:
+        scale_value = 1.0 / math.sqrt(query.size(-1))
+    scaling_factor = math.sqrt(scale_value)
+    q = query * (0.0 - scaling_factor if negative else scaling_factor)
+    if is_causal:
+        if mask is not None:
+            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+                               "is_causal=True")
+        L, S = q.size(-2), key.size(-2)
+        mask = _sdpa_convert_boolean_mask(functions.ones((L, S), dtype=_dtypes.bool, device=q.device).tril(),
+                                          q.dtype)
+    if enable_gqa and query.dim() >= 3 and key.dim() >= 3 and query.size(-3) != key.size(-3):
+        q_heads, k_heads, v_heads = query.size(-3), key.size(-3), value.size(-3)
+        if q_heads % k_heads != 0 or q_heads % v_heads != 0:
+            raise RuntimeError("Number of heads in key and value must divide the number of heads in query")
+        key = key.repeat_interleave(q_heads // k_heads, -3)
+        value = value.repeat_interleave(q_heads // v_heads, -3)
+    attn = functions.matmul(q, key.transpose(-2, -1) * scaling_factor)
+    if mask is not None:
+        attn = attn + mask
+    attn = _safe_softmax(attn, -1)
+    if dropout_p > 0.0:
+        attn = functions.dropout(attn, dropout_p, True)
+    return functions.matmul(attn, value)
+
+
+def _scalar_name(dtype: Any) -> str:
+    """A dtype as ATen's attention checks print it: its TypeMeta's demangled C++ name (``float``, ``long int``)."""
+    return dtype.demangled_name
+
+
+def _none_or_dtype(input: Tensor | None) -> Any:
+    """torch's helper: the dtype of a mask, or None."""
+    if input is None:
+        return None
+    elif isinstance(input, Tensor):
+        return input.dtype
+    raise RuntimeError("input to _none_or_dtype() must be None or torch.Tensor")
+
+
+def _canonical_mask(mask: Tensor | None, mask_name: str, other_type: Any, other_name: str, target_type: Any,
+                    check_other: bool = True) -> Tensor | None:
+    """torch's ``_canonical_mask``: bool or float masks only (an AssertionError), a deprecation warning for
+    mismatched mask dtypes, and a bool mask turned into a float one with -inf where True."""
+    if mask is not None:
+        _mask_dtype = mask.dtype
+        _mask_is_float = functions.is_floating_point(mask)
+        if _mask_dtype != _dtypes.bool and not _mask_is_float:
+            raise AssertionError(f"only bool and floating types of {mask_name} are supported")
+        if check_other and other_type is not None:
+            if _mask_dtype != other_type:
+                warnings.warn(f"Support for mismatched {mask_name} and {other_name} is deprecated. Use same type "
+                              "for both instead.", stacklevel=2)
+        if not _mask_is_float:
+            mask = functions.zeros_like(mask, dtype=target_type).masked_fill_(mask, float("-inf"))
+    return mask
+
+
+def _mha_shape_check(query: Tensor, key: Tensor, value: Tensor, key_padding_mask: Tensor | None,
+                     attn_mask: Tensor | None, num_heads: int) -> bool:
+    """torch's ``_mha_shape_check``: 3-D (batched) or 2-D (unbatched) inputs with masks to match
+    (AssertionErrors); returns whether the input is batched."""
+    if query.dim() == 3:
+        is_batched = True
+        if key.dim() != 3 or value.dim() != 3:
+            raise AssertionError(f"For batched (3-D) `query`, expected `key` and `value` to be 3-D but found "
+                                 f"{key.dim()}-D and {value.dim()}-D tensors respectively")
+        if key_padding_mask is not None and key_padding_mask.dim() != 2:
+            raise AssertionError(f"For batched (3-D) `query`, expected `key_padding_mask` to be `None` or 2-D but "
+                                 f"found {key_padding_mask.dim()}-D tensor instead")
+        if attn_mask is not None and attn_mask.dim() not in (2, 3):
+            raise AssertionError(f"For batched (3-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D but "
+                                 f"found {attn_mask.dim()}-D tensor instead")
+    elif query.dim() == 2:
+        is_batched = False
+        if key.dim() != 2 or value.dim() != 2:
+            raise AssertionError(f"For unbatched (2-D) `query`, expected `key` and `value` to be 2-D but found "
+                                 f"{key.dim()}-D and {value.dim()}-D tensors respectively")
+        if key_padding_mask is not None and key_padding_mask.dim() != 1:
+            raise AssertionError(f"For unbatched (2-D) `query`, expected `key_padding_mask` to be `None` or 1-D "
+                                 f"but found {key_padding_mask.dim()}-D tensor instead")
+        if attn_mask is not None:
+            if attn_mask.dim() not in (2, 3):
+                raise AssertionError(f"For unbatched (2-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D "
+                                     f"but found {attn_mask.dim()}-D tensor instead")
+            if attn_mask.dim() == 3:
+                expected_shape = (num_heads, query.shape[0], key.shape[0])
+                if attn_mask.shape != expected_shape:
+                    raise AssertionError(f"Expected `attn_mask` shape to be {expected_shape} but got "
+                                         f"{attn_mask.shape}")
+    else:
+        raise AssertionError(f"query should be unbatched 2D or batched 3D tensor but received {query.dim()}-D "
+                             "query tensor")
+    return is_batched
+
+
+def _in_projection_packed(q: Tensor, k: Tensor, v: Tensor, w: Tensor,
+                          b: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor]:
+    """torch's packed in-projection: one linear for self-attention, q and kv for shared key/value,
+    three chunks otherwise."""
+    E = q.size(-1)
+    if k is v:
+        if q is k:
+            proj = linear(q, w, b)
+            proj = proj.unflatten(-1, (3, E)).unsqueeze(0).transpose(0, -2).squeeze(-2).contiguous()
+            return proj[0], proj[1], proj[2]
+        w_q, w_kv = w.split([E, E * 2])
+        if b is None:
+            b_q = b_kv = None
+        else:
+            b_q, b_kv = b.split([E, E * 2])
+        q_proj = linear(q, w_q, b_q)
+        kv_proj = linear(k, w_kv, b_kv)
+        kv_proj = kv_proj.unflatten(-1, (2, E)).unsqueeze(0).transpose(0, -2).squeeze(-2).contiguous()
+        return q_proj, kv_proj[0], kv_proj[1]
+    w_q, w_k, w_v = w.chunk(3)
+    if b is None:
+        b_q = b_k = b_v = None
+    else:
+        b_q, b_k, b_v = b.chunk(3)
+    return linear(q, w_q, b_q), linear(k, w_k, b_k), linear(v, w_v, b_v)
+
+
+def _in_projection(q: Tensor, k: Tensor, v: Tensor, w_q: Tensor, w_k: Tensor, w_v: Tensor, b_q: Tensor | None = None,
+                   b_k: Tensor | None = None, b_v: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor]:
+    """torch's separate in-projection, its weight and bias shapes checked (AssertionErrors)."""
+    Eq, Ek, Ev = q.size(-1), k.size(-1), v.size(-1)
+    for name, t, shape in (("query weights", w_q, (Eq, Eq)), ("key weights", w_k, (Eq, Ek)),
+                           ("value weights", w_v, (Eq, Ev))):
+        if t.shape != shape:
+            raise AssertionError(f"expecting {name} shape of {shape}, but got {t.shape}")
+    for name, t in (("query bias", b_q), ("key bias", b_k), ("value bias", b_v)):
+        if t is not None and t.shape != (Eq,):
+            raise AssertionError(f"expecting {name} shape of {(Eq,)}, but got {t.shape}")
+    return linear(q, w_q, b_q), linear(k, w_k, b_k), linear(v, w_v, b_v)
+
+
+def multi_head_attention_forward(
+        query: Tensor, key: Tensor, value: Tensor, embed_dim_to_check: int, num_heads: int,
+        in_proj_weight: Tensor | None, in_proj_bias: Tensor | None, bias_k: Tensor | None, bias_v: Tensor | None,
+        add_zero_attn: bool, dropout_p: float, out_proj_weight: Tensor, out_proj_bias: Tensor | None,
+        training: bool = True, key_padding_mask: Tensor | None = None, need_weights: bool = True,
+        attn_mask: Tensor | None = None, use_separate_proj_weight: bool = False, q_proj_weight: Tensor | None = None,
+        k_proj_weight: Tensor | None = None, v_proj_weight: Tensor | None = None, static_k: Tensor | None = None,
+        static_v: Tensor | None = None, average_attn_weights: bool = True,
+        is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
+    """torch/nn/functional.py's ``multi_head_attention_forward`` (MultiheadAttention's slow path).
+
+    Sequence-first ``(L, N, E)`` or unbatched ``(L, E)`` inputs; masks canonicalised to float; with
+    ``need_weights`` the weights are ``softmax(attn_mask + q/sqrt(d) @ k^T)`` (torch: ``baddbmm``), dropped
+    out with ``F.dropout`` and averaged over heads when ``average_attn_weights``; without, the heads go
+    through ``scaled_dot_product_attention``.
+    """
+    is_batched = _mha_shape_check(query, key, value, key_padding_mask, attn_mask, num_heads)
+    if not is_batched:
+        query = query.unsqueeze(1)
+        key = key.unsqueeze(1)
+        value = value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    tgt_len, bsz, embed_dim = query.shape
+    src_len, _, _ = key.shape
+    key_padding_mask = _canonical_mask(mask=key_padding_mask, mask_name="key_padding_mask",
+                                       other_type=_none_or_dtype(attn_mask), other_name="attn_mask",
+                                       target_type=query.dtype)
+    if is_causal and attn_mask is None:
+        raise RuntimeError("Need attn_mask if specifying the is_causal hint. You may use the Transformer module "
+                           "method `generate_square_subsequent_mask` to create this mask.")
+    if is_causal and key_padding_mask is None and not need_weights:
+        attn_mask = None
+    else:
+        attn_mask = _canonical_mask(mask=attn_mask, mask_name="attn_mask", other_type=None, other_name="",
+                                    target_type=query.dtype, check_other=False)
+        if key_padding_mask is not None:
+            is_causal = False
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}")
+    head_dim = embed_dim // num_heads
+    if head_dim * num_heads != embed_dim:
+        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+    if use_separate_proj_weight:
+        if key.shape[:2] != value.shape[:2]:
+            raise AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match value's "
+                                 f"{value.shape[:2]}")
+    elif key.shape != value.shape:
+        raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
+    if not use_separate_proj_weight:
+        if in_proj_weight is None:
+            raise AssertionError("use_separate_proj_weight is False but in_proj_weight is None")
+        q, k, v = _in_projection_packed(query, key, value, in_proj_weight, in_proj_bias)
+    else:
+        if q_proj_weight is None:
+            raise AssertionError("use_separate_proj_weight is True but q_proj_weight is None")
+        if k_proj_weight is None:
+            raise AssertionError("use_separate_proj_weight is True but k_proj_weight is None")
+        if v_proj_weight is None:
+            raise AssertionError("use_separate_proj_weight is True but v_proj_weight is None")
+        if in_proj_bias is None:
+            b_q = b_k = b_v = None
+        else:
+            b_q, b_k, b_v = in_proj_bias.chunk(3)
+        q, k, v = _in_projection(query, key, value, q_proj_weight, k_proj_weight, v_proj_weight, b_q, b_k, b_v)
+    if attn_mask is not None:
+        if attn_mask.dim() == 2:
+            correct_2d_size = (tgt_len, src_len)
+            if attn_mask.shape != correct_2d_size:
+                raise RuntimeError(f"The shape of the 2D attn_mask is {attn_mask.shape}, but should be "
+                                   f"{correct_2d_size}.")
+            attn_mask = attn_mask.unsqueeze(0)
+        elif attn_mask.dim() == 3:
+            correct_3d_size = (bsz * num_heads, tgt_len, src_len)
+            if attn_mask.shape != correct_3d_size:
+                raise RuntimeError(f"The shape of the 3D attn_mask is {attn_mask.shape}, but should be "
+                                   f"{correct_3d_size}.")
+        else:
+            raise RuntimeError(f"attn_mask's dimension {attn_mask.dim()} is not supported")
+    if bias_k is not None and bias_v is not None:
+        if static_k is not None:
+            raise AssertionError("bias cannot be added to static key.")
+        if static_v is not None:
+            raise AssertionError("bias cannot be added to static value.")
+        k = functions.cat([k, bias_k.repeat(1, bsz, 1)])
+        v = functions.cat([v, bias_v.repeat(1, bsz, 1)])
+        if attn_mask is not None:
+            attn_mask = pad(attn_mask, (0, 1))
+        if key_padding_mask is not None:
+            key_padding_mask = pad(key_padding_mask, (0, 1))
+    else:
+        if bias_k is not None:
+            raise AssertionError("bias_k is set but bias_v is None")
+        if bias_v is not None:
+            raise AssertionError("bias_v is set but bias_k is None")
+    q = q.view(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
+    if static_k is None:
+        k = k.view(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    else:
+        if static_k.size(0) != bsz * num_heads:
+            raise AssertionError(f"expecting static_k.size(0) of {bsz * num_heads}, but got {static_k.size(0)}")
+        if static_k.size(2) != head_dim:
+            raise AssertionError(f"expecting static_k.size(2) of {head_dim}, but got {static_k.size(2)}")
+        k = static_k
+    if static_v is None:
+        v = v.view(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    else:
+        if static_v.size(0) != bsz * num_heads:
+            raise AssertionError(f"expecting static_v.size(0) of {bsz * num_heads}, but got {static_v.size(0)}")
+        if static_v.size(2) != head_dim:
+            raise AssertionError(f"expecting static_v.size(2) of {head_dim}, but got {static_v.size(2)}")
+        v = static_v
+    if add_zero_attn:
+        zero_attn_shape = (bsz * num_heads, 1, head_dim)
+        k = functions.cat([k, functions.zeros(zero_attn_shape, dtype=k.dtype, device=k.device)], dim=1)
+        v = functions.cat([v, functions.zeros(zero_attn_shape, dtype=v.dtype, device=v.device)], dim=1)
+        if attn_mask is not None:
+            attn_mask = pad(attn_mask, (0, 1))
+        if key_padding_mask is not None:
+            key_padding_mask = pad(key_padding_mask, (0, 1))
+    src_len = k.size(1)
+    if key_padding_mask is not None:
+        if key_padding_mask.shape[0] != bsz:
+            raise AssertionError(f"Expected key_padded_mask.shape[0] to be {bsz}, but got "
+                                 f"{key_padding_mask.shape[0]}")
+        if key_padding_mask.shape[1] != src_len:
+            raise AssertionError(f"Expected key_padded_mask.shape[1] to be {src_len}, but got "
+                                 f"{key_padding_mask.shape[1]}")
+        key_padding_mask = (key_padding_mask.view(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1)
+                            .reshape(bsz * num_heads, 1, src_len))
+        attn_mask = key_padding_mask if attn_mask is None else attn_mask + key_padding_mask
+    if not training:
+        dropout_p = 0.0
+    if need_weights:
+        _B, _Nt, E = q.shape
+        q_scaled = q * math.sqrt(1.0 / float(E))
+        if is_causal and attn_mask is None:
+            raise AssertionError("FIXME: is_causal not implemented for need_weights")
+        if attn_mask is not None:
+            attn_output_weights = attn_mask + functions.bmm(q_scaled, k.transpose(-2, -1))
+        else:
+            attn_output_weights = functions.bmm(q_scaled, k.transpose(-2, -1))
+        attn_output_weights = softmax(attn_output_weights, dim=-1)
+        if dropout_p > 0.0:
+            attn_output_weights = dropout(attn_output_weights, p=dropout_p)
+        attn_output = functions.bmm(attn_output_weights, v)
+        attn_output = attn_output.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
+        attn_output = linear(attn_output, out_proj_weight, out_proj_bias)
+        attn_output = attn_output.view(tgt_len, bsz, attn_output.size(1))
+        attn_output_weights = attn_output_weights.view(bsz, num_heads, tgt_len, src_len)
+        if average_attn_weights:
+            attn_output_weights = attn_output_weights.mean(dim=1)
+        if not is_batched:
+            attn_output = attn_output.squeeze(1)
+            attn_output_weights = attn_output_weights.squeeze(0)
+        return attn_output, attn_output_weights
+    if attn_mask is not None:
+        if attn_mask.size(0) == 1 and attn_mask.dim() == 3:
+            attn_mask = attn_mask.unsqueeze(0)
+        else:
+            attn_mask = attn_mask.view(bsz, num_heads, -1, src_len)
+    q = q.view(bsz, num_heads, tgt_len, head_dim)
+    k = k.view(bsz, num_heads, src_len, head_dim)
+    v = v.view(bsz, num_heads, src_len, head_dim)
+    attn_output = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
+    attn_output = attn_output.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
+    attn_output = linear(attn_output, out_proj_weight, out_proj_bias)
+    attn_output = attn_output.view(tgt_len, bsz, attn_output.size(1))
+    if not is_batched:
+        attn_output = attn_output.squeeze(1)
+    return attn_output, None

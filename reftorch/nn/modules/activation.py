@@ -311,3 +311,4 @@ class Softmin(_SoftmaxBase):
     """``torch.nn.Softmin(dim=None)``: ``F.softmin(input, self.dim)``."""
 
     _function = "softmin"
+from .attention import MultiheadAttention  # noqa: E402,F401 - torch defines it in this module
