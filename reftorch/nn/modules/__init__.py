@@ -44,5 +44,12 @@ from .pooling import (
     MaxPool2d,
 )
 from .sparse import Embedding
+from .transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 
 __all__ = sorted(name for name, value in list(globals().items()) if isinstance(value, type))
