@@ -8,6 +8,7 @@ math path from its own nodes; every other observable, gradients included, is com
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -234,3 +235,39 @@ def test_mha_import_paths() -> None:
 def test_sdpa_mask_dtype_message(dtype: str) -> None:
     same(lambda T: T.nn.functional.scaled_dot_product_attention(
         randn(T, 2, 4, 8), randn(T, 2, 4, 8), randn(T, 2, 4, 8), attn_mask=T.zeros(4, 4, dtype=getattr(T, dtype))))
+
+
+@pytest.mark.parametrize("args,kwargs", [
+    ((None, 0.0, False, 1.0), {}), ((), {"is_causal": 1}), ((), {"scale": "a"}), (("m",), {}), ((), {"foo": 1}),
+    ((), {"dropout_p": "x"}), ((), {"enable_gqa": None}),
+])
+def test_sdpa_argument_errors(args: tuple, kwargs: dict) -> None:
+    same(lambda T: T.nn.functional.scaled_dot_product_attention(randn(T, 2, 4, 8), randn(T, 2, 4, 8),
+                                                                randn(T, 2, 4, 8), *args, **kwargs))
+    same(lambda T: T.nn.functional.scaled_dot_product_attention())
+
+
+def test_sdpa_edge_values() -> None:
+    F = "nn.functional.scaled_dot_product_attention"
+
+    def call(T: Any, *args: Any, **kwargs: Any) -> Any:
+        return eval(f"T.{F}")(*args, **kwargs)  # noqa: S307 - a fixed attribute path
+    same(lambda T: call(T, randn(T, 2, 4, 8).double(), randn(T, 2, 5, 8).double(), randn(T, 2, 5, 8).double(),
+                        attn_mask=randn(T, 4, 5)))
+    same(lambda T: call(T, randn(T, 2, 4, 8), randn(T, 2, 5, 8), randn(T, 2, 5, 8), scale=0.0))
+    same(lambda T: call(T, randn(T, 2, 4, 8), randn(T, 2, 5, 6), randn(T, 2, 5, 8)))
+    same(lambda T: call(T, randn(T, 2, 4, 8), randn(T, 2, 5, 8), randn(T, 2, 5, 8), attn_mask=T.zeros(3, 5)))
+    same(lambda T: call(T, randn(T, 2, 3, 4, 8), randn(T, 2, 2, 5, 8), randn(T, 2, 2, 5, 8), enable_gqa=True))
+    same(lambda T: call(T, randn(T, 2, 4, 4, 8), randn(T, 2, 2, 5, 8), randn(T, 2, 2, 5, 8)))
+    same(lambda T: (T.manual_seed(0), call(T, randn(T, 2, 4, 8), randn(T, 2, 5, 8), randn(T, 2, 5, 8),
+                                           dropout_p=1.0))[1])
+
+
+def test_mask_dtype_deprecation_warning() -> None:
+    def program(T: Any) -> Any:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = mha_program(T, kwargs={"embed_dim": 8, "num_heads": 2}, qkv="kv",
+                              call={"key_padding_mask": T.zeros(2, 6, dtype=T.bool), "attn_mask": T.zeros(5, 6)})
+        return out, [str(w.message) for w in caught]
+    same(program)

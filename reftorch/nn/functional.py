@@ -797,6 +797,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 # the composition's nodes). ``multi_head_attention_forward`` is torch/nn/functional.py's Python (the slow
 # path) line by line, except ``torch.baddbmm`` (not in reftorch): ``attn_mask + bmm(q_scaled, k^T)``.
 from .. import _dtype as _dtypes  # noqa: E402 - this section is appended to the module
+from ..ops import _args  # noqa: E402
 
 
 def _sdpa_convert_boolean_mask(attn_mask: Tensor | None, dtype: Any) -> Tensor | None:
@@ -818,12 +819,18 @@ def _safe_softmax(input: Tensor, dim: int) -> Tensor:
     return functions.where(masked_rows, zero, out)
 
 
-def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
-                                 dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
-                                 enable_gqa: bool = False) -> Tensor:
-    """``softmax(q k^T * scale + mask) v`` as ATen's ``_scaled_dot_product_attention_math``.
+_SDPA_PARSER = _args.Parser(["scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, "
+                              "Tensor? attn_mask=None, double dropout_p=0.0, bool is_causal=False, *, "
+                              "double? scale=None, bool enable_gqa=False)"])
 
-    torch's input checks first (``validate_sdpa_input``: one dtype, at least 2-D, a bool/float/query-dtype
+
+def scaled_dot_product_attention(*args: Any, **kwargs: Any) -> Tensor:
+    """``scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, *,
+    scale=None, enable_gqa=False)``: ``softmax(q k^T * scale + mask) v`` as ATen's
+    ``_scaled_dot_product_attention_math``.
+
+    A builtin in torch (``torch._C._nn``), so its arguments go through torch's argument parser (its
+    TypeErrors); then torch's input checks (``validate_sdpa_input``: one dtype, at least 2-D, a bool/float/query-dtype
     mask); a bool mask becomes 0/-inf; ``sqrt(scale)`` (``1/sqrt(E)`` by default, the sign applied to the
     query) multiplies both ``query`` and ``key^T``; ``is_causal`` (with no explicit mask, a RuntimeError
     otherwise) adds the lower-triangular ``ones(L, S).tril()`` mask; ``enable_gqa`` repeats key and value
@@ -831,6 +838,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     ``dropout_p > 0``, ``torch.dropout(attn, dropout_p, True)`` (the scalar Bernoulli stream, as torch's
     math path draws it), then ``attn @ value``.
     """
+    _, (query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa) = _SDPA_PARSER.parse(args, kwargs)
     if query.dtype != key.dtype or query.dtype != value.dtype:
         raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got query.dtype: "
                            f"{_scalar_name(query.dtype)} key.dtype: {_scalar_name(key.dtype)} and value.dtype: "
