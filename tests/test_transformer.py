@@ -173,3 +173,51 @@ def test_import_paths() -> None:
     from reftorch.nn.modules import transformer
     for name in transformer.__all__:
         assert getattr(reftorch.nn, name) is getattr(transformer, name)
+
+
+@pytest.mark.parametrize("padding_rows", [((0, 3), (2, 4)), ((1, 1),), ((0, 2), (1, 4), (2, 3))])
+@pytest.mark.parametrize("with_norm", [False, True])
+def test_encoder_nested_path_observable(padding_rows: tuple, with_norm: bool) -> None:
+    """Eval, no grad, a left-aligned padding mask: torch's nested path zeroes the padded outputs."""
+    padding = np.zeros((3, 5), dtype=bool)
+    for row, start in padding_rows:
+        padding[row, start:] = True
+
+    def program(T: Any) -> Any:
+        T.manual_seed(4)
+        layer = T.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)
+        enc = T.nn.TransformerEncoder(layer, 2, norm=T.nn.LayerNorm(8) if with_norm else None).eval()
+        src = randn(T, 3, 5, 8, seed=1)
+        with T.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nested = enc(src, src_key_padding_mask=T.from_numpy(padding.copy()))
+        dense = enc(src, src_key_padding_mask=T.from_numpy(padding.copy()))  # grad enabled: no nested path
+        return nested, dense.detach()
+    same(program, **TOL)
+
+
+def test_encoder_nested_path_not_left_aligned() -> None:
+    padding = np.zeros((2, 4), dtype=bool)
+    padding[0, 1] = True
+
+    def program(T: Any) -> Any:
+        T.manual_seed(4)
+        enc = T.nn.TransformerEncoder(T.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), 1).eval()
+        with T.no_grad():
+            return enc(randn(T, 2, 4, 8, seed=1), src_key_padding_mask=T.from_numpy(padding.copy()))
+    same(program, **TOL)
+
+
+def test_mha_eval_no_grad_matches_torch_fast_path() -> None:
+    padding = np.zeros((3, 5), dtype=bool)
+    padding[0, 3:] = True
+    causal = np.triu(np.ones((5, 5), dtype=bool), 1)
+    for call in ({}, {"key_padding_mask": padding}, {"attn_mask": causal}):
+        for need_weights in (True, False):
+            def program(T: Any, call: dict = call, need_weights: bool = need_weights) -> Any:
+                T.manual_seed(0)
+                m = T.nn.MultiheadAttention(8, 2, batch_first=True).eval()
+                x = randn(T, 3, 5, 8, seed=1)
+                with T.no_grad():
+                    return m(x, x, x, need_weights=need_weights, **{k: T.from_numpy(v.copy()) for k, v in call.items()})
+            same(program)

@@ -4,9 +4,10 @@ torch/nn/modules/transformer.py.
 reftorch runs every layer through its Python (slow) path: torch's fast paths
 (``torch._transformer_encoder_layer_fwd`` in eval mode without grad, and TransformerEncoder's nested-tensor
 path when a ``src_key_padding_mask`` is also given) are never taken. The first gives the same values within
-float32 tolerance; the nested path additionally zeroes the padded positions of the output, which reftorch
-does not do (nested tensors are not part of reftorch): ``enable_nested_tensor`` is accepted and sets
-``use_nested_tensor`` (with torch's warning) but changes nothing else.
+float32 tolerance. Nested tensors are not part of reftorch: where torch would take the nested path
+(``enable_nested_tensor``/``use_nested_tensor`` and its other conditions), reftorch runs the dense layers
+and reproduces that path's observable, the padded positions of the layers' output set to zero before the
+final norm.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from ... import _dtype as D
 from ..._tensor import Tensor
+from ...autograd import is_grad_enabled
 from ...ops.registry import functions
 from .. import functional as F
 from ..init import xavier_uniform_
@@ -137,7 +139,8 @@ class TransformerEncoder(Module):
     """``num_layers`` deep copies of ``encoder_layer`` (``copy.deepcopy``, as torch), then ``norm``.
 
     ``enable_nested_tensor`` is recorded, and ``use_nested_tensor`` turned off with torch's warning when
-    the layer does not allow torch's sparsity fast path; reftorch never takes that path."""
+    the layer does not allow torch's sparsity fast path; reftorch never builds a nested tensor but zeroes
+    the padded outputs where torch's nested path would."""
 
     __constants__ = ["norm"]
 
@@ -189,9 +192,34 @@ class TransformerEncoder(Module):
         is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
         for mod in self.layers:
             output = mod(output, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask)
+        if self._takes_nested_path(src, mask, src_key_padding_mask):
+            # torch runs the layers on a nested tensor of the kept positions and pads it back with zeros
+            output = output.masked_fill(src_key_padding_mask.logical_not().logical_not().unsqueeze(-1), 0.0)
         if self.norm is not None:
             output = self.norm(output)
         return output
+
+
+    def _takes_nested_path(self, src: Tensor, mask: Tensor | None, src_key_padding_mask: Tensor | None) -> bool:
+        """Whether torch's forward would take its sparsity (nested-tensor) fast path: ``use_nested_tensor``,
+        the first layer in eval mode, a batched ``src`` with a left-aligned padding mask (checked when
+        ``mask_check``), no ``mask``, and no grad needed by ``src`` or the first layer's weights."""
+        first_layer = self.layers[0]
+        if (not getattr(self, "use_nested_tensor", False) or first_layer.training or src.dim() != 3
+                or src_key_padding_mask is None or mask is not None):
+            return False
+        keep = src_key_padding_mask.logical_not()
+        if getattr(self, "mask_check", True):
+            counts = keep.sum(-1, keepdim=True)
+            positions = functions.arange(keep.size(-1), device=keep.device)
+            if not bool((keep == (positions < counts)).all()):
+                return False
+        tensor_args = (src, first_layer.self_attn.in_proj_weight, first_layer.self_attn.in_proj_bias,
+                       first_layer.self_attn.out_proj.weight, first_layer.self_attn.out_proj.bias,
+                       first_layer.norm1.weight, first_layer.norm1.bias, first_layer.norm2.weight,
+                       first_layer.norm2.bias, first_layer.linear1.weight, first_layer.linear1.bias,
+                       first_layer.linear2.weight, first_layer.linear2.bias)
+        return not (is_grad_enabled() and any(x.requires_grad for x in tensor_args))
 
 
 class TransformerDecoder(Module):
