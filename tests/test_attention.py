@@ -271,3 +271,49 @@ def test_mask_dtype_deprecation_warning() -> None:
                               call={"key_padding_mask": T.zeros(2, 6, dtype=T.bool), "attn_mask": T.zeros(5, 6)})
         return out, [str(w.message) for w in caught]
     same(program)
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_multi_head_attention_forward_static_kv_and_separate_weights(need_weights: bool) -> None:
+    def program(T: Any) -> Any:
+        q = randn(T, 4, 2, 6, seed=1, grad=True)
+        ws = [randn(T, 6, 6, seed=s, grad=True) for s in (2, 3, 4)]
+        static_k, static_v = randn(T, 6, 5, 2, seed=5, grad=True), randn(T, 6, 5, 2, seed=6, grad=True)
+        w_out = randn(T, 6, 6, seed=7, grad=True)
+        out, weights = T.nn.functional.multi_head_attention_forward(
+            q, q, q, 6, 3, None, None, None, None, False, 0.0, w_out, None, training=False,
+            need_weights=need_weights, use_separate_proj_weight=True, q_proj_weight=ws[0], k_proj_weight=ws[1],
+            v_proj_weight=ws[2], static_k=static_k, static_v=static_v)
+        out.sum().backward()
+        return out, weights, q.grad, [w.grad for w in ws], static_k.grad, static_v.grad
+    same(program)
+
+
+def test_multi_head_attention_forward_errors() -> None:
+    def call(T: Any, **kwargs: Any) -> Any:
+        q = randn(T, 4, 2, 6, seed=1)
+        args = {"in_proj_weight": randn(T, 18, 6), "in_proj_bias": None, "bias_k": None, "bias_v": None, **kwargs}
+        return T.nn.functional.multi_head_attention_forward(
+            q, q, q, args.pop("embed", 6), args.pop("heads", 3), args.pop("in_proj_weight"), args.pop("in_proj_bias"),
+            args.pop("bias_k"), args.pop("bias_v"), False, 0.0, randn(T, 6, 6), None, **args)
+    same(lambda T: call(T, embed=8))
+    same(lambda T: call(T, heads=4))
+    same(lambda T: call(T, in_proj_weight=None))
+    same(lambda T: call(T, bias_k=randn(T, 1, 1, 6)))
+    same(lambda T: call(T, static_k=randn(T, 5, 5, 2)))
+    same(lambda T: call(T, attn_mask=T.zeros(2, 4, 4)))
+    same(lambda T: call(T, attn_mask=T.zeros(1, 1, 4, 4)))
+    same(lambda T: call(T, use_separate_proj_weight=True, q_proj_weight=randn(T, 6, 5), k_proj_weight=randn(T, 6, 6),
+                        v_proj_weight=randn(T, 6, 6)))
+
+
+def test_mha_state_dict_keys_and_load() -> None:
+    def program(T: Any) -> Any:
+        T.manual_seed(0)
+        m = T.nn.MultiheadAttention(8, 2, add_bias_kv=True, kdim=4)
+        state = m.state_dict()
+        T.manual_seed(1)
+        other = T.nn.MultiheadAttention(8, 2, add_bias_kv=True, kdim=4)
+        other.load_state_dict(state)
+        return list(state), dict(other.named_parameters())
+    same(program, grad_fns=True, rtol=0, atol=0)

@@ -221,3 +221,15 @@ def test_mha_eval_no_grad_matches_torch_fast_path() -> None:
                 with T.no_grad():
                     return m(x, x, x, need_weights=need_weights, **{k: T.from_numpy(v.copy()) for k, v in call.items()})
             same(program)
+
+
+def test_custom_encoder_decoder() -> None:
+    def program(T: Any) -> Any:
+        T.manual_seed(6)
+        enc = T.nn.TransformerEncoder(T.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0), 1,
+                                      enable_nested_tensor=False)
+        dec = T.nn.TransformerDecoder(T.nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0), 2)
+        m = T.nn.Transformer(8, 2, custom_encoder=enc, custom_decoder=dec)
+        src, tgt = randn(T, 6, 2, 8, seed=1, grad=True), randn(T, 4, 2, 8, seed=2, grad=True)
+        return grads_of(T, m, [src, tgt], m(src, tgt, src_is_causal=False)), repr(m), list(m.state_dict())
+    same(program, **TOL)
