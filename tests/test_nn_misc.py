@@ -1,0 +1,98 @@
+"""nn.init's structured and truncated initialisers, nn.utils' gradient clipping and parameter vectors,
+normalize / cosine similarity / pairwise distance, ParameterList / ParameterDict, feature dropout:
+differential against the installed torch."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from helpers import check
+
+import reftorch
+
+LIBS = (reftorch, torch)
+
+
+def _np(t):
+    return t.detach().numpy()
+
+
+# ---- nn.init
+@pytest.mark.parametrize("shape", [(3, 3), (2, 5), (5, 2), (3,), (2, 2, 2)])
+def test_eye_(shape):
+    check(lambda T: T.nn.init.eye_(T.full(shape, 7.0, requires_grad=True)))
+
+
+@pytest.mark.parametrize("shape,groups", [((4, 2, 3), 1), ((4, 2, 3, 3), 2), ((6, 3, 2, 3, 4), 3), ((2, 5, 3), 1),
+                                          ((3, 2, 3), 2), ((2, 2), 1)])
+def test_dirac_(shape, groups):
+    check(lambda T: T.nn.init.dirac_(T.full(shape, 7.0), groups))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 5])
+@pytest.mark.parametrize("args", [(0.0, 1.0, -2.0, 2.0), (0.5, 2.0, -0.5, 0.3), (0.0, 1.0, 1.5, 4.0),
+                                  (1.0, 0.1, -1.0, 3.0), (0.0, 1.0, 5.0, 6.0)])
+@pytest.mark.parametrize("shape", [(40,), (7, 9)])
+def test_trunc_normal_same_seed_same_values(seed, args, shape):
+    def program(T):
+        T.manual_seed(seed)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            t = T.nn.init.trunc_normal_(T.empty(shape), *args)
+        return t, T.rand(3), [str(w.message) for w in caught]
+
+    check(program)
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (4, 4), (2, 3, 4), (6, 2, 2), (1, 7)])
+@pytest.mark.parametrize("gain", [1, 2.5])
+def test_orthogonal_(shape, gain):
+    got = []
+    for T in LIBS:
+        T.manual_seed(11)
+        t = T.nn.init.orthogonal_(T.empty(shape), gain)
+        got.append((_np(t), _np(T.rand(2))))
+    # Q comes from NumPy's LAPACK QR, not torch's: equal to float32 rounding, not bit for bit
+    np.testing.assert_allclose(got[0][0], got[1][0], rtol=1e-4, atol=1e-5)
+    assert np.array_equal(got[0][1], got[1][1])  # the same draws consumed
+
+
+def test_orthogonal_errors_and_empty():
+    check(lambda T: T.nn.init.orthogonal_(T.empty(3)))
+    check(lambda T: T.nn.init.orthogonal_(T.empty(0, 3)))
+
+
+@pytest.mark.parametrize("shape,sparsity", [((10, 4), 0.3), ((5, 5), 0.9), ((4, 3), 0.0), ((3, 6), 1.0)])
+def test_sparse_bit_exact(shape, sparsity):
+    def program(T):
+        T.manual_seed(4)
+        return T.nn.init.sparse_(T.empty(shape), sparsity, std=0.5), T.rand(2)
+
+    check(program)
+    check(lambda T: T.nn.init.sparse_(T.empty(3), 0.1))
+
+
+@pytest.mark.parametrize("name", ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                                  "conv_transpose3d", "sigmoid", "tanh", "relu", "leaky_relu", "selu", "gelu",
+                                  "identity", "softmax"])
+@pytest.mark.parametrize("param", [None, 0.2, 3, True, "x"])
+def test_calculate_gain(name, param):
+    check(lambda T: T.nn.init.calculate_gain(name, param))
+
+
+@pytest.mark.parametrize("fn", ["kaiming_uniform_", "kaiming_normal_", "xavier_uniform_", "xavier_normal_"])
+@pytest.mark.parametrize("shape", [(0, 3), (3,), ()])
+def test_fan_errors_and_zero_element_warning(fn, shape):
+    def program(T):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                t = getattr(T.nn.init, fn)(T.ones(shape))
+            except Exception as exc:  # noqa: BLE001 - compared below
+                t = (type(exc).__name__, str(exc))
+        return t, [str(w.message) for w in caught]
+
+    check(program)
