@@ -96,3 +96,81 @@ def test_fan_errors_and_zero_element_warning(fn, shape):
         return t, [str(w.message) for w in caught]
 
     check(program)
+
+
+# ---- nn.utils: clip_grad, convert_parameters
+def _params_with_grads(T, seed=2, nonfinite=None):
+    T.manual_seed(seed)
+    ps = [T.nn.Parameter(T.randn(3, 4)), T.nn.Parameter(T.randn(5)), T.nn.Parameter(T.randn(2, 2)),
+          T.nn.Parameter(T.randn(2, dtype=T.float64))]
+    for i, p in enumerate(ps[:-1] if seed % 2 else ps):
+        p.grad = T.randn(p.shape, dtype=p.dtype) * (i + 1)
+    if nonfinite is not None:
+        ps[1].grad[2] = nonfinite
+    return ps
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1, 3.5, float("inf"), "inf", 0.5])
+@pytest.mark.parametrize("max_norm", [0.5, 100.0])
+@pytest.mark.parametrize("seed", [2, 3])
+@pytest.mark.parametrize("foreach", [None, True, False])
+def test_clip_grad_norm_(norm_type, max_norm, seed, foreach):
+    def program(T):
+        ps = _params_with_grads(T, seed)
+        total = T.nn.utils.clip_grad_norm_(ps, max_norm, norm_type, foreach=foreach)
+        return total, [p.grad for p in ps]
+
+    check(program)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+@pytest.mark.parametrize("error", [True, False])
+def test_clip_grad_norm_nonfinite(value, error):
+    def program(T):
+        ps = _params_with_grads(T, 2, nonfinite=value)
+        return T.nn.utils.clip_grad_norm_(ps, 1.0, error_if_nonfinite=error), [p.grad for p in ps]
+
+    check(program)
+
+
+def test_clip_grad_norm_single_tensor_empty_and_generator_warning():
+    def program(T):
+        p = T.nn.Parameter(T.arange(4.0))
+        p.grad = T.tensor([3.0, 4.0, 0.0, 0.0])
+        no_grad = T.nn.Parameter(T.ones(2))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            empty = T.nn.utils.clip_grad_norm_((q for q in []), 1.0)
+            old = T.nn.utils.clip_grad_norm([no_grad], 1.0)
+        return (T.nn.utils.clip_grad_norm_(p, 1.0), p.grad, empty, old, T.nn.utils.get_total_norm([p.grad], 1),
+                [(w.category.__name__, str(w.message)) for w in caught])
+
+    check(program)
+
+
+@pytest.mark.parametrize("clip", [0.5, 2, 0.0])
+def test_clip_grad_value_(clip):
+    def program(T):
+        ps = _params_with_grads(T, 3)
+        return T.nn.utils.clip_grad_value_(ps, clip), [p.grad for p in ps]
+
+    check(program)
+    check(lambda T: T.nn.utils.clip_grad_value_(T.ones(2), 1.0))
+
+
+def test_parameters_to_vector_and_back():
+    def program(T):
+        T.manual_seed(0)
+        model = T.nn.Sequential(T.nn.Linear(3, 2), T.nn.Linear(2, 1))
+        vec = T.nn.utils.parameters_to_vector(model.parameters())
+        new = T.arange(float(vec.numel()))
+        T.nn.utils.vector_to_parameters(new, model.parameters())
+        new[0] = 100.0  # the parameters view the vector's storage
+        return vec, [p for p in model.parameters()], [p.requires_grad for p in model.parameters()]
+
+    check(program)
+
+
+@pytest.mark.parametrize("bad", [[1.0, 2.0], np.zeros(2), None, 3])
+def test_vector_to_parameters_type_error(bad):
+    check(lambda T: T.nn.utils.vector_to_parameters(bad, [T.nn.Parameter(T.ones(2))]))
