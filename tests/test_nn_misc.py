@@ -230,3 +230,68 @@ def test_pairwise_distance_module(p, keepdim):
     assert_same(program(reftorch), program(torch), grad_fns=False)
     check(lambda T: (repr(T.nn.PairwiseDistance(p, keepdim=keepdim)), repr(T.nn.CosineSimilarity(0, 1e-3)),
                      T.nn.PairwiseDistance(p).norm))
+
+
+# ---- ParameterList / ParameterDict
+def _named(module):
+    return [(n, p) for n, p in module.named_parameters()]
+
+
+def test_parameter_list():
+    def program(T):
+        T.manual_seed(0)
+        pl = T.nn.ParameterList([T.randn(2, 3), T.nn.Parameter(T.randn(2), requires_grad=False), 3])
+        pl.append(T.ones(1, dtype=T.float64))
+        pl.extend([T.zeros(2, 2)])
+        pl += [T.ones(3)]
+        pl[0] = T.full((1,), 2.0)
+        errors = []
+        for bad in (lambda: pl[10], lambda: pl.extend(T.ones(2)), lambda: pl.extend(3), lambda: pl(1),
+                    lambda: pl["a"]):
+            try:
+                bad()
+            except Exception as exc:  # noqa: BLE001 - compared
+                errors.append((type(exc).__name__, str(exc)))
+        sliced = pl[1::2]
+        return (repr(pl), len(pl), _named(pl), [type(p).__name__ for p in pl], pl[-1], repr(sliced), len(sliced),
+                _named(sliced), errors, [k for k in dir(pl) if k.isdigit()], repr(T.nn.ParameterList()))
+
+    check(program)
+
+
+def test_parameter_list_in_a_module_trains():
+    def program(T):
+        T.manual_seed(1)
+        m = T.nn.Module()
+        m.ps = T.nn.ParameterList([T.randn(3) for _ in range(2)])
+        (m.ps[0] * m.ps[1]).sum().backward()
+        return repr(m), _named(m), [p.grad for p in m.parameters()], list(m.state_dict())
+
+    check(program)
+
+
+def test_parameter_dict():
+    def program(T):
+        T.manual_seed(0)
+        pd = T.nn.ParameterDict({"b": T.randn(2, 3), "a": T.nn.Parameter(T.randn(2)), "c": "text"})
+        pd.update([("z", T.ones(1, dtype=T.float64)), ("y", T.zeros(2))])
+        pd.update(pd.fromkeys(["k"], T.ones(4)))
+        pd["a"] = T.full((1,), 2.0)
+        out = [repr(pd), len(pd), list(pd), list(reversed(pd)), _named(pd), "a" in pd, pd.get("nope", 5),
+               pd.setdefault("s", T.ones(1)), pd.pop("b"), pd.popitem(), list(pd.keys()), list(pd.values()),
+               type(pd["y"]).__name__]
+        other = T.nn.ParameterDict({"q": T.ones(1)})
+        out += [list(pd | other), list(other | pd)]
+        pd |= other
+        out += [list(pd), repr(pd.copy())]
+        errors = []
+        for bad in (lambda: pd[3], lambda: pd.update(3), lambda: pd.update([3]), lambda: pd.update([(1, 2, 3)]),
+                    lambda: pd(1), lambda: pd["missing"]):
+            try:
+                bad()
+            except Exception as exc:  # noqa: BLE001 - compared
+                errors.append((type(exc).__name__, str(exc)))
+        pd.clear()
+        return out, errors, len(pd), repr(pd)
+
+    check(program)
