@@ -21,6 +21,8 @@ addcmul = _functions.addcmul
 addmm = _functions.addmm
 all = _functions.all
 allclose = _functions.allclose
+alpha_dropout = _functions.alpha_dropout
+alpha_dropout_ = _functions.alpha_dropout_
 amax = _functions.amax
 amin = _functions.amin
 aminmax = _functions.aminmax
@@ -129,6 +131,10 @@ exp_ = _functions.exp_
 expm1 = _functions.expm1
 expm1_ = _functions.expm1_
 eye = _functions.eye
+feature_alpha_dropout = _functions.feature_alpha_dropout
+feature_alpha_dropout_ = _functions.feature_alpha_dropout_
+feature_dropout = _functions.feature_dropout
+feature_dropout_ = _functions.feature_dropout_
 fill_ = _functions.fill_
 fix = _functions.fix
 fix_ = _functions.fix_
@@ -335,6 +341,8 @@ __all__ = [
     "addmm",
     "all",
     "allclose",
+    "alpha_dropout",
+    "alpha_dropout_",
     "amax",
     "amin",
     "aminmax",
@@ -443,6 +451,10 @@ __all__ = [
     "expm1",
     "expm1_",
     "eye",
+    "feature_alpha_dropout",
+    "feature_alpha_dropout_",
+    "feature_dropout",
+    "feature_dropout_",
     "fill_",
     "fix",
     "fix_",

@@ -295,3 +295,59 @@ def test_parameter_dict():
         return out, errors, len(pd), repr(pd)
 
     check(program)
+
+
+# ---- feature and alpha dropout
+def _dropout_program(fn, shape, seed=3, inplace=False):
+    def program(T):
+        T.manual_seed(seed)
+        leaf = T.randn(shape, requires_grad=True)
+        x = leaf * 1 if inplace else leaf
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            y = fn(T, x)
+        if y.requires_grad:
+            (y * T.arange(1.0, y.numel() + 1).reshape(y.shape)).sum().backward()
+        return y, leaf.grad, T.rand(2), [str(w.message) for w in caught]
+
+    return program
+
+
+@pytest.mark.parametrize("p", [0.0, 0.3, 0.5, 1.0])
+@pytest.mark.parametrize("name,shape", [("dropout1d", (4, 5, 3)), ("dropout1d", (5, 3)), ("dropout2d", (3, 4, 2, 2)),
+                                        ("dropout2d", (3, 4, 2)), ("dropout2d", (6, 2)), ("dropout3d", (2, 3, 2, 2, 2)),
+                                        ("dropout3d", (3, 2, 2, 2)), ("alpha_dropout", (4, 6)),
+                                        ("feature_alpha_dropout", (4, 5, 3)), ("alpha_dropout", (7,))])
+@pytest.mark.parametrize("inplace", [False, True])
+def test_functional_feature_and_alpha_dropout(p, name, shape, inplace):
+    check(_dropout_program(lambda T, x: getattr(T.nn.functional, name)(x, p, True, inplace), shape, inplace=inplace))
+
+
+@pytest.mark.parametrize("name", ["feature_dropout", "alpha_dropout", "feature_alpha_dropout"])
+@pytest.mark.parametrize("args", [(0.4, True), (0.4, False), (1.5, True), (0.0, True), (1.0, True)])
+@pytest.mark.parametrize("shape", [(3, 4), (5,), (0, 3)])
+def test_aten_dropout_variants(name, args, shape):
+    check(_dropout_program(lambda T, x: getattr(T, name)(x, *args), shape))
+    check(_dropout_program(lambda T, x: getattr(T, name + "_")(x, *args), shape, inplace=True))
+
+
+@pytest.mark.parametrize("cls,shape", [("Dropout1d", (3, 4, 5)), ("Dropout2d", (2, 3, 2, 2)),
+                                       ("Dropout3d", (2, 2, 2, 2, 2)), ("AlphaDropout", (5, 4)),
+                                       ("FeatureAlphaDropout", (3, 4, 2))])
+def test_dropout_modules(cls, shape):
+    def program(T):
+        m = getattr(T.nn, cls)(0.25)
+        out = _dropout_program(lambda T, x: m(x), shape)(T)
+        m.eval()
+        x = T.ones(shape)
+        return out, repr(m), m(x) is x
+
+    check(program)
+    check(lambda T: getattr(T.nn, cls)(1.5))
+
+
+def test_dropout_errors():
+    check(lambda T: T.nn.functional.dropout1d(T.ones(2, 3, 4, 5)))
+    check(lambda T: T.nn.functional.alpha_dropout(T.ones(2), -0.1))
+    check(lambda T: T.nn.functional.feature_alpha_dropout(T.ones(2), 0.5, True))
+    check(lambda T: T.feature_dropout(T.ones(2), 1.0, True))
