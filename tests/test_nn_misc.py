@@ -351,3 +351,70 @@ def test_dropout_errors():
     check(lambda T: T.nn.functional.alpha_dropout(T.ones(2), -0.1))
     check(lambda T: T.nn.functional.feature_alpha_dropout(T.ones(2), 0.5, True))
     check(lambda T: T.feature_dropout(T.ones(2), 1.0, True))
+
+
+# ---- interpolate / Upsample
+INTERP_CASES = [
+    ((1, 2, 5), {"size": 9, "mode": "nearest"}), ((1, 2, 5), {"scale_factor": 2.5, "mode": "nearest"}),
+    ((1, 2, 6), {"size": 4, "mode": "nearest"}), ((2, 1, 5), {"scale_factor": 1.7, "mode": "linear"}),
+    ((2, 1, 5), {"size": 8, "mode": "linear", "align_corners": True}), ((1, 1, 3), {"size": 1, "mode": "linear",
+                                                                                     "align_corners": True}),
+    ((1, 2, 3, 4), {"size": (5, 7), "mode": "nearest"}), ((1, 2, 3, 4), {"scale_factor": 2}),
+    ((1, 2, 3, 4), {"scale_factor": (1.5, 0.6)}), ((2, 1, 4, 5), {"size": (7, 3), "mode": "bilinear"}),
+    ((2, 1, 4, 5), {"size": (7, 3), "mode": "bilinear", "align_corners": True}),
+    ((1, 1, 4, 5), {"scale_factor": 1.3, "mode": "bilinear"}),
+    ((1, 1, 4, 5), {"scale_factor": 1.3, "mode": "bilinear", "recompute_scale_factor": True}),
+    ((1, 1, 4, 4), {"size": 4, "mode": "bilinear"}), ((1, 1, 6, 6), {"size": (3, 2), "mode": "bilinear"}),
+    ((1, 2, 2, 3, 2), {"scale_factor": 2, "mode": "trilinear"}), ((1, 1, 2, 3, 2), {"size": (3, 4, 5)}),
+    ((1, 2, 6, 6), {"size": (4, 3), "mode": "area"}), ((1, 2, 6), {"scale_factor": 0.5, "mode": "area"}),
+]
+
+
+@pytest.mark.parametrize("shape,kwargs", INTERP_CASES)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_interpolate(shape, kwargs, dtype):
+    check(_grad_program(lambda T, x: T.nn.functional.interpolate(x, **kwargs), shape, dtype=dtype))
+
+
+@pytest.mark.parametrize("shape,kwargs", INTERP_CASES[:12])
+def test_upsample_module_and_second_derivative(shape, kwargs):
+    mode = kwargs.get("mode", "nearest")
+    if mode == "area":
+        return
+
+    def program(T):
+        T.manual_seed(0)
+        x = T.randn(shape, requires_grad=True)
+        m = T.nn.Upsample(**{k: v for k, v in kwargs.items()})
+        y = m(x)
+        w = T.randn(y.shape, requires_grad=True)
+        (g,) = T.autograd.grad((y * w).sum(), x, create_graph=True)  # Upsample*BackwardBackward0
+        (gg,) = T.autograd.grad((g * g).sum(), w)  # through the backward op's derivative: the forward op
+        return y, g, repr(m), gg
+
+    check(program)
+
+
+def test_interpolate_errors():
+    bad = [
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3, 3), size=(0, 2)),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 0, 3, 3), size=(2, 2)),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3, 3), size=2, scale_factor=2),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3, 3)),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3, 3), size=(2, 2, 2)),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3, 3), size=(2.0, 2)),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3, 3), scale_factor=(2.0,)),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3, 3), size=2, align_corners=True),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3, 3), size=2, recompute_scale_factor=True),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3), size=2, mode="bilinear"),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3, 3), size=2, mode="linear"),
+        lambda T: T.nn.functional.interpolate(T.ones(3, 3), size=2),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3, 3), scale_factor=0.1),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3, 3, dtype=T.long), size=2),
+        lambda T: T.nn.functional.interpolate(T.ones(1, 1, 3), size=2, antialias=True, mode="linear"),
+    ]
+    for program in bad:
+        check(program)
+    check(lambda T: (repr(T.nn.UpsamplingNearest2d(scale_factor=2)), repr(T.nn.UpsamplingBilinear2d(size=3)),
+                     T.nn.UpsamplingBilinear2d(size=(3, 2))(T.arange(6.0).reshape(1, 1, 2, 3)),
+                     repr(T.nn.Upsample(size=(3, 2), mode="bilinear")), T.nn.Upsample(scale_factor=0).scale_factor))

@@ -912,3 +912,102 @@ def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
     _check_dropout_p(p)
     return (functions.feature_alpha_dropout_(input, p, training) if inplace
             else functions.feature_alpha_dropout(input, p, training))
+
+
+def _is_integer(x: Any) -> bool:
+    """torch's ``_is_integer``: an int, or an integral tensor."""
+    return isinstance(x, int) or (isinstance(x, Tensor) and not x.is_floating_point())
+
+
+_UPSAMPLE = {("nearest", 3): "upsample_nearest1d", ("nearest", 4): "upsample_nearest2d",
+             ("nearest", 5): "upsample_nearest3d", ("linear", 3): "upsample_linear1d",
+             ("bilinear", 4): "upsample_bilinear2d", ("trilinear", 5): "upsample_trilinear3d"}
+
+
+def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """torch/nn/functional.py's ``interpolate``, its checks and errors in torch's order: exactly one of
+    ``size`` / ``scale_factor`` (scalars expanded to every spatial dim), ``recompute_scale_factor`` turning
+    the factors into an output size ``int(in * factor)``, then ``upsample_nearest{1,2,3}d``,
+    ``upsample_linear1d`` / ``bilinear2d`` / ``trilinear3d`` (``align_corners`` False by default) or, for
+    ``area``, adaptive average pooling. ``nearest-exact``, ``bicubic``, ``lanczos`` and antialiasing are not
+    built in reftorch (a NotImplementedError saying so)."""
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the "
+                             "interpolating modes: linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    dim = input.dim() - 2
+    output_size: Any
+    scale_factors: Any
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    elif size is not None:
+        scale_factors = None
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(
+                    "Input and output must have the same number of spatial dimensions, but got "
+                    f"input with spatial dimensions of {list(input.shape[2:])} and output size of {size}. "
+                    "Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                    "output size in (o1, o2, ...,oK) format.")
+            if not all(_is_integer(x) for x in size):
+                raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or "
+                                f"Tuple[int, int, int], but got size with types {[type(x) for x in size]}")
+            output_size = size
+        else:
+            output_size = [size for _ in range(dim)]
+    elif scale_factor is not None:
+        output_size = None
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != dim:
+                raise ValueError(
+                    "Input and scale_factor must have the same number of spatial dimensions, but "
+                    f"got input with spatial dimensions of {list(input.shape[2:])} and "
+                    f"scale_factor of shape {scale_factor}. "
+                    "Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                    "scale_factor in (s1, s2, ...,sK) format.")
+            scale_factors = scale_factor
+        else:
+            scale_factors = [scale_factor for _ in range(dim)]
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor is not None and recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if mode == "area" and output_size is None:
+        recompute_scale_factor = True
+    if recompute_scale_factor is not None and recompute_scale_factor:
+        output_size = [int(input.size(i + 2) * scale_factors[i]) for i in range(dim)]
+        scale_factors = None
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
+                         "a 4-D tensor as input")
+    op = _UPSAMPLE.get((mode, input.dim()))
+    if op is not None and not antialias:
+        binding = getattr(vf, op)
+        if mode == "nearest":
+            return binding(input, output_size, scale_factors)
+        return binding(input, output_size, align_corners, scale_factors)
+    if mode == "area" and input.dim() in (3, 4):
+        return (adaptive_avg_pool1d if input.dim() == 3 else adaptive_avg_pool2d)(input, output_size)
+    if mode in ("nearest-exact", "bicubic", "lanczos", "area") or antialias:
+        raise NotImplementedError(f"interpolate: mode={mode!r} (antialias={antialias}) for a {input.dim()}-D input "
+                                  "is not built in reftorch")
+    for d, m, need in ((3, "bilinear", "4D"), (3, "trilinear", "5D"), (4, "linear", "3D"), (4, "trilinear", "5D"),
+                       (5, "linear", "3D"), (5, "bilinear", "4D")):
+        if input.dim() == d and mode == m:
+            raise NotImplementedError(f"Got {d}D input, but {m} mode needs {need} input")
+    raise NotImplementedError(
+        "Input Error: Only 3D, 4D and 5D input Tensors supported"
+        f" (got {input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+        f"nearest-exact (got {mode})")
+
+
+def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:
+    """Deprecated ``F.upsample``: :func:`interpolate` (torch warns through its deprecation decorator)."""
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.",
+                  FutureWarning, stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)

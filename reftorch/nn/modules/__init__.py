@@ -44,5 +44,6 @@ from .pooling import (
     MaxPool2d,
 )
 from .sparse import Embedding
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = sorted(name for name, value in list(globals().items()) if isinstance(value, type))
