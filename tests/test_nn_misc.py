@@ -418,3 +418,21 @@ def test_interpolate_errors():
     check(lambda T: (repr(T.nn.UpsamplingNearest2d(scale_factor=2)), repr(T.nn.UpsamplingBilinear2d(size=3)),
                      T.nn.UpsamplingBilinear2d(size=(3, 2))(T.arange(6.0).reshape(1, 1, 2, 3)),
                      repr(T.nn.Upsample(size=(3, 2), mode="bilinear")), T.nn.Upsample(scale_factor=0).scale_factor))
+
+
+@pytest.mark.parametrize("fn,args", [("trunc_normal_", (0.0, 1.0, -2.0, 2.0)), ("trunc_normal_", (0.0, 1.0, 1.0, 3.0)),
+                                     ("sparse_", (0.5,)), ("orthogonal_", (1.5,))])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_random_inits_with_a_generator_and_dtypes(fn, args, dtype):
+    def program(T):
+        T.manual_seed(123)
+        g = T.Generator().manual_seed(9)
+        t = getattr(T.nn.init, fn)(T.empty(6, 4, dtype=getattr(T, dtype)), *args, generator=g)
+        return t, T.rand(2), T.rand(2, generator=g)
+
+    if fn == "orthogonal_":
+        (ours, theirs) = [program(T) for T in LIBS]
+        np.testing.assert_allclose(_np(ours[0]), _np(theirs[0]), rtol=1e-4, atol=1e-6)
+        assert all(np.array_equal(_np(a), _np(b)) for a, b in zip(ours[1:], theirs[1:], strict=True))
+    else:
+        check(program)
