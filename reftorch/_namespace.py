@@ -98,6 +98,7 @@ cos = _functions.cos
 cos_ = _functions.cos_
 cosh = _functions.cosh
 cosh_ = _functions.cosh_
+cosine_similarity = _functions.cosine_similarity
 count_nonzero = _functions.count_nonzero
 cumprod = _functions.cumprod
 cumsum = _functions.cumsum
@@ -418,6 +419,7 @@ __all__ = [
     "cos_",
     "cosh",
     "cosh_",
+    "cosine_similarity",
     "count_nonzero",
     "cumprod",
     "cumsum",

@@ -436,3 +436,10 @@ def test_random_inits_with_a_generator_and_dtypes(fn, args, dtype):
         assert all(np.array_equal(_np(a), _np(b)) for a, b in zip(ours[1:], theirs[1:], strict=True))
     else:
         check(program)
+
+
+def test_torch_cosine_similarity_binding():
+    check(lambda T: T.cosine_similarity(T.ones(2, 3), T.arange(6.0).reshape(2, 3), 1, 1e-8))
+    check(lambda T: T.cosine_similarity(T.ones(2, 3), T.ones(2, 3), dim="x"))
+    check(lambda T: T.cosine_similarity(T.ones(3), [1.0, 2.0, 3.0], 0))
+    check(lambda T: T.nn.functional.cosine_similarity(T.ones(3, dtype=T.bool), T.ones(3, dtype=T.float64), 0))

@@ -801,32 +801,8 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
     return out.copy_(input / denom)
 
 
-def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
-    """ATen's ``cosine_similarity``: floating common dtype required (a RuntimeError otherwise), integral
-    inputs cast to it, both broadcast, each divided by its 2-norm along ``dim`` (a clone, clamped to
-    ``eps`` in place under no_grad), then ``(x1n * x2n).sum(dim)``: SumBackward1 over MulBackward0 over
-    DivBackward0 / CloneBackward0 / LinalgVectorNormBackward0, as torch records."""
-    common = functions.result_type(x1, x2)
-    if not common.is_floating_point:
-        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is {_dtype_name(common)}")
-    if not x1.is_floating_point() and not x1.is_complex():
-        x1 = x1.to(common)
-    if not x2.is_floating_point() and not x2.is_complex():
-        x2 = x2.to(common)
-    x1, x2 = functions.broadcast_tensors(x1, x2)
-    x1_norm = x1.norm(2, dim, keepdim=True).clone()
-    x2_norm = x2.norm(2, dim, keepdim=True).clone()
-    with no_grad():
-        x1_norm.clamp_min_(eps)
-        x2_norm.clamp_min_(eps)
-    return ((x1 / x1_norm) * (x2 / x2_norm)).sum(dim)
-
-
-def _dtype_name(dtype: Any) -> str:
-    """c10's ScalarType name (``Long``, ``Bool``...) of a dtype, as ATen messages print it."""
-    names = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long"}
-    key = str(dtype).removeprefix("torch.").removeprefix("reftorch.")
-    return names.get(key, key)
+# ATen's cosine_similarity (reftorch.ops.distance), the parsed binding itself as in torch
+cosine_similarity = functions.cosine_similarity
 
 
 def _check_dropout_p(p: float) -> None:
