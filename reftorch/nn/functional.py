@@ -897,7 +897,9 @@ def _is_integer(x: Any) -> bool:
 
 _UPSAMPLE = {("nearest", 3): "upsample_nearest1d", ("nearest", 4): "upsample_nearest2d",
              ("nearest", 5): "upsample_nearest3d", ("linear", 3): "upsample_linear1d",
-             ("bilinear", 4): "upsample_bilinear2d", ("trilinear", 5): "upsample_trilinear3d"}
+             ("bilinear", 4): "upsample_bilinear2d", ("trilinear", 5): "upsample_trilinear3d",
+             ("nearest-exact", 3): "_upsample_nearest_exact1d", ("nearest-exact", 4): "_upsample_nearest_exact2d",
+             ("nearest-exact", 5): "_upsample_nearest_exact3d"}
 
 
 def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
@@ -906,9 +908,9 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
     """torch/nn/functional.py's ``interpolate``, its checks and errors in torch's order: exactly one of
     ``size`` / ``scale_factor`` (scalars expanded to every spatial dim), ``recompute_scale_factor`` turning
     the factors into an output size ``int(in * factor)``, then ``upsample_nearest{1,2,3}d``,
-    ``upsample_linear1d`` / ``bilinear2d`` / ``trilinear3d`` (``align_corners`` False by default) or, for
-    ``area``, adaptive average pooling. ``nearest-exact``, ``bicubic``, ``lanczos`` and antialiasing are not
-    built in reftorch (a NotImplementedError saying so)."""
+    ``_upsample_nearest_exact{1,2,3}d``, ``upsample_linear1d`` / ``bilinear2d`` / ``trilinear3d``
+    (``align_corners`` False by default) or, for ``area``, adaptive average pooling (1-D, 2-D). ``bicubic``,
+    ``lanczos``, 3-D ``area`` and antialiasing are not built in reftorch (a NotImplementedError saying so)."""
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the "
@@ -963,12 +965,12 @@ def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode:
     op = _UPSAMPLE.get((mode, input.dim()))
     if op is not None and not antialias:
         binding = getattr(vf, op)
-        if mode == "nearest":
+        if mode in ("nearest", "nearest-exact"):
             return binding(input, output_size, scale_factors)
         return binding(input, output_size, align_corners, scale_factors)
     if mode == "area" and input.dim() in (3, 4):
         return (adaptive_avg_pool1d if input.dim() == 3 else adaptive_avg_pool2d)(input, output_size)
-    if mode in ("nearest-exact", "bicubic", "lanczos", "area") or antialias:
+    if mode in ("bicubic", "lanczos", "area") or antialias:
         raise NotImplementedError(f"interpolate: mode={mode!r} (antialias={antialias}) for a {input.dim()}-D input "
                                   "is not built in reftorch")
     for d, m, need in ((3, "bilinear", "4D"), (3, "trilinear", "5D"), (4, "linear", "3D"), (4, "trilinear", "5D"),

@@ -1,11 +1,13 @@
-"""``upsample_nearest{1,2,3}d`` and ``upsample_linear1d`` / ``upsample_bilinear2d`` / ``upsample_trilinear3d``
-(the ``torch._C._nn`` bindings ``F.interpolate`` calls) and their backward ops, ported from ATen's CPU
-kernels (aten/src/ATen/native/UpSample.h, cpu/UpSampleKernel.cpp).
+"""``upsample_nearest{1,2,3}d``, ``_upsample_nearest_exact{1,2,3}d`` and ``upsample_linear1d`` /
+``upsample_bilinear2d`` / ``upsample_trilinear3d`` (the ``torch._C._nn`` bindings ``F.interpolate``
+calls) and their backward ops, ported from ATen's CPU kernels (aten/src/ATen/native/UpSample.h,
+cpu/UpSampleKernel.cpp).
 
 Both are separable, one spatial dim at a time, last dim first, which is the order of the CPU kernel's
 nested ``Interpolate<n>`` sums, so float32 results are torch's bit for bit:
 
-- nearest: source index ``min(floor(dst * scale), in - 1)`` in float32, ``scale`` being
+- nearest: source index ``min(floor(dst * scale), in - 1)`` in float32 (nearest-exact:
+  ``floor((dst + 0.5) * scale)``), ``scale`` being
   ``1 / scale_factor`` when one is given (> 0), else ``in / out`` (the identity when ``out == in``, a
   shift when ``out == 2 in``);
 - linear: source coordinate ``scale * dst`` with ``align_corners`` (``scale = (in - 1) / (out - 1)``),
@@ -37,9 +39,15 @@ def _opmath(xp: Any, dtype: D.dtype) -> Any:
     return xp.float64 if dtype is D.float64 else xp.float32
 
 
-def _nearest_indices(xp: Any, in_size: int, out_size: int, scale: float | None) -> Any:
-    """ATen's ``nearest_idx`` for every output index."""
+def _nearest_indices(xp: Any, in_size: int, out_size: int, scale: float | None, exact: bool = False) -> Any:
+    """ATen's ``nearest_idx`` for every output index, or ``nearest_exact_idx``: ``floorf((dst + 0.5) *
+    scale)`` (the product in double, narrowed to float by ``floorf``), without nearest's shortcuts."""
     dst = xp.arange(out_size)
+    if exact:
+        f32 = xp.float32
+        s = f32(1.0 / scale) if scale is not None and scale > 0 else f32(in_size) / f32(out_size)
+        src = ((dst + 0.5) * xp.float64(s)).astype(f32)
+        return xp.minimum(xp.floor(src).astype(xp.int64), in_size - 1)
     if out_size == in_size:
         return dst
     if out_size == 2 * in_size:
@@ -93,8 +101,9 @@ def _check_input(self: Tensor, name: str, nd: int) -> None:
 
 
 def _forward(self: Tensor, output_size: Sequence[int], scales: Sequence[float | None], nd: int,
-             align_corners: bool | None) -> Tensor:
-    name = f"upsample_nearest{nd}d" if align_corners is None else _LINEAR_NAMES[nd]
+             align_corners: bool | None, exact: bool = False) -> Tensor:
+    name = (f"_upsample_nearest_exact{nd}d" if exact else f"upsample_nearest{nd}d") if align_corners is None \
+        else _LINEAR_NAMES[nd]
     _check(name, self._shape, output_size, nd)
     _check_input(self, name, nd)
     xp = self._backend.xp
@@ -103,7 +112,7 @@ def _forward(self: Tensor, output_size: Sequence[int], scales: Sequence[float | 
     for k in reversed(range(nd)):  # the innermost dim first, as the kernel's nested sums
         axis = 2 + k
         if align_corners is None:
-            arr = xp.take(arr, _nearest_indices(xp, self._shape[axis], output_size[k], scales[k]), axis=axis)
+            arr = xp.take(arr, _nearest_indices(xp, self._shape[axis], output_size[k], scales[k], exact), axis=axis)
             continue
         i0, i1, l0, l1 = _linear_indices(xp, self._shape[axis], output_size[k], align_corners, scales[k], op)
         shape = [1] * arr.ndim
@@ -114,7 +123,7 @@ def _forward(self: Tensor, output_size: Sequence[int], scales: Sequence[float | 
 
 
 def _backward(grad_output: Tensor, output_size: Sequence[int], input_size: Sequence[int],
-              scales: Sequence[float | None], nd: int, align_corners: bool | None) -> Tensor:
+              scales: Sequence[float | None], nd: int, align_corners: bool | None, exact: bool = False) -> Tensor:
     xp = grad_output._backend.xp
     op = _opmath(xp, grad_output._dtype)
     g = grad_output._array.astype(op)
@@ -123,7 +132,7 @@ def _backward(grad_output: Tensor, output_size: Sequence[int], input_size: Seque
         moved = xp.moveaxis(g, axis, 0)
         out = xp.zeros((input_size[axis], *moved.shape[1:]), dtype=op)
         if align_corners is None:
-            xp.add.at(out, _nearest_indices(xp, input_size[axis], output_size[k], scales[k]), moved)
+            xp.add.at(out, _nearest_indices(xp, input_size[axis], output_size[k], scales[k], exact), moved)
         else:
             i0, i1, l0, l1 = _linear_indices(xp, input_size[axis], output_size[k], align_corners, scales[k], op)
             w = (-1,) + (1,) * (moved.ndim - 1)
@@ -208,7 +217,37 @@ def _register_family(nd: int) -> None:
              node=node_lin.replace("Backward0", "BackwardBackward0"), **internal)(lin_backward)
 
 
+def _register_exact(nd: int) -> None:
+    """``_upsample_nearest_exact{nd}d`` (``.vec`` first), its backward op and nodes."""
+    name = f"_upsample_nearest_exact{nd}d"
+    scale_params = ", ".join(f"double? {s}=None" for s in _SCALE_NAMES[nd])
+    node = f"UpsampleNearestExact{nd}DBackward0"
+
+    def vec(input: Tensor, output_size: Any, scale_factors: Any) -> Tensor:
+        size, scales = _vec_sizes(input, output_size, scale_factors, nd)
+        return getattr(aten, name)(input, size, *scales)
+
+    def base(self: Tensor, output_size: Any, *scales: float | None) -> Tensor:
+        return _forward(self, output_size, scales, nd, None, exact=True)
+
+    def backward(grad_output: Tensor, output_size: Any, input_size: Any, *scales: float | None) -> Tensor:
+        return _backward(grad_output, output_size, input_size, scales, nd, None, exact=True)
+
+    vec.__doc__ = f"``torch._C._nn.{name}(input, output_size, scale_factors)``"
+    base.__doc__ = f"``torch._C._nn.{name}``: nearest-exact (pixel-centre) upsampling of the last {nd} dims"
+    backward.__doc__ = f"``{name}_backward``: the gradient summed back onto the source elements"
+    internal = {"function": False, "method": False}
+    register(f"{name}.vec", f"{name}(Tensor input, SymIntArrayRef? output_size, ArrayRef<double>? scale_factors)",
+             composite=True, **internal)(vec)
+    register(name, f"{name}(Tensor input, SymIntArrayRef[{nd}] output_size, {scale_params})", node=node,
+             **internal)(base)
+    register(f"{name}_backward", f"{name}_backward(Tensor grad_output, SymIntArrayRef[{nd}] output_size, "
+             f"SymIntArrayRef[{nd + 2}] input_size, {scale_params})",
+             node=node.replace("Backward0", "BackwardBackward0"), **internal)(backward)
+
+
 for _nd in (1, 2, 3):
     _register_family(_nd)
+    _register_exact(_nd)
 
 __all__: list[str] = []

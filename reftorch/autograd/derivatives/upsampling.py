@@ -38,3 +38,18 @@ define("UpsampleBilinear2DBackwardBackward0", {
 define("UpsampleTrilinear3DBackwardBackward0", {
     "grad_output": lambda grad, output_size, align_corners, scales_d, scales_h, scales_w: call(
         "upsample_trilinear3d", grad, output_size, align_corners, scales_d, scales_h, scales_w)})
+
+define("UpsampleNearestExact1DBackward0", {"self": lambda grad, output_size, self_shape, scales: call(
+    "_upsample_nearest_exact1d_backward", grad, output_size, list(self_shape), scales)})
+define("UpsampleNearestExact2DBackward0", {"self": lambda grad, output_size, self_shape, scales_h, scales_w: call(
+    "_upsample_nearest_exact2d_backward", grad, output_size, list(self_shape), scales_h, scales_w)})
+define("UpsampleNearestExact3DBackward0", {
+    "self": lambda grad, output_size, self_shape, scales_d, scales_h, scales_w: call(
+        "_upsample_nearest_exact3d_backward", grad, output_size, list(self_shape), scales_d, scales_h, scales_w)})
+define("UpsampleNearestExact1DBackwardBackward0", {"grad_output": lambda grad, output_size, scales: call(
+    "_upsample_nearest_exact1d", grad, output_size, scales)})
+define("UpsampleNearestExact2DBackwardBackward0", {"grad_output": lambda grad, output_size, scales_h, scales_w: call(
+    "_upsample_nearest_exact2d", grad, output_size, scales_h, scales_w)})
+define("UpsampleNearestExact3DBackwardBackward0", {
+    "grad_output": lambda grad, output_size, scales_d, scales_h, scales_w: call(
+        "_upsample_nearest_exact3d", grad, output_size, scales_d, scales_h, scales_w)})
