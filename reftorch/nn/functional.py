@@ -810,8 +810,16 @@ def _check_dropout_p(p: float) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
-    return functions.feature_dropout_(input, p, training) if inplace else functions.feature_dropout(input, p, training)
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, batched: bool = True) -> Tensor:
+    """``torch.feature_dropout`` (or ``feature_dropout_``), an unbatched input unsqueezed to one sample first
+    and squeezed back after (in place when ``inplace``)."""
+    if not batched:
+        input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+    drop = functions.feature_dropout_ if inplace else functions.feature_dropout
+    result = drop(input, p, training)
+    if not batched:
+        result = result.squeeze_(0) if inplace else result.squeeze(0)
+    return result
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -825,13 +833,20 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
             "Note that dropout1d exists to provide channel-wise dropout on inputs with 1 "
             "spatial dimension, a channel dimension, and an optional batch dimension "
             "(i.e. 2D or 3D inputs).")
-    is_batched = inp_dim == 3
-    if not is_batched:
-        input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
-    result = _feature_dropout(input, p, training, inplace)
-    if not is_batched:
-        result = result.squeeze_(0) if inplace else result.squeeze(0)
-    return result
+    return _feature_dropout(input, p, training, inplace, batched=inp_dim == 3)
+
+
+def _warn_dropout_rank(n: int, inp_dim: int) -> None:
+    """dropout2d/3d's deprecation warning for an input of neither n + 1 nor n + 2 dims (stacklevel: the
+    caller of ``dropout{n}d``)."""
+    if inp_dim not in (n + 1, n + 2):
+        warnings.warn(
+            f"dropout{n}d: Received a {inp_dim}-D input to dropout{n}d, which is deprecated "
+            "and will result in an error in a future release. To retain the behavior "
+            f"and silence this warning, please use dropout instead. Note that dropout{n}d "
+            f"exists to provide channel-wise dropout on inputs with {n} spatial dimensions, "
+            f"a channel dimension, and an optional batch dimension (i.e. {n + 1}D or {n + 2}D inputs).",
+            stacklevel=3)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -839,13 +854,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     (N, C, L), with torch's UserWarning; another deprecation warning outside 3-D/4-D)."""
     _check_dropout_p(p)
     inp_dim = input.dim()
-    if inp_dim not in (3, 4):
-        warnings.warn(
-            f"dropout2d: Received a {inp_dim}-D input to dropout2d, which is deprecated "
-            "and will result in an error in a future release. To retain the behavior "
-            "and silence this warning, please use dropout instead. Note that dropout2d "
-            "exists to provide channel-wise dropout on inputs with 2 spatial dimensions, "
-            "a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).", stacklevel=2)
+    _warn_dropout_rank(2, inp_dim)
     if inp_dim == 3:
         warnings.warn(
             "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise "
@@ -861,20 +870,8 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     warn (deprecated) and are unsqueezed as unbatched."""
     _check_dropout_p(p)
     inp_dim = input.dim()
-    if inp_dim not in (4, 5):
-        warnings.warn(
-            f"dropout3d: Received a {inp_dim}-D input to dropout3d, which is deprecated "
-            "and will result in an error in a future release. To retain the behavior "
-            "and silence this warning, please use dropout instead. Note that dropout3d "
-            "exists to provide channel-wise dropout on inputs with 3 spatial dimensions, "
-            "a channel dimension, and an optional batch dimension (i.e. 4D or 5D inputs).", stacklevel=2)
-    is_batched = inp_dim == 5
-    if not is_batched:
-        input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
-    result = _feature_dropout(input, p, training, inplace)
-    if not is_batched:
-        result = result.squeeze_(0) if inplace else result.squeeze(0)
-    return result
+    _warn_dropout_rank(3, inp_dim)
+    return _feature_dropout(input, p, training, inplace, batched=inp_dim == 5)
 
 
 def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:

@@ -4,26 +4,10 @@ torch/nn/utils/convert_parameters.py."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from ..._tensor import Tensor
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
-
-
-def _typename(obj: Any) -> str:
-    """``torch.typename``: a tensor's ``type()``, else the object's qualified name."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    if hasattr(obj, "__qualname__"):
-        qualname = obj.__qualname__
-    elif hasattr(obj, "__name__"):
-        qualname = obj.__name__
-    else:
-        module = obj.__class__.__module__ or ""
-        qualname = obj.__class__.__qualname__
-    return qualname if module in {"", "builtins"} else f"{module}.{qualname}"
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
@@ -43,7 +27,9 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     """Set each parameter's ``.data`` to the next ``numel()`` entries of ``vec`` viewed as the parameter
     (views of ``vec``'s storage, as in torch); a TypeError when ``vec`` is not a tensor."""
     if not isinstance(vec, Tensor):
-        raise TypeError(f"expected torch.Tensor, but got: {_typename(vec)}")
+        from ...optim.optimizer import typename  # torch.typename
+
+        raise TypeError(f"expected torch.Tensor, but got: {typename(vec)}")
     param_device = None
     pointer = 0
     for param in parameters:
