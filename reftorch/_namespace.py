@@ -21,6 +21,8 @@ addcmul = _functions.addcmul
 addmm = _functions.addmm
 all = _functions.all
 allclose = _functions.allclose
+alpha_dropout = _functions.alpha_dropout
+alpha_dropout_ = _functions.alpha_dropout_
 amax = _functions.amax
 amin = _functions.amin
 aminmax = _functions.aminmax
@@ -96,6 +98,7 @@ cos = _functions.cos
 cos_ = _functions.cos_
 cosh = _functions.cosh
 cosh_ = _functions.cosh_
+cosine_similarity = _functions.cosine_similarity
 count_nonzero = _functions.count_nonzero
 cumprod = _functions.cumprod
 cumsum = _functions.cumsum
@@ -129,6 +132,10 @@ exp_ = _functions.exp_
 expm1 = _functions.expm1
 expm1_ = _functions.expm1_
 eye = _functions.eye
+feature_alpha_dropout = _functions.feature_alpha_dropout
+feature_alpha_dropout_ = _functions.feature_alpha_dropout_
+feature_dropout = _functions.feature_dropout
+feature_dropout_ = _functions.feature_dropout_
 fill_ = _functions.fill_
 fix = _functions.fix
 fix_ = _functions.fix_
@@ -335,6 +342,8 @@ __all__ = [
     "addmm",
     "all",
     "allclose",
+    "alpha_dropout",
+    "alpha_dropout_",
     "amax",
     "amin",
     "aminmax",
@@ -410,6 +419,7 @@ __all__ = [
     "cos_",
     "cosh",
     "cosh_",
+    "cosine_similarity",
     "count_nonzero",
     "cumprod",
     "cumsum",
@@ -443,6 +453,10 @@ __all__ = [
     "expm1",
     "expm1_",
     "eye",
+    "feature_alpha_dropout",
+    "feature_alpha_dropout_",
+    "feature_dropout",
+    "feature_dropout_",
     "fill_",
     "fix",
     "fix_",

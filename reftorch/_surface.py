@@ -31,6 +31,7 @@ from .ops import (
     conversion,
     convolution,
     creation,
+    distance,
     dropout,
     elementwise,
     embedding,
@@ -50,6 +51,7 @@ from .ops import (
     sampling,
     softmax,
     sorting,
+    upsampling,
     views,
 )
 from .ops._args import ParameterType, Parser, Signature
@@ -59,7 +61,7 @@ from .ops.registry import OPS, Op
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
                       dropout, indexing, metadata, reduction, sorting, tensor_methods, normalization, embedding,
-                      convolution, pooling, padding, activation, pointwise, softmax, loss)
+                      convolution, pooling, padding, activation, pointwise, softmax, loss, upsampling, distance)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 

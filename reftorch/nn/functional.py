@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any
 
+from .. import _dtype as _dtypes
 from .._tensor import Tensor
 from ..autograd import no_grad
+from ..ops import _args
 from ..ops.registry import aten, call, functions, vf
 
 
@@ -796,8 +798,6 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 # float32 tolerance, under the node ScaledDotProductFlashAttentionForCpuBackward0 where reftorch records
 # the composition's nodes). ``multi_head_attention_forward`` is torch/nn/functional.py's Python (the slow
 # path) line by line, except ``torch.baddbmm`` (not in reftorch): ``attn_mask + bmm(q_scaled, k^T)``.
-from .. import _dtype as _dtypes  # noqa: E402 - this section is appended to the module
-from ..ops import _args  # noqa: E402
 
 
 def _sdpa_convert_boolean_mask(attn_mask: Tensor | None, dtype: Any) -> Tensor | None:
@@ -1164,3 +1164,200 @@ def multi_head_attention_forward(
     if not is_batched:
         attn_output = attn_output.squeeze(1)
     return attn_output, None
+
+# ---- misc: normalize, distance, feature dropout, interpolate
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
+    """torch/nn/functional.py's ``normalize``: ``input / input.norm(p, dim, keepdim=True).clamp_min(eps)``
+    (expanded to the input's shape); with ``out`` the clamp is in place and the division writes ``out``."""
+    if out is None:
+        denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+        return input / denom
+    denom = input.norm(p, dim, keepdim=True).clamp_min_(eps).expand_as(input)
+    return out.copy_(input / denom)
+
+
+# ATen's cosine_similarity (reftorch.ops.distance), the parsed binding itself as in torch
+cosine_similarity = functions.cosine_similarity
+
+
+def _check_dropout_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, batched: bool = True) -> Tensor:
+    """``torch.feature_dropout`` (or ``feature_dropout_``), an unbatched input unsqueezed to one sample first
+    and squeezed back after (in place when ``inplace``)."""
+    if not batched:
+        input = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+    drop = functions.feature_dropout_ if inplace else functions.feature_dropout
+    result = drop(input, p, training)
+    if not batched:
+        result = result.squeeze_(0) if inplace else result.squeeze(0)
+    return result
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout of a 2-D (unbatched, unsqueezed first) or 3-D input through ``torch.feature_dropout``;
+    a RuntimeError for other ranks."""
+    _check_dropout_p(p)
+    inp_dim = input.dim()
+    if inp_dim not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {inp_dim}D input. "
+            "Note that dropout1d exists to provide channel-wise dropout on inputs with 1 "
+            "spatial dimension, a channel dimension, and an optional batch dimension "
+            "(i.e. 2D or 3D inputs).")
+    return _feature_dropout(input, p, training, inplace, batched=inp_dim == 3)
+
+
+def _warn_dropout_rank(n: int, inp_dim: int) -> None:
+    """dropout2d/3d's deprecation warning for an input of neither n + 1 nor n + 2 dims (stacklevel: the
+    caller of ``dropout{n}d``)."""
+    if inp_dim not in (n + 1, n + 2):
+        warnings.warn(
+            f"dropout{n}d: Received a {inp_dim}-D input to dropout{n}d, which is deprecated "
+            "and will result in an error in a future release. To retain the behavior "
+            f"and silence this warning, please use dropout instead. Note that dropout{n}d "
+            f"exists to provide channel-wise dropout on inputs with {n} spatial dimensions, "
+            f"a channel dimension, and an optional batch dimension (i.e. {n + 1}D or {n + 2}D inputs).",
+            stacklevel=3)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout through ``torch.feature_dropout`` (dim 1 is the channel: a 3-D input is taken as
+    (N, C, L), with torch's UserWarning; another deprecation warning outside 3-D/4-D)."""
+    _check_dropout_p(p)
+    inp_dim = input.dim()
+    _warn_dropout_rank(2, inp_dim)
+    if inp_dim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise "
+            "1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C "
+            "is the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.", stacklevel=2)
+    return _feature_dropout(input, p, training, inplace)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel dropout of 4-D (unbatched) or 5-D inputs through ``torch.feature_dropout``; other ranks
+    warn (deprecated) and are unsqueezed as unbatched."""
+    _check_dropout_p(p)
+    inp_dim = input.dim()
+    _warn_dropout_rank(3, inp_dim)
+    return _feature_dropout(input, p, training, inplace, batched=inp_dim == 5)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """``torch.alpha_dropout`` (``alpha_dropout_`` when ``inplace``) after the ValueError check of ``p``."""
+    _check_dropout_p(p)
+    return functions.alpha_dropout_(input, p, training) if inplace else functions.alpha_dropout(input, p, training)
+
+
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
+    """``torch.feature_alpha_dropout`` (or its in-place twin) after the ValueError check of ``p``."""
+    _check_dropout_p(p)
+    return (functions.feature_alpha_dropout_(input, p, training) if inplace
+            else functions.feature_alpha_dropout(input, p, training))
+
+
+def _is_integer(x: Any) -> bool:
+    """torch's ``_is_integer``: an int, or an integral tensor."""
+    return isinstance(x, int) or (isinstance(x, Tensor) and not x.is_floating_point())
+
+
+_UPSAMPLE = {("nearest", 3): "upsample_nearest1d", ("nearest", 4): "upsample_nearest2d",
+             ("nearest", 5): "upsample_nearest3d", ("linear", 3): "upsample_linear1d",
+             ("bilinear", 4): "upsample_bilinear2d", ("trilinear", 5): "upsample_trilinear3d",
+             ("nearest-exact", 3): "_upsample_nearest_exact1d", ("nearest-exact", 4): "_upsample_nearest_exact2d",
+             ("nearest-exact", 5): "_upsample_nearest_exact3d"}
+
+
+def interpolate(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """torch/nn/functional.py's ``interpolate``, its checks and errors in torch's order: exactly one of
+    ``size`` / ``scale_factor`` (scalars expanded to every spatial dim), ``recompute_scale_factor`` turning
+    the factors into an output size ``int(in * factor)``, then ``upsample_nearest{1,2,3}d``,
+    ``_upsample_nearest_exact{1,2,3}d``, ``upsample_linear1d`` / ``bilinear2d`` / ``trilinear3d``
+    (``align_corners`` False by default) or, for ``area``, adaptive average pooling (1-D, 2-D). ``bicubic``,
+    ``lanczos``, 3-D ``area`` and antialiasing are not built in reftorch (a NotImplementedError saying so)."""
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the "
+                             "interpolating modes: linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    dim = input.dim() - 2
+    output_size: Any
+    scale_factors: Any
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    elif size is not None:
+        scale_factors = None
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(
+                    "Input and output must have the same number of spatial dimensions, but got "
+                    f"input with spatial dimensions of {list(input.shape[2:])} and output size of {size}. "
+                    "Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                    "output size in (o1, o2, ...,oK) format.")
+            if not all(_is_integer(x) for x in size):
+                raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or "
+                                f"Tuple[int, int, int], but got size with types {[type(x) for x in size]}")
+            output_size = size
+        else:
+            output_size = [size for _ in range(dim)]
+    elif scale_factor is not None:
+        output_size = None
+        if isinstance(scale_factor, (list, tuple)):
+            if len(scale_factor) != dim:
+                raise ValueError(
+                    "Input and scale_factor must have the same number of spatial dimensions, but "
+                    f"got input with spatial dimensions of {list(input.shape[2:])} and "
+                    f"scale_factor of shape {scale_factor}. "
+                    "Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                    "scale_factor in (s1, s2, ...,sK) format.")
+            scale_factors = scale_factor
+        else:
+            scale_factors = [scale_factor for _ in range(dim)]
+    else:
+        raise ValueError("either size or scale_factor should be defined")
+    if recompute_scale_factor is not None and recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if mode == "area" and output_size is None:
+        recompute_scale_factor = True
+    if recompute_scale_factor is not None and recompute_scale_factor:
+        output_size = [int(input.size(i + 2) * scale_factors[i]) for i in range(dim)]
+        scale_factors = None
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires "
+                         "a 4-D tensor as input")
+    op = _UPSAMPLE.get((mode, input.dim()))
+    if op is not None and not antialias:
+        binding = getattr(vf, op)
+        if mode in ("nearest", "nearest-exact"):
+            return binding(input, output_size, scale_factors)
+        return binding(input, output_size, align_corners, scale_factors)
+    if mode == "area" and input.dim() in (3, 4):
+        return (adaptive_avg_pool1d if input.dim() == 3 else adaptive_avg_pool2d)(input, output_size)
+    if mode in ("bicubic", "lanczos", "area") or antialias:
+        raise NotImplementedError(f"interpolate: mode={mode!r} (antialias={antialias}) for a {input.dim()}-D input "
+                                  "is not built in reftorch")
+    for d, m, need in ((3, "bilinear", "4D"), (3, "trilinear", "5D"), (4, "linear", "3D"), (4, "trilinear", "5D"),
+                       (5, "linear", "3D"), (5, "bilinear", "4D")):
+        if input.dim() == d and mode == m:
+            raise NotImplementedError(f"Got {d}D input, but {m} mode needs {need} input")
+    raise NotImplementedError(
+        "Input Error: Only 3D, 4D and 5D input Tensors supported"
+        f" (got {input.dim()}D) for the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+        f"nearest-exact (got {mode})")
+
+
+def upsample(input: Tensor, size: Any = None, scale_factor: Any = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:
+    """Deprecated ``F.upsample``: :func:`interpolate` (torch warns through its deprecation decorator)."""
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.",
+                  FutureWarning, stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)

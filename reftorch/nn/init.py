@@ -11,6 +11,7 @@ import math
 import warnings
 
 from .. import _random
+from .._arrays import from_array
 from .._tensor import Tensor
 from ..autograd import no_grad
 
@@ -135,3 +136,141 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in", nonlinea
     if std is None:
         return tensor
     return normal_(tensor, 0.0, std, generator=generator)
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-D ``tensor`` with the identity (``torch.eye(*shape)``); ValueError for other ranks."""
+    if tensor.ndimension() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    with no_grad():
+        tensor.copy_(_functions().eye(*tensor.shape, dtype=tensor.dtype, device=tensor.device))
+    return tensor
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a 3-, 4- or 5-D ``tensor`` with the Dirac delta: zeros, then for each of ``groups`` groups
+    a 1 at ``[g * out_per_group + d, d, centre...]`` for ``d < min(out_per_group, size(1))``;
+    ValueErrors for other ranks and for ``size(0)`` not divisible by ``groups``."""
+    dimensions = tensor.ndimension()
+    if dimensions not in [3, 4, 5]:
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tensor.size()
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    out_chans_per_grp = sizes[0] // groups
+    min_dim = min(out_chans_per_grp, sizes[1])
+    centre = tuple(s // 2 for s in sizes[2:])
+    with no_grad():
+        tensor.zero_()
+        for g in range(groups):
+            for d in range(min_dim):
+                tensor[(g * out_chans_per_grp + d, d, *centre)] = 1
+    return tensor
+
+
+def _no_grad_trunc_normal_(tensor: Tensor, mean: float, std: float, a: float, b: float,
+                           generator: _random.Generator | None = None) -> Tensor:
+    """torch 2.13's sampler: when the mass in [a, b] exceeds 0.3, ``normal_`` and redraw (with
+    ``where``) every value outside [a, b] until none is; otherwise rejection sampling from
+    ``uniform_(a, b)`` against the normal's log density relative to its peak in [a, b]."""
+
+    def norm_cdf(x: float) -> float:
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    if (mean < a - 2 * std) or (mean > b + 2 * std):
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=3)
+    F = _functions()
+    with no_grad():
+        p = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std)
+        if p > 0.3:
+            lo = tensor.new_tensor(a, device="cpu").item()
+            hi = tensor.new_tensor(b, device="cpu").item()
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not mask.any():
+                    break
+                result = F.where(mask, F.empty_like(result).normal_(mean, std, generator=generator), result)
+            if tensor is not result:
+                tensor.copy_(result)
+        else:
+            mode = max(a, min(mean, b))
+            log_peak = -0.5 * ((mode - mean) / std) ** 2
+            candidates = F.empty_like(tensor)
+            accept_buf = F.empty_like(tensor)
+            tensor.uniform_(a, b, generator=generator)
+            candidates.copy_(tensor)
+            candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+            pending = accept_buf.uniform_(generator=generator).log_().gt(candidates)
+            if pending.any():
+                result = tensor
+                while True:
+                    candidates.uniform_(a, b, generator=generator)
+                    result = F.where(pending, candidates, result)
+                    candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+                    pending = F.where(pending, accept_buf.uniform_(generator=generator).log_().gt(candidates),
+                                      pending)
+                    if not pending.any():
+                        break
+                tensor.copy_(result)
+        return tensor
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: _random.Generator | None = None) -> Tensor:
+    """N(mean, std^2) truncated to [a, b], drawn as torch 2.13 draws it (no erfinv: redraws for a wide
+    window, uniform rejection sampling for a narrow one), so the same seed gives torch's values; a
+    UserWarning when ``mean`` is more than 2 std outside [a, b]."""
+    return _no_grad_trunc_normal_(tensor, mean, std, a, b, generator=generator)
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1, generator: _random.Generator | None = None) -> Tensor:
+    """A (semi-)orthogonal matrix scaled by ``gain``, trailing dims flattened: ``normal_`` into a
+    ``(rows, numel // rows)`` matrix (transposed when wider than tall), its QR factorisation, Q's columns
+    multiplied by the signs of R's diagonal. The draw is torch's bit for bit; Q is the backend's LAPACK
+    Householder QR (numpy), not torch's, so values agree to rounding, not bit for bit."""
+    if tensor.ndimension() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.size(0)
+    cols = tensor.numel() // rows
+    flattened = tensor.new_empty((rows, cols)).normal_(0, 1, generator=generator)
+    if rows < cols:
+        flattened.t_()
+    xp = flattened._backend.xp
+    q_array, r_array = xp.linalg.qr(flattened._array)
+    q_array = q_array * xp.sign(xp.diagonal(r_array))
+    q = from_array(xp.ascontiguousarray(q_array), flattened.dtype, flattened.device, flattened._backend)
+    if rows < cols:
+        q.t_()
+    with no_grad():
+        tensor.view_as(q).copy_(q)
+        tensor.mul_(gain)
+    return tensor
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: _random.Generator | None = None) -> Tensor:
+    """Fill a 2-D ``tensor`` with N(0, std^2) and zero ``ceil(sparsity * rows)`` entries per column, the
+    rows chosen by the first entries of a ``randperm(rows)`` per column (the default generator, as in
+    torch), so the same seed zeroes the same entries."""
+    if tensor.ndimension() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    num_zeros = math.ceil(sparsity * rows)
+    F = _functions()
+    with no_grad():
+        tensor.normal_(0, std, generator=generator)
+        for col_idx in range(cols):
+            row_indices = F.randperm(rows)
+            zero_indices = row_indices[:num_zeros]
+            tensor[zero_indices, col_idx] = 0
+    return tensor
+
+
+def _functions() -> object:
+    """The ``reftorch`` namespace, imported late (it imports this module)."""
+    import reftorch
+
+    return reftorch

@@ -572,7 +572,7 @@ def _eye(n: int, m: int | None, dtype: D.dtype | None, layout: Any, device_: dev
     _check_options(layout, pin_memory)
     dev = device_ or CPU
     result = _empty((n, m), dtype or D.get_default_dtype(), dev)
-    result._storage.array[:n * m:m + 1] = 1
+    result._storage.array[:min(n, m) * (m + 1):m + 1] = 1  # (the diagonal only: no wrap when n > m)
     return _finish(result, requires_grad)
 
 

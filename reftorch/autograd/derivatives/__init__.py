@@ -174,6 +174,7 @@ from . import (  # noqa: E402,F401 - fill TABLE
     random_fill,
     reductions,
     softmax,
+    upsampling,
     views,
 )
 
