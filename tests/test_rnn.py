@@ -1,0 +1,244 @@
+"""reftorch.nn's recurrent modules against torch's: same seed gives the same weights bit for bit, in
+torch's names and order; outputs, final states and gradients agree (float32 tolerance, 1e-5 relative for
+stacked or long runs: reftorch composes the recurrence from its ops where torch runs fused ATen
+kernels, so the rounding differs and grad_fn names are not compared); reprs and errors are torch's."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from helpers import UNIT, check
+
+import reftorch
+from conformance.compare import Tolerance, compare_results
+
+LIBS = (reftorch, torch)
+LOOSE = Tolerance(rtol=1e-5, atol=1e-5)
+
+
+def same(fn, tolerance: Tolerance | None = None):
+    """``fn(T)`` on both libraries; every tensor (values, shapes, dtypes, autograd flags, ``.grad``)
+    compared, ``grad_fn`` names left out (the recurrence is a composite here, fused kernels in torch)."""
+    results = []
+    for T in (torch, reftorch):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            results.append(fn(T))
+    options = dataclasses.replace(UNIT, grad_fns=False, tolerance=tolerance or Tolerance())
+    lines = compare_results(results[0], results[1], options)
+    assert not lines, "torch (oracle) vs reftorch (impl):\n  " + "\n  ".join(lines)
+    return results
+
+
+def _train(T, make, shape, hx_shapes=None, seed=0, loss_weights=True):
+    """Build a module with a seed, run it on a random input (and random initial states), back-propagate
+    a weighted sum of every output; return outputs, input/state gradients and parameter gradients."""
+    T.manual_seed(seed)
+    module = make(T)
+    x = T.randn(*shape, requires_grad=True)
+    hx = None
+    if hx_shapes is not None:
+        hx = tuple(T.randn(*s, requires_grad=True) for s in hx_shapes)
+    out = module(x, None if hx is None else (hx if len(hx) == 2 else hx[0]))
+    output, hidden = out if isinstance(out, tuple) and not isinstance(module, T.nn.LSTMCell) else (out, ())
+    flat = [output, *(hidden if isinstance(hidden, tuple) else (hidden,))]
+    if isinstance(module, T.nn.LSTMCell):
+        flat = list(out)
+    loss = sum((t * T.linspace(-1, 1, t.numel()).reshape(t.shape)).sum() for t in flat)
+    loss.backward()
+    grads = {name: p.grad for name, p in module.named_parameters()}
+    return flat, x.grad, None if hx is None else [h.grad for h in hx], grads
+
+
+MODULES = {
+    "rnn_tanh": lambda T, **kw: T.nn.RNN(3, 5, **kw),
+    "rnn_relu": lambda T, **kw: T.nn.RNN(3, 5, nonlinearity="relu", **kw),
+    "lstm": lambda T, **kw: T.nn.LSTM(3, 5, **kw),
+    "gru": lambda T, **kw: T.nn.GRU(3, 5, **kw),
+}
+
+
+@pytest.mark.parametrize("kind", list(MODULES))
+@pytest.mark.parametrize("config", [
+    {}, {"bias": False}, {"batch_first": True}, {"num_layers": 2}, {"bidirectional": True},
+    {"num_layers": 3, "bidirectional": True, "batch_first": True},
+])
+@pytest.mark.parametrize("with_hx", [False, True])
+def test_forward_backward_match_torch(kind, config, with_hx):
+    layers = config.get("num_layers", 1) * (2 if config.get("bidirectional") else 1)
+    batch_first = config.get("batch_first", False)
+    shape = (2, 6, 3) if batch_first else (6, 2, 3)
+    hx_shapes = None
+    if with_hx:
+        hx_shapes = [(layers, 2, 5)] * (2 if kind == "lstm" else 1)
+    loose = layers > 1
+    same(lambda T: _train(T, lambda T: MODULES[kind](T, **config), shape, hx_shapes),
+         LOOSE if loose else None)
+
+
+@pytest.mark.parametrize("kind", list(MODULES))
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_unbatched_input_matches_torch(kind, batch_first):
+    hx_shapes = [(2, 5)] * (2 if kind == "lstm" else 1)
+    same(lambda T: _train(T, lambda T: MODULES[kind](T, num_layers=2, batch_first=batch_first), (4, 3), hx_shapes),
+         LOOSE)
+    same(lambda T: _train(T, lambda T: MODULES[kind](T, bidirectional=True), (4, 3)), LOOSE)
+
+
+@pytest.mark.parametrize("config", [{"proj_size": 2}, {"proj_size": 3, "num_layers": 2, "bidirectional": True},
+                                    {"proj_size": 2, "bias": False, "batch_first": True}])
+def test_lstm_projection_matches_torch(config):
+    layers = config.get("num_layers", 1) * (2 if config.get("bidirectional") else 1)
+    shape = (2, 4, 3) if config.get("batch_first") else (4, 2, 3)
+    same(lambda T: _train(T, lambda T: T.nn.LSTM(3, 5, **config), shape), LOOSE)
+    same(lambda T: _train(T, lambda T: T.nn.LSTM(3, 5, **config), shape,
+                          [(layers, 2, config["proj_size"]), (layers, 2, 5)]), LOOSE)
+
+
+def test_long_sequence_matches_torch():
+    same(lambda T: _train(T, lambda T: T.nn.LSTM(4, 8, num_layers=2), (40, 3, 4)), LOOSE)
+    same(lambda T: _train(T, lambda T: T.nn.GRU(4, 8, bidirectional=True), (40, 3, 4)), LOOSE)
+
+
+@pytest.mark.parametrize("kind", list(MODULES))
+def test_dropout_between_layers_follows_torch_stream(kind):
+    def program(T):
+        T.manual_seed(5)
+        module = MODULES[kind](T, num_layers=3, dropout=0.5)
+        x = T.randn(4, 2, 3)
+        train = module(x)
+        after = T.rand(3)  # the generator advanced identically
+        module.eval()
+        return train, module(x), after
+    same(program, LOOSE)
+
+
+@pytest.mark.parametrize("cls,kwargs", [
+    ("RNN", {}), ("RNN", {"nonlinearity": "relu", "bias": False}), ("LSTM", {"num_layers": 2, "proj_size": 3}),
+    ("GRU", {"num_layers": 3, "bidirectional": True}), ("LSTM", {"bidirectional": True, "bias": False}),
+    ("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu"}), ("LSTMCell", {"bias": False}), ("GRUCell", {}),
+])
+def test_parameters_names_order_and_init_bit_for_bit(cls, kwargs):
+    made = []
+    for T in LIBS:
+        T.manual_seed(7)
+        module = getattr(T.nn, cls)(6, 5, **kwargs)
+        made.append((module, T.rand(2)))
+    (ours, our_next), (theirs, their_next) = made
+    ours_named, theirs_named = list(ours.named_parameters()), list(theirs.named_parameters())
+    assert [n for n, _ in ours_named] == [n for n, _ in theirs_named]
+    for (_, a), (_, b) in zip(ours_named, theirs_named, strict=True):
+        assert tuple(a.shape) == tuple(b.shape)
+        assert np.array_equal(a.detach().numpy(), b.detach().numpy())
+    assert np.array_equal(our_next.numpy(), their_next.numpy())
+    assert repr(ours) == repr(theirs)
+    if not cls.endswith("Cell"):
+        assert ours._flat_weights_names == theirs._flat_weights_names
+        assert ours._all_weights == theirs._all_weights
+        shapes = [[[tuple(p.shape) for p in ws] for ws in m.all_weights] for m in (ours, theirs)]
+        assert shapes[0] == shapes[1]
+        assert ours.flatten_parameters() is None
+
+
+def test_reprs():
+    for build in [
+        lambda T: T.nn.LSTM(10, 20, num_layers=2, batch_first=True),
+        lambda T: T.nn.RNN(3, 4, 2, "relu", False, True, 0.5, True),
+        lambda T: T.nn.GRU(3, 4, dropout=0.25, num_layers=2, bidirectional=True),
+        lambda T: T.nn.LSTM(3, 4, proj_size=2, bias=False),
+        lambda T: T.nn.RNNCell(3, 4, bias=False, nonlinearity="relu"),
+        lambda T: T.nn.Sequential(T.nn.GRUCell(3, 4), T.nn.LSTMCell(4, 2)),
+    ]:
+        assert repr(build(reftorch)) == repr(build(torch))
+
+
+@pytest.mark.parametrize("cell", ["RNNCell", "LSTMCell", "GRUCell"])
+@pytest.mark.parametrize("batched", [True, False])
+@pytest.mark.parametrize("with_hx", [True, False])
+def test_cells_match_torch(cell, batched, with_hx):
+    shape = (3, 4) if batched else (4,)
+    hshape = (3, 6) if batched else (6,)
+    hx_shapes = ([hshape] * (2 if cell == "LSTMCell" else 1)) if with_hx else None
+    same(lambda T: _train(T, lambda T: getattr(T.nn, cell)(4, 6), shape, hx_shapes))
+
+
+def test_relu_cell_and_cell_without_bias():
+    same(lambda T: _train(T, lambda T: T.nn.RNNCell(4, 6, nonlinearity="relu", bias=False), (3, 4), [(3, 6)]))
+    same(lambda T: _train(T, lambda T: T.nn.GRUCell(4, 6, bias=False), (3, 4), [(3, 6)]))
+
+
+def _call(T, make, x_shape, hx=None, dtype=None):
+    T.manual_seed(0)
+    module = make(T)
+    x = T.randn(*x_shape) if dtype is None else T.randn(*x_shape, dtype=dtype)
+    return module(x, hx(T) if hx else None)
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: _call(T, lambda T: T.nn.RNN(3, 4), (5, 2, 4)),
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4), (5, 2, 2)),
+    lambda T: _call(T, lambda T: T.nn.GRU(3, 4), (5, 2, 3, 1)),
+    lambda T: _call(T, lambda T: T.nn.RNN(3, 4), (3,)),
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4), (5, 2, 3, 1)),
+    lambda T: _call(T, lambda T: T.nn.RNN(3, 4), (5, 2, 3), lambda T: T.zeros(1, 3, 4)),
+    lambda T: _call(T, lambda T: T.nn.RNN(3, 4, bidirectional=True), (5, 2, 3), lambda T: T.zeros(1, 2, 4)),
+    lambda T: _call(T, lambda T: T.nn.GRU(3, 4), (5, 2, 3), lambda T: T.zeros(2, 4)),
+    lambda T: _call(T, lambda T: T.nn.GRU(3, 4), (5, 3), lambda T: T.zeros(1, 1, 4)),
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4), (5, 2, 3), lambda T: (T.zeros(1, 2, 4), T.zeros(1, 3, 4))),
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4), (5, 2, 3), lambda T: (T.zeros(1, 3, 4), T.zeros(1, 2, 4))),
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4), (5, 2, 3), lambda T: (T.zeros(2, 4), T.zeros(1, 2, 4))),
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4), (5, 3), lambda T: (T.zeros(1, 4), T.zeros(1, 1, 4))),
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4, proj_size=2), (5, 2, 3), lambda T: (T.zeros(1, 2, 4),
+                                                                                     T.zeros(1, 2, 4))),
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4), (5, 2, 3), dtype=T.float64),
+    lambda T: _call(T, lambda T: T.nn.RNNCell(3, 4), (2, 5)),
+    lambda T: _call(T, lambda T: T.nn.RNNCell(3, 4), (2, 3), lambda T: T.zeros(3, 4)),
+    lambda T: _call(T, lambda T: T.nn.GRUCell(3, 4), (2, 3), lambda T: T.zeros(2, 5)),
+    lambda T: _call(T, lambda T: T.nn.GRUCell(3, 4), (2, 3, 1)),
+    lambda T: _call(T, lambda T: T.nn.GRUCell(3, 4), (2, 3), lambda T: T.zeros(1, 2, 4)),
+    lambda T: _call(T, lambda T: T.nn.LSTMCell(3, 4), (2, 3), lambda T: (T.zeros(2, 4), T.zeros(2, 5))),
+    lambda T: _call(T, lambda T: T.nn.LSTMCell(3, 4), (2, 3), lambda T: (T.zeros(2, 4), T.zeros(1, 2, 4))),
+    lambda T: _call(T, lambda T: T.nn.LSTMCell(3, 4), (3, 3), lambda T: (T.zeros(2, 4), T.zeros(2, 4))),
+    lambda T: _call(T, lambda T: T.nn.RNNCell(3, 4, nonlinearity="gelu"), (2, 3)),
+])
+def test_forward_errors_like_torch(program):
+    assert check(program) is None  # both raise: same type, torch's message
+
+
+@pytest.mark.parametrize("build", [
+    lambda T: T.nn.RNN(3, 4, nonlinearity="gelu"),
+    lambda T: T.nn.RNN(3, 4, proj_size=2),
+    lambda T: T.nn.GRU(3, 4, proj_size=2),
+    lambda T: T.nn.LSTM(3, 4, proj_size=4),
+    lambda T: T.nn.LSTM(3, 4, proj_size=-1),
+    lambda T: T.nn.LSTM(3, 4, dropout=1.5),
+    lambda T: T.nn.LSTM(3, 4, dropout=True),
+    lambda T: T.nn.LSTM(3, 4, bias=1),
+    lambda T: T.nn.LSTM(3, 4, batch_first=None),
+    lambda T: T.nn.LSTM(3.0, 4),
+    lambda T: T.nn.LSTM(0, 4),
+    lambda T: T.nn.LSTM(3, 0),
+    lambda T: T.nn.LSTM(3, 4, num_layers=0),
+])
+def test_construction_errors_like_torch(build):
+    assert check(lambda T: repr(build(T))) is None
+
+
+def test_dropout_with_one_layer_warns_like_torch():
+    for T in LIBS:
+        with pytest.warns(UserWarning, match="non-zero dropout expects num_layers greater than 1"):
+            T.nn.GRU(3, 4, dropout=0.2)
+
+
+def test_to_double_and_weight_reassignment_keep_flat_weights_in_sync():
+    def program(T):
+        T.manual_seed(1)
+        module = T.nn.GRU(3, 4).double()
+        module.weight_hh_l0 = T.nn.Parameter(T.ones(12, 4, dtype=T.float64) * 0.1)
+        assert module._flat_weights[1] is module.weight_hh_l0
+        return module(T.randn(5, 2, 3, dtype=T.float64))
+    same(program)
