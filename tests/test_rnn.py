@@ -242,3 +242,90 @@ def test_to_double_and_weight_reassignment_keep_flat_weights_in_sync():
         assert module._flat_weights[1] is module.weight_hh_l0
         return module(T.randn(5, 2, 3, dtype=T.float64))
     same(program)
+
+
+# ---------------------------------------------------------------------------- nn.utils.rnn
+def _sequences(T, lengths, feature=3, requires_grad=True):
+    T.manual_seed(2)
+    return [T.randn(n, feature, requires_grad=requires_grad) for n in lengths]
+
+
+def _packed(p):
+    assert type(p).__name__ == "PackedSequence"
+    return tuple(p), (p.data, p.batch_sizes, p.sorted_indices, p.unsorted_indices)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("padding_side", ["right", "left"])
+def test_pad_sequence_values_and_gradients(batch_first, padding_side):
+    def program(T):
+        seqs = _sequences(T, [4, 1, 3])
+        out = T.nn.utils.rnn.pad_sequence(seqs, batch_first=batch_first, padding_value=-2.5,
+                                          padding_side=padding_side)
+        (out * T.arange(out.numel()).reshape(out.shape)).sum().backward()
+        return out, [s.grad for s in seqs]
+    same(program)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("enforce_sorted,lengths", [(True, [5, 3, 3, 1]), (False, [2, 5, 1, 3]),
+                                                    (False, [5, 3, 3, 1])])
+def test_pack_and_pad_round_trip_with_gradients(batch_first, enforce_sorted, lengths):
+    def program(T):
+        T.manual_seed(4)
+        shape = (4, 5, 3) if batch_first else (5, 4, 3)
+        x = T.randn(*shape, requires_grad=True)
+        packed = T.nn.utils.rnn.pack_padded_sequence(x, T.tensor(lengths), batch_first=batch_first,
+                                                     enforce_sorted=enforce_sorted)
+        padded, out_lengths = T.nn.utils.rnn.pad_packed_sequence(packed, batch_first=batch_first,
+                                                                 padding_value=1.5, total_length=7)
+        (padded * T.arange(padded.numel()).reshape(padded.shape)).sum().backward()
+        return _packed(packed), padded, out_lengths, x.grad
+    same(program)
+
+
+def test_pack_sequence_unpack_sequence_and_list_lengths():
+    def program(T):
+        seqs = _sequences(T, [2, 4, 1])
+        packed = T.nn.utils.rnn.pack_sequence(seqs, enforce_sorted=False)
+        unpacked = T.nn.utils.rnn.unpack_sequence(packed)
+        sorted_pack = T.nn.utils.rnn.pack_padded_sequence(T.nn.utils.rnn.pad_sequence(seqs[1:]), [4, 1])
+        return _packed(packed), unpacked, _packed(sorted_pack), T.nn.utils.rnn.invert_permutation(T.tensor([2, 0, 1]))
+    same(program)
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: T.nn.utils.rnn.pack_padded_sequence(T.randn(4, 3, 2), [4, 2]),
+    lambda T: T.nn.utils.rnn.pack_padded_sequence(T.randn(4, 3, 2), [2, 4, 1]),
+    lambda T: T.nn.utils.rnn.pack_padded_sequence(T.randn(4, 3, 2), [4, 2, 0]),
+    lambda T: T.nn.utils.rnn.pack_padded_sequence(T.zeros(0, 3, 2), [1, 1, 1]),
+    lambda T: T.nn.utils.rnn.pad_sequence([]),
+    lambda T: T.nn.utils.rnn.pad_sequence([T.ones(2)], padding_side="middle"),
+    lambda T: T.nn.utils.rnn.pad_packed_sequence(T.nn.utils.rnn.pack_sequence([T.ones(3, 1)]), total_length=2),
+])
+def test_packing_errors_like_torch(program):
+    assert check(program) is None
+
+
+@pytest.mark.parametrize("kind", list(MODULES))
+@pytest.mark.parametrize("config", [{}, {"bidirectional": True}, {"num_layers": 2, "bidirectional": True}])
+@pytest.mark.parametrize("with_hx", [False, True])
+def test_modules_take_packed_sequences(kind, config, with_hx):
+    layers = config.get("num_layers", 1) * (2 if config.get("bidirectional") else 1)
+
+    def program(T):
+        seqs = _sequences(T, [3, 5, 1, 3])
+        T.manual_seed(9)
+        module = MODULES[kind](T, **config)
+        hx = None
+        if with_hx:
+            hx = tuple(T.randn(layers, 4, 5, requires_grad=True) for _ in range(2 if kind == "lstm" else 1))
+        packed = T.nn.utils.rnn.pack_sequence(seqs, enforce_sorted=False)
+        out, hidden = module(packed, None if hx is None else (hx if kind == "lstm" else hx[0]))
+        padded, _ = T.nn.utils.rnn.pad_packed_sequence(out, batch_first=True)
+        hiddens = list(hidden) if kind == "lstm" else [hidden]
+        loss = sum((t * T.linspace(-1, 1, t.numel()).reshape(t.shape)).sum() for t in [padded, *hiddens])
+        loss.backward()
+        return (_packed(out), padded, hiddens, [s.grad for s in seqs], None if hx is None else [h.grad for h in hx],
+                {name: p.grad for name, p in module.named_parameters()})
+    same(program, LOOSE)
