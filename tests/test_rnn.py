@@ -5,7 +5,9 @@ kernels, so the rounding differs and grad_fn names are not compared); reprs and 
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import pickle
 import warnings
 
 import numpy as np
@@ -264,7 +266,7 @@ def test_pad_sequence_values_and_gradients(batch_first, padding_side):
                                           padding_side=padding_side)
         (out * T.arange(out.numel()).reshape(out.shape)).sum().backward()
         return out, [s.grad for s in seqs]
-    same(program)
+    check(program)  # grad_fn names too: ATen's full + copy_ into slices (CopySlices)
 
 
 @pytest.mark.parametrize("batch_first", [False, True])
@@ -300,6 +302,10 @@ def test_pack_sequence_unpack_sequence_and_list_lengths():
     lambda T: T.nn.utils.rnn.pack_padded_sequence(T.randn(4, 3, 2), [4, 2, 0]),
     lambda T: T.nn.utils.rnn.pack_padded_sequence(T.zeros(0, 3, 2), [1, 1, 1]),
     lambda T: T.nn.utils.rnn.pad_sequence([]),
+    lambda T: T.nn.utils.rnn.pad_sequence(5),
+    lambda T: T.nn.utils.rnn.pad_sequence([T.ones(3, 2), T.ones(2, 3)]),
+    lambda T: T.nn.utils.rnn.pad_sequence([T.tensor(1.0), T.tensor(2.0)]),
+    lambda T: T.nn.utils.rnn.pack_padded_sequence(T.randn(4, 3, 2), T.tensor([[4, 2, 1]])),
     lambda T: T.nn.utils.rnn.pad_sequence([T.ones(2)], padding_side="middle"),
     lambda T: T.nn.utils.rnn.pad_packed_sequence(T.nn.utils.rnn.pack_sequence([T.ones(3, 1)]), total_length=2),
 ])
@@ -328,4 +334,59 @@ def test_modules_take_packed_sequences(kind, config, with_hx):
         loss.backward()
         return (_packed(out), padded, hiddens, [s.grad for s in seqs], None if hx is None else [h.grad for h in hx],
                 {name: p.grad for name, p in module.named_parameters()})
+    same(program, LOOSE)
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: T.nn.utils.rnn.pad_sequence([T.ones(3, 2), T.arange(4.0, dtype=T.float64).reshape(2, 2)]),
+    lambda T: T.nn.utils.rnn.pad_sequence([T.ones(3, 2), T.arange(2.0).reshape(1, 2), T.zeros(0, 2)],
+                                          batch_first=True, padding_value=7),
+    lambda T: T.nn.utils.rnn.pad_sequence([T.ones(3, 2), T.arange(2.0)]),  # broadcast by copy_
+    lambda T: T.nn.utils.rnn.pad_sequence(T.ones(3, 2, 2)),
+    lambda T: _packed(T.nn.utils.rnn.pack_padded_sequence(T.arange(6.0).reshape(3, 2, 1), [5, 2])),
+    lambda T: _packed(T.nn.utils.rnn.pack_sequence([T.arange(3), T.arange(2)])),
+    lambda T: repr(T.nn.utils.rnn.pack_sequence([T.arange(3), T.arange(2)])),
+    lambda T: T.nn.utils.rnn.PackedSequence._fields,
+    lambda T: _packed(T.nn.utils.rnn.pack_sequence([T.arange(2.0), T.arange(3.0)], enforce_sorted=False).double()),
+    lambda T: _packed(T.nn.utils.rnn.pack_sequence([T.arange(3.0), T.arange(2.0)]).long().cpu()),
+    lambda T: _packed(T.nn.utils.rnn.PackedSequence((T.ones(3), T.tensor([2, 1])))),
+    lambda T: T.nn.utils.rnn.pad_packed_sequence(T.nn.utils.rnn.pack_sequence([T.arange(3.0), T.arange(2.0)])),
+])
+def test_packing_values_dtypes_and_structure_like_torch(program):
+    check(program)
+
+
+def test_apply_permutation_is_deprecated_like_torch():
+    for T in LIBS:
+        with pytest.warns(FutureWarning, match="apply_permutation"):
+            out = T.nn.modules.rnn.apply_permutation(T.arange(6).reshape(2, 3), T.tensor([2, 0, 1]))
+        assert out.tolist() == [[2, 0, 1], [5, 3, 4]]
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: _call(T, lambda T: T.nn.GRU(3, 4), (0, 2, 3)),
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4, batch_first=True), (2, 0, 3)),
+])
+def test_empty_sequence_errors_like_torch(program):
+    assert check(program) is None
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4, dtype=T.float64, num_layers=2), (5, 2, 3), dtype=T.float64),
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4), (5, 0, 3)),
+    lambda T: _call(T, lambda T: copy.deepcopy(T.nn.GRU(3, 4)), (5, 2, 3)),
+    lambda T: _call(T, lambda T: pickle.loads(pickle.dumps(T.nn.LSTM(3, 4, proj_size=2))), (5, 2, 3)),
+    lambda T: _call(T, lambda T: T.nn.RNN(3, 4, 2, "relu", dropout=0.3).eval(), (5, 2, 3)),
+])
+def test_dtypes_empty_batches_copies_and_eval_like_torch(program):
+    same(program, LOOSE)
+
+
+def test_state_dict_round_trip():
+    def program(T):
+        T.manual_seed(3)
+        source = T.nn.LSTM(3, 4, num_layers=2, bidirectional=True, proj_size=2)
+        target = T.nn.LSTM(3, 4, num_layers=2, bidirectional=True, proj_size=2)
+        result = target.load_state_dict(source.state_dict())
+        return list(target.state_dict()), tuple(result), target(T.randn(5, 2, 3))
     same(program, LOOSE)

@@ -44,6 +44,13 @@ def _apply_permutation(tensor: Tensor, permutation: Tensor, dim: int = 1) -> Ten
     return tensor.index_select(dim, permutation)
 
 
+def apply_permutation(tensor: Tensor, permutation: Tensor, dim: int = 1) -> Tensor:
+    """``tensor.index_select(dim, permutation)``, with torch's FutureWarning that it is deprecated."""
+    warnings.warn("`apply_permutation` is deprecated, please use `tensor.index_select(dim, permutation)` instead",
+                  FutureWarning, stacklevel=2)
+    return _apply_permutation(tensor, permutation, dim)
+
+
 # ---------------------------------------------------------------------------- cells (RNN.cpp)
 def _linear_hh(hx: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
     return F.linear(hx, w_hh, b_hh)
@@ -390,6 +397,8 @@ class RNNBase(Module):
         if self.batch_first:
             input = input.transpose(0, 1)
         steps, batch = input.shape[0], input.shape[1]
+        if steps == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         data = input.reshape(steps * batch, input.shape[2])
         output, hidden = _run(self.mode, data, [batch] * steps, hx, self._flat_weights, self.bias,
                               self.proj_size > 0, self.num_layers, self.dropout, self.training,

@@ -46,6 +46,14 @@ class PackedSequence(PackedSequence_):
         unsorted_indices = None if self.unsorted_indices is None else self.unsorted_indices.to(data.device)
         return type(self)(data, self.batch_sizes, sorted_indices, unsorted_indices)
 
+    def cpu(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        """``to(..., device='cpu')`` unless the arguments already lead to the cpu."""
+        ex = functions.tensor((), dtype=self.data.dtype, device=self.data.device).to(*args, **kwargs)
+        if ex.device.type == "cpu":
+            return self.to(*args, **kwargs)
+        kwargs["device"] = "cpu"
+        return self.to(*args, **kwargs)
+
     def double(self) -> PackedSequence:
         return self.to(dtype=D.float64)
 
@@ -60,6 +68,15 @@ class PackedSequence(PackedSequence_):
 
     def int(self) -> PackedSequence:
         return self.to(dtype=D.int32)
+
+    def short(self) -> PackedSequence:
+        return self.to(dtype=D.int16)
+
+    def char(self) -> PackedSequence:
+        return self.to(dtype=D.int8)
+
+    def byte(self) -> PackedSequence:
+        return self.to(dtype=D.uint8)
 
     @property
     def is_cuda(self) -> bool:
@@ -91,27 +108,45 @@ def invert_permutation(permutation: Tensor | None) -> Tensor | None:
     return output
 
 
-def _pack(input: Tensor, lengths: list[int], batch_first: bool) -> tuple[Tensor, Tensor]:
-    """ATen's ``_pack_padded_sequence``: its checks, then step ``t``'s first ``batch_sizes[t]`` rows."""
+def _check_long(tensor: Tensor) -> None:
+    if tensor.dim() != 1 or tensor.device.type != "cpu" or tensor.dtype != D.int64:
+        raise RuntimeError(f"'lengths' argument should be a 1D CPU int64 tensor, but got {tensor.dim()}D "
+                           f"{tensor.device} {tensor.dtype.scalar_name} tensor")
+
+
+def _pack(input: Tensor, lengths_t: Tensor, batch_first: bool) -> tuple[Tensor, Tensor]:
+    """ATen's ``_pack_padded_sequence``: its checks in its order, then, scanning the lengths from the
+    shortest, one block of time steps per length increase (slices clamp to the input as ATen's do)."""
     if batch_first:
         input = input.transpose(0, 1)
+    _check_long(lengths_t)
+    batch_size = input.size(1)
+    lengths = lengths_t.tolist()
     if input.numel() <= 0:
         raise RuntimeError("Cannot pack empty tensors.")
-    batch_size = input.size(1)
     if len(lengths) != batch_size:
         raise RuntimeError(f"Expected `len(lengths)` to be equal to batch_size, but got {len(lengths)} "
                            f"(batch_size={batch_size})")
-    if lengths[-1] <= 0:
+    if lengths[batch_size - 1] <= 0:
         raise RuntimeError("Length of all samples has to be greater than 0, but found an element in 'lengths' "
                            "that is <= 0")
-    for i in range(1, batch_size):
-        if lengths[batch_size - i] > lengths[batch_size - 1 - i]:
+    for i in range(batch_size - 1):
+        if lengths[batch_size - 1 - i] > lengths[batch_size - 2 - i]:
             raise RuntimeError("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. "
                                "You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence "
                                "to sidestep this requirement if you do not need ONNX exportability.")
-    batch_sizes = [sum(1 for length in lengths if length > t) for t in range(lengths[0])]
-    steps = [input[t].narrow(0, 0, size) for t, size in enumerate(batch_sizes)]
-    return functions.cat(steps, 0), functions.tensor(batch_sizes, dtype=D.int64)
+    steps: list[Tensor] = []
+    batch_sizes: list[int] = []
+    prev_l = 0
+    for i in range(batch_size):
+        length = lengths[batch_size - 1 - i]
+        if length > prev_l:
+            current_batch_size = batch_size - i
+            block = input[prev_l:length, :current_batch_size]
+            steps.append(block.reshape(-1, *input.shape[2:]))
+            batch_sizes.extend([current_batch_size] * (length - prev_l))
+            prev_l = length
+    return functions.cat(steps), functions.tensor(batch_sizes, dtype=D.int64)
 
 
 def pack_padded_sequence(input: Tensor, lengths: Any, batch_first: bool = False,
@@ -129,36 +164,59 @@ def pack_padded_sequence(input: Tensor, lengths: Any, batch_first: bool = False,
         sorted_indices = sorted_indices.to(input.device)
         batch_dim = 0 if batch_first else 1
         input = input.index_select(batch_dim, sorted_indices)
-    data, batch_sizes = _pack(input, lengths.tolist(), batch_first)
+    data, batch_sizes = _pack(input, lengths, batch_first)
     return PackedSequence(data, batch_sizes, sorted_indices, None)
+
+
+def _pad_packed(data: Tensor, batch_sizes_t: Tensor, batch_first: bool, padding_value: float,
+                total_length: int) -> tuple[Tensor, Tensor]:
+    """ATen's ``_pad_packed_sequence``: a ``padding_value`` tensor (T, B, *) into which each run of equal
+    batch sizes is copied as one block (autograd: CopySlices), and the lengths."""
+    _check_long(batch_sizes_t)
+    batch_sizes = batch_sizes_t.tolist()
+    max_batch_size = batch_sizes[0]
+    max_real_seq_length = len(batch_sizes)
+    max_seq_length = max_real_seq_length
+    if total_length > 0:
+        if total_length < max_seq_length:
+            raise RuntimeError("Expected total_length to be at least the length of the longest sequence in input, "
+                               f"but got total_length={total_length} and max sequence length being {max_seq_length}")
+        max_seq_length = total_length
+    feature = tuple(data.shape[1:])
+    output = functions.full((max_seq_length, max_batch_size, *feature), padding_value, dtype=data.dtype,
+                            device=data.device)
+    lengths = [0] * max_batch_size
+    position = max_batch_size - 1
+    data_offset, prev_batch_size, prev_i = 0, max_batch_size, 0
+    for i in range(max_real_seq_length + 1):
+        batch_size = batch_sizes[i] if i != max_real_seq_length else 0
+        if batch_size != prev_batch_size:
+            count = prev_batch_size * (i - prev_i)
+            block = data[data_offset:data_offset + count].view(i - prev_i, prev_batch_size, *feature)
+            output[prev_i:i, :prev_batch_size].copy_(block)
+            data_offset += count
+            prev_i = i
+        for _ in range(prev_batch_size - batch_size):
+            lengths[position] = i
+            position -= 1
+        prev_batch_size = batch_size
+    if batch_first:
+        output = output.transpose(0, 1)
+    return output, functions.tensor(lengths, dtype=D.int64)
 
 
 def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, padding_value: float = 0.0,
                         total_length: int | None = None) -> tuple[Tensor, Tensor]:
     """The inverse of ``pack_padded_sequence``: the padded batch (``padding_value`` after each sequence's
     end, ``total_length`` steps if given) and the int64 lengths, both in the original batch order."""
-    batch_sizes = sequence.batch_sizes.tolist()
-    max_seq_length = len(batch_sizes)
+    max_seq_length = sequence.batch_sizes.size(0)
     if total_length is not None:
         if total_length < max_seq_length:
             raise ValueError("Expected total_length to be at least the length of the longest sequence in input, "
                              f"but got total_length={total_length} and max sequence length being {max_seq_length}")
         max_seq_length = total_length
-    data = sequence.data
-    batch = batch_sizes[0]
-    feature = tuple(data.shape[1:])
-    steps, offset = [], 0
-    for size in batch_sizes:
-        part = data.narrow(0, offset, size)
-        offset += size
-        if size < batch:
-            part = functions.cat([part, functions.full((batch - size, *feature), padding_value, dtype=data.dtype,
-                                                       device=data.device)], 0)
-        steps.append(part)
-    for _ in range(max_seq_length - len(batch_sizes)):
-        steps.append(functions.full((batch, *feature), padding_value, dtype=data.dtype, device=data.device))
-    padded_output = functions.stack(steps, 1 if batch_first else 0)
-    lengths = functions.tensor([sum(1 for size in batch_sizes if size > b) for b in range(batch)], dtype=D.int64)
+    padded_output, lengths = _pad_packed(sequence.data, sequence.batch_sizes, batch_first, padding_value,
+                                         max_seq_length)
     unsorted_indices = sequence.unsorted_indices
     if unsorted_indices is not None:
         batch_dim = 0 if batch_first else 1
@@ -169,24 +227,31 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False, pad
 def pad_sequence(sequences: Any, batch_first: bool = False, padding_value: float = 0.0,
                  padding_side: str = "right") -> Tensor:
     """Stack variable-length (L_i, *) sequences into (T, B, *) (B, T, * with ``batch_first``), padding
-    with ``padding_value`` on ``padding_side`` (ATen's ``pad_sequence`` checks and messages)."""
+    with ``padding_value`` on ``padding_side``: ATen's ``pad_sequence``, a ``padding_value`` tensor of the
+    first sequence's dtype into which each sequence is copied (so other dtypes are cast and shapes
+    broadcast as ``copy_`` does; autograd: CopySlices)."""
     if not isinstance(sequences, Iterable):
         raise RuntimeError(f"pad_sequence: Expected iterable for input sequences, but got arg of type: "
                            f"{type(sequences)}")
     sequences = tuple(sequences)
     if len(sequences) == 0:
         raise RuntimeError("received an empty list of sequences")
+    first = sequences[0]
+    if first.dim() == 0:
+        raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
+    max_len = max(seq.size(0) for seq in sequences)
+    out_dims = (len(sequences), max_len) if batch_first else (max_len, len(sequences))
+    out = functions.full((*out_dims, *first.shape[1:]), padding_value, dtype=first.dtype, device=first.device)
     if padding_side not in ("left", "right"):
         raise RuntimeError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
-    max_len = max(seq.size(0) for seq in sequences)
-    padded = []
-    for seq in sequences:
-        missing = max_len - seq.size(0)
-        if missing:
-            fill = functions.full((missing, *seq.shape[1:]), padding_value, dtype=seq.dtype, device=seq.device)
-            seq = functions.cat([seq, fill] if padding_side == "right" else [fill, seq], 0)
-        padded.append(seq)
-    return functions.stack(padded, 0 if batch_first else 1)
+    for i, seq in enumerate(sequences):
+        length = seq.size(0)
+        start = max_len - length if padding_side == "left" else 0
+        if batch_first:
+            out.select(0, i).narrow(0, start, length).copy_(seq)
+        else:
+            out.narrow(0, start, length).select(1, i).copy_(seq)
+    return out
 
 
 def unpad_sequence(padded_sequences: Tensor, lengths: Tensor, batch_first: bool = False) -> list[Tensor]:
