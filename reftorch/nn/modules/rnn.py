@@ -323,14 +323,17 @@ class RNNBase(Module):
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
                                f"got {input.size(-1)}")
 
-    def get_expected_hidden_size(self, input: Tensor, batch_sizes: Tensor | None) -> tuple[int, int, int]:
+    def _expected_state_size(self, input: Tensor, batch_sizes: Tensor | None, size: int) -> tuple[int, int, int]:
         if batch_sizes is not None:
             mini_batch = int(batch_sizes[0])
         else:
             mini_batch = input.size(0) if self.batch_first else input.size(1)
         num_directions = 2 if self.bidirectional else 1
-        size = self.proj_size if self.proj_size > 0 else self.hidden_size
         return (self.num_layers * num_directions, mini_batch, size)
+
+    def get_expected_hidden_size(self, input: Tensor, batch_sizes: Tensor | None) -> tuple[int, int, int]:
+        """(layers * directions, batch, proj_size or hidden_size)."""
+        return self._expected_state_size(input, batch_sizes, self.proj_size if self.proj_size > 0 else self.hidden_size)
 
     def check_hidden_size(self, hx: Tensor, expected_hidden_size: tuple[int, int, int],
                           msg: str = "Expected hidden size {}, got {}") -> None:
@@ -388,6 +391,20 @@ class RNNBase(Module):
         return [[getattr(self, weight) for weight in weights] for weights in self._all_weights]
 
     # -- the driver (torch's _VF.rnn_tanh / rnn_relu / lstm / gru)
+    def _checked_run(self, orig_input: Any, input: Tensor, hx: _Hidden, batch_sizes: Tensor | None,
+                     sorted_indices: Tensor | None, unsorted_indices: Tensor | None) -> tuple[Any, _Hidden]:
+        """The end of torch's ``forward``s: ``check_forward_args``, the recurrence, then a PackedSequence
+        output for a packed input, or the batch dimension squeezed away again for an unbatched one."""
+        self.check_forward_args(input, hx, batch_sizes)
+        output, hidden = self._recur(input, batch_sizes, hx)
+        if isinstance(orig_input, PackedSequence):
+            return (PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices),
+                    self.permute_hidden(hidden, unsorted_indices))
+        if orig_input.dim() == 2:
+            output = output.squeeze(0 if self.batch_first else 1)
+            hidden = (hidden[0].squeeze(1), hidden[1].squeeze(1)) if self.mode == "LSTM" else hidden.squeeze(1)
+        return output, self.permute_hidden(hidden, unsorted_indices)
+
     def _recur(self, input: Tensor, batch_sizes: Tensor | None, hx: _Hidden) -> tuple[Tensor, _Hidden]:
         """Run the layer stack; a padded input is flattened to its packing (time-major), the output
         viewed back (and transposed back with ``batch_first``)."""
@@ -483,15 +500,7 @@ def _forward_single(module: RNNBase, input: Any, hx: Tensor | None, name: str) -
         if hx is None:
             hx = functions.zeros(module.num_layers * num_directions, max_batch_size, module.hidden_size,
                                  dtype=input.dtype, device=input.device)
-    module.check_forward_args(input, hx, batch_sizes)
-    output, hidden = module._recur(input, batch_sizes, hx)
-    if isinstance(orig_input, PackedSequence):
-        return PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices), \
-            module.permute_hidden(hidden, unsorted_indices)
-    if not is_batched:
-        output = output.squeeze(batch_dim)
-        hidden = hidden.squeeze(1)
-    return output, module.permute_hidden(hidden, unsorted_indices)
+    return module._checked_run(orig_input, input, hx, batch_sizes, sorted_indices, unsorted_indices)
 
 
 class LSTM(RNNBase):
@@ -501,12 +510,8 @@ class LSTM(RNNBase):
         super().__init__("LSTM", *args, **kwargs)
 
     def get_expected_cell_size(self, input: Tensor, batch_sizes: Tensor | None) -> tuple[int, int, int]:
-        if batch_sizes is not None:
-            mini_batch = int(batch_sizes[0])
-        else:
-            mini_batch = input.size(0) if self.batch_first else input.size(1)
-        num_directions = 2 if self.bidirectional else 1
-        return (self.num_layers * num_directions, mini_batch, self.hidden_size)
+        """(layers * directions, batch, hidden_size): the cell state is never projected."""
+        return self._expected_state_size(input, batch_sizes, self.hidden_size)
 
     def check_forward_args(self, input: Tensor, hidden: tuple[Tensor, Tensor],  # type: ignore[override]
                            batch_sizes: Tensor | None) -> None:
@@ -559,15 +564,7 @@ class LSTM(RNNBase):
                     raise RuntimeError("For unbatched 2-D input, hx and cx should also be 2-D but got "
                                        f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
                 hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
-        self.check_forward_args(input, hx, batch_sizes)
-        output, hidden = self._recur(input, batch_sizes, hx)
-        if isinstance(orig_input, PackedSequence):
-            return PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices), \
-                self.permute_hidden(hidden, unsorted_indices)
-        if not is_batched:
-            output = output.squeeze(batch_dim)
-            hidden = (hidden[0].squeeze(1), hidden[1].squeeze(1))
-        return output, self.permute_hidden(hidden, unsorted_indices)
+        return self._checked_run(orig_input, input, hx, batch_sizes, sorted_indices, unsorted_indices)
 
 
 # ---------------------------------------------------------------------------- cells
