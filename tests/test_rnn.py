@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 import torch
 from helpers import UNIT, check
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import reftorch
 from conformance.compare import Tolerance, compare_results
@@ -390,3 +392,40 @@ def test_state_dict_round_trip():
         result = target.load_state_dict(source.state_dict())
         return list(target.state_dict()), tuple(result), target(T.randn(5, 2, 3))
     same(program, LOOSE)
+
+
+def test_unpad_sequence_like_torch():
+    def program(T):
+        seqs = _sequences(T, [3, 1, 2], requires_grad=False)
+        padded = T.nn.utils.rnn.pad_sequence(seqs)
+        pieces = T.nn.utils.rnn.unpad_sequence(padded, T.tensor([3, 1, 2]))
+        return pieces, padded  # the time-major input is transposed in place, as torch does
+    check(program)
+
+
+def test_packed_projection_and_dropout_like_torch():
+    def program(T):
+        seqs = _sequences(T, [4, 2, 3])
+        T.manual_seed(1)
+        module = T.nn.LSTM(3, 5, num_layers=2, proj_size=2, bidirectional=True, dropout=0.4)
+        hx = (T.randn(4, 3, 2, requires_grad=True), T.randn(4, 3, 5, requires_grad=True))
+        out, (h, c) = module(T.nn.utils.rnn.pack_sequence(seqs, enforce_sorted=False), hx)
+        (out.data.sum() + (h * h).sum() + c.sum()).backward()
+        return _packed(out), h, c, T.rand(2), [s.grad for s in seqs], [t.grad for t in hx]
+    same(program, LOOSE)
+
+
+def test_unknown_mode_errors_like_torch():
+    assert check(lambda T: T.nn.RNNBase("LSTMX", 3, 4)) is None
+
+
+@settings(max_examples=30, deadline=None)
+@given(kind=st.sampled_from(list(MODULES)), layers=st.integers(1, 3), bidirectional=st.booleans(),
+       batch_first=st.booleans(), bias=st.booleans(), steps=st.integers(1, 7), batch=st.integers(1, 4),
+       with_hx=st.booleans(), seed=st.integers(0, 2**16))
+def test_random_configurations_match_torch(kind, layers, bidirectional, batch_first, bias, steps, batch, with_hx,
+                                            seed):
+    config = {"num_layers": layers, "bidirectional": bidirectional, "batch_first": batch_first, "bias": bias}
+    shape = (batch, steps, 3) if batch_first else (steps, batch, 3)
+    hx_shapes = [(layers * (2 if bidirectional else 1), batch, 5)] * (2 if kind == "lstm" else 1) if with_hx else None
+    same(lambda T: _train(T, lambda T: MODULES[kind](T, **config), shape, hx_shapes, seed=seed), LOOSE)
