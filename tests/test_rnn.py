@@ -208,6 +208,10 @@ def _call(T, make, x_shape, hx=None, dtype=None):
     lambda T: _call(T, lambda T: T.nn.LSTMCell(3, 4), (2, 3), lambda T: (T.zeros(2, 4), T.zeros(1, 2, 4))),
     lambda T: _call(T, lambda T: T.nn.LSTMCell(3, 4), (3, 3), lambda T: (T.zeros(2, 4), T.zeros(2, 4))),
     lambda T: _call(T, lambda T: T.nn.RNNCell(3, 4, nonlinearity="gelu"), (2, 3)),
+    lambda T: _call(T, lambda T: T.nn.LSTMCell(3, 4), (2, 3), lambda T: (T.zeros(2, 4),) * 3),
+    lambda T: _call(T, lambda T: T.nn.LSTMCell(3, 4), (2, 3), lambda T: (T.zeros(2, 4),)),
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4), (2, 1, 3), lambda T: (T.zeros(1, 1, 4),) * 3),
+    lambda T: _call(T, lambda T: T.nn.LSTM(3, 4), (2, 1, 3), lambda T: (T.zeros(1, 1, 4),)),
 ])
 def test_forward_errors_like_torch(program):
     assert check(program) is None  # both raise: same type, torch's message

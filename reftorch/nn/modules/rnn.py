@@ -408,6 +408,8 @@ class RNNBase(Module):
     def _recur(self, input: Tensor, batch_sizes: Tensor | None, hx: _Hidden) -> tuple[Tensor, _Hidden]:
         """Run the layer stack; a padded input is flattened to its packing (time-major), the output
         viewed back (and transposed back with ``batch_first``)."""
+        if self.mode == "LSTM" and len(hx) != 2:
+            raise RuntimeError("lstm expects two hidden states")
         if batch_sizes is not None:
             return _run(self.mode, input, batch_sizes.tolist(), hx, self._flat_weights, self.bias,
                         self.proj_size > 0, self.num_layers, self.dropout, self.training, self.bidirectional)
@@ -668,6 +670,8 @@ class LSTMCell(RNNCellBase):
 
     def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
         is_batched, input, hx = self._batched("LSTMCell", input, hx, pair=True)
+        if len(hx) != 2:
+            raise RuntimeError("lstm_cell expects two hidden states")
         self._check(input, (hx[0], hx[1]))
         igates = F.linear(input, self.weight_ih, self.bias_ih)
         hy, cy = _lstm_step(igates, (hx[0], hx[1]), self.weight_hh, self.bias_hh)
