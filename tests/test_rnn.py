@@ -433,3 +433,23 @@ def test_random_configurations_match_torch(kind, layers, bidirectional, batch_fi
     shape = (batch, steps, 3) if batch_first else (steps, batch, 3)
     hx_shapes = [(layers * (2 if bidirectional else 1), batch, 5)] * (2 if kind == "lstm" else 1) if with_hx else None
     same(lambda T: _train(T, lambda T: MODULES[kind](T, **config), shape, hx_shapes, seed=seed), LOOSE)
+
+
+@pytest.mark.parametrize("make,shape", [
+    (lambda T: T.nn.GRU(3, 4, num_layers=2), (5, 2, 3)),
+    (lambda T: T.nn.LSTM(3, 4), (5, 2, 3)),
+    (lambda T: T.nn.RNN(3, 4, bidirectional=True), (5, 2, 3)),
+    (lambda T: T.nn.LSTMCell(3, 4), (2, 3)),
+    (lambda T: T.nn.GRUCell(3, 4), (2, 3)),
+])
+def test_second_derivatives_match_torch(make, shape):
+    def program(T):
+        T.manual_seed(0)
+        module = make(T)
+        x = T.randn(*shape, requires_grad=True)
+        out = module(x)
+        y = out[0] if isinstance(out, tuple) else out
+        (g,) = T.autograd.grad((y * y).sum(), x, create_graph=True)
+        g.pow(2).sum().backward()
+        return g, x.grad, [p.grad for p in module.parameters()]
+    same(program, LOOSE)
