@@ -380,6 +380,9 @@ def test_empty_sequence_errors_like_torch(program):
 @pytest.mark.parametrize("program", [
     lambda T: _call(T, lambda T: T.nn.LSTM(3, 4, dtype=T.float64, num_layers=2), (5, 2, 3), dtype=T.float64),
     lambda T: _call(T, lambda T: T.nn.LSTM(3, 4), (5, 0, 3)),
+    lambda T: _call(T, lambda T: T.nn.GRUCell(3, 4, dtype=T.float64, device="cpu"), (2, 3), dtype=T.float64),
+    lambda T: _call(T, lambda T: T.nn.RNN(3, 4, device="cpu", dtype=T.float64, bidirectional=True), (5, 2, 3),
+                    dtype=T.float64),
     lambda T: _call(T, lambda T: copy.deepcopy(T.nn.GRU(3, 4)), (5, 2, 3)),
     lambda T: _call(T, lambda T: pickle.loads(pickle.dumps(T.nn.LSTM(3, 4, proj_size=2))), (5, 2, 3)),
     lambda T: _call(T, lambda T: T.nn.RNN(3, 4, 2, "relu", dropout=0.3).eval(), (5, 2, 3)),
