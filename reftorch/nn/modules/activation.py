@@ -19,20 +19,29 @@ def _inplace_only(module: Any) -> str:
     return "inplace=True" if module.inplace else ""
 
 
-class ReLU(Module):
-    """``max(x, 0)`` elementwise; ``inplace=True`` overwrites the input (shown as ``ReLU(inplace=True)``)."""
+class _InplaceActivation(Module):
+    """An activation whose only argument is ``inplace`` (torch writes each class out; they differ only in
+    the function they call and whether ``extra_repr`` shows ``inplace=True``)."""
 
     __constants__ = ["inplace"]
+    _function: str
+    _shows_inplace = True
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.relu(input, inplace=self.inplace)
+        return getattr(F, self._function)(input, inplace=self.inplace)
 
     def extra_repr(self) -> str:
-        return _inplace_only(self)
+        return _inplace_only(self) if self._shows_inplace else ""
+
+
+class ReLU(_InplaceActivation):
+    """``max(x, 0)`` elementwise; ``inplace=True`` overwrites the input (shown as ``ReLU(inplace=True)``)."""
+
+    _function = "relu"
 
 
 class Hardtanh(Module):
@@ -90,62 +99,30 @@ class Tanh(Module):
         return functions.tanh(input)
 
 
-class Hardsigmoid(Module):
+class Hardsigmoid(_InplaceActivation):
     """``relu6(x + 3) / 6`` (no extra_repr in torch, even in place)."""
 
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.hardsigmoid(input, self.inplace)
+    _function = "hardsigmoid"
+    _shows_inplace = False
 
 
-class Hardswish(Module):
+class Hardswish(_InplaceActivation):
     """``x * relu6(x + 3) / 6`` (no extra_repr in torch)."""
 
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.hardswish(input, self.inplace)
+    _function = "hardswish"
+    _shows_inplace = False
 
 
-class SiLU(Module):
+class SiLU(_InplaceActivation):
     """``x * sigmoid(x)``."""
 
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.silu(input, inplace=self.inplace)
-
-    def extra_repr(self) -> str:
-        return _inplace_only(self)
+    _function = "silu"
 
 
-class Mish(Module):
+class Mish(_InplaceActivation):
     """``x * tanh(softplus(x))``."""
 
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.mish(input, inplace=self.inplace)
-
-    def extra_repr(self) -> str:
-        return _inplace_only(self)
+    _function = "mish"
 
 
 class ELU(Module):
@@ -184,20 +161,10 @@ class CELU(Module):
         return f"alpha={self.alpha}{inplace_str}"
 
 
-class SELU(Module):
+class SELU(_InplaceActivation):
     """``scale * elu(x, alpha)`` with torch's constants."""
 
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.selu(input, self.inplace)
-
-    def extra_repr(self) -> str:
-        return _inplace_only(self)
+    _function = "selu"
 
 
 class GELU(Module):

@@ -5,7 +5,6 @@ seed gives torch's values bit for bit) and reprs."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from itertools import repeat
 from typing import Any
@@ -14,8 +13,8 @@ from ... import _dtype as D
 from ..._tensor import Tensor
 from ...ops.registry import functions
 from .. import functional as F
-from .. import init
 from ..parameter import Parameter
+from .linear import reset_kaiming_uniform
 from .module import Module
 
 
@@ -92,11 +91,7 @@ class _ConvNd(Module):
 
     def reset_parameters(self) -> None:
         """Redraw ``weight`` (``kaiming_uniform_(a=sqrt(5))``) and ``bias`` (U(-1/sqrt(fan_in), ...))."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        reset_kaiming_uniform(self.weight, self.bias)
 
     def extra_repr(self) -> str:
         s = "{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}"

@@ -14,6 +14,16 @@ from ..parameter import Parameter
 from .module import Module
 
 
+def reset_kaiming_uniform(weight: Tensor, bias: Tensor | None) -> None:
+    """The default initialisation of torch's Linear and convolution layers, in torch's order:
+    ``kaiming_uniform_(weight, a=sqrt(5))``, then the bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = init._calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        init.uniform_(bias, -bound, bound)
+
+
 class Linear(Module):
     """``y = x A^T + b`` with ``weight`` (out_features, in_features) and ``bias`` (out_features).
 
@@ -35,11 +45,7 @@ class Linear(Module):
 
     def reset_parameters(self) -> None:
         """Redraw ``weight`` and ``bias`` with torch's default initialisation."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        reset_kaiming_uniform(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.linear(input, self.weight, self.bias)
