@@ -477,6 +477,35 @@ def test_conv_batch_relu_block(differential, seed, with_bn):
     )
 
 
+@claims("modules.sequential-chains-modules")
+@settings(max_examples=5)
+@given(seed=SEEDS)
+def test_lenet_forward_backward(differential, seed):
+    """End to end: a LeNet-style CNN chained by nn.Sequential(*layers) (Conv2d, BatchNorm2d, ReLU,
+    MaxPool2d, Dropout, Flatten, Linear), trained one step and then in eval mode, gives torch's outputs,
+    loss and parameter gradients after the same seed (weights, data and dropout masks from one stream;
+    end-to-end tolerance rtol 1e-4, atol 1e-5)."""
+    def program(T, device):
+        T.manual_seed(seed)
+        nn = T.nn
+        layers = [nn.Conv2d(1, 6, 5, padding=2), nn.BatchNorm2d(6), nn.ReLU(), nn.MaxPool2d(2),
+                  nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.25),
+                  nn.Linear(16 * 5 * 5, 84), nn.ReLU(), nn.Linear(84, 10)]
+        model = nn.Sequential(*layers).to(device)
+        x = T.randn(4, 1, 28, 28, device=device)
+        target = T.randint(0, 10, (4,), device=device)
+        loss = nn.functional.cross_entropy(model(x), target)
+        loss.backward()
+        model.eval()
+        with T.no_grad():
+            evaluated = model(x)
+        return {"loss": loss.detach(), "grads": [p.grad for p in model.parameters()], "eval": evaluated,
+                "running_mean": model[1].running_mean}
+
+    differential(program, rtol=1e-4, atol=1e-5,
+                 predicate=lambda r, T: r["eval"].shape == (4, 10) and len(r["grads"]) == 10)
+
+
 @claims("modules.conv2d-requires-arguments")
 def test_conv2d_requires_arguments(differential):
     def program(T, device):
