@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import math
 
 import numpy as np
 from hypothesis import given, settings
@@ -504,6 +505,82 @@ def test_lenet_forward_backward(differential, seed):
 
     differential(program, rtol=1e-4, atol=1e-5,
                  predicate=lambda r, T: r["eval"].shape == (4, 10) and len(r["grads"]) == 10)
+
+
+def _gpt(T, vocab: int, block: int, width: int, heads: int, layers: int):
+    """A GPT-style character model written as torch users write it: token and position embeddings,
+    causal self-attention masked with a registered tril buffer, LayerNorm, a GELU MLP, residuals,
+    ModuleDict/ModuleList, and a head tied to the token embedding."""
+    nn, F = T.nn, T.nn.functional
+
+    class SelfAttention(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.c_attn = nn.Linear(width, 3 * width)
+            self.c_proj = nn.Linear(width, width)
+            self.register_buffer("bias", T.tril(T.ones(block, block)).view(1, 1, block, block))
+
+        def forward(self, x):
+            b, t, c = x.size()
+            q, k, v = self.c_attn(x).split(width, dim=2)
+            q, k, v = (z.view(b, t, heads, c // heads).transpose(1, 2) for z in (q, k, v))
+            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+            att = att.masked_fill(self.bias[:, :, :t, :t] == 0, float("-inf"))
+            y = F.softmax(att, dim=-1) @ v
+            return self.c_proj(y.transpose(1, 2).contiguous().view(b, t, c))
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln_1, self.attn, self.ln_2 = nn.LayerNorm(width), SelfAttention(), nn.LayerNorm(width)
+            self.mlp = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(), nn.Linear(4 * width, width))
+
+        def forward(self, x):
+            x = x + self.attn(self.ln_1(x))
+            return x + self.mlp(self.ln_2(x))
+
+    class GPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.transformer = nn.ModuleDict({"wte": nn.Embedding(vocab, width), "wpe": nn.Embedding(block, width),
+                                              "h": nn.ModuleList([Block() for _ in range(layers)]),
+                                              "ln_f": nn.LayerNorm(width)})
+            self.lm_head = nn.Linear(width, vocab, bias=False)
+            self.transformer.wte.weight = self.lm_head.weight
+
+        def forward(self, idx, targets):
+            pos = T.arange(idx.size(1))
+            x = self.transformer.wte(idx) + self.transformer.wpe(pos)
+            for layer in self.transformer.h:
+                x = layer(x)
+            logits = self.lm_head(self.transformer.ln_f(x))
+            return logits, F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), ignore_index=-1)
+
+    return GPT()
+
+
+@claims("modules.buffer-is-not-parameter")
+@settings(max_examples=5)
+@given(seed=SEEDS)
+def test_gpt_block_forward_backward(differential, seed):
+    """End to end: the tril mask is a buffer (in buffers and state_dict, not in parameters, no gradient)
+    while the whole GPT-style model gives torch's logits, loss and gradients after the same seed
+    (end-to-end tolerance rtol 1e-4, atol 1e-5; the tied weight is one parameter)."""
+    def program(T, device):
+        T.manual_seed(seed)
+        model = _gpt(T, vocab=11, block=8, width=16, heads=2, layers=2)
+        idx = T.randint(0, 11, (3, 8))
+        targets = T.randint(0, 11, (3, 8))
+        targets[0, :2] = -1
+        logits, loss = model(idx, targets)
+        loss.backward()
+        names = [n for n, _ in model.named_parameters()]
+        buffers = [n for n, _ in model.named_buffers()]
+        return {"logits": logits.detach(), "loss": loss.detach(), "grads": [p.grad for p in model.parameters()],
+                "names": names, "buffers": buffers}
+
+    differential(program, rtol=1e-4, atol=1e-5, predicate=lambda r, T: "transformer.h.0.attn.bias" in r["buffers"]
+                 and "transformer.h.0.attn.bias" not in r["names"] and "lm_head.weight" not in r["names"])
 
 
 @claims("modules.conv2d-requires-arguments")
