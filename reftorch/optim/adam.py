@@ -17,7 +17,14 @@ from typing import Any
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..ops.registry import functions
-from .optimizer import Optimizer, _closure_loss, _get_value, _to_scalar, _use_grad_for_differentiable
+from .optimizer import (
+    Optimizer,
+    _closure_loss,
+    _get_value,
+    _step_tensors_from_numbers,
+    _to_scalar,
+    _use_grad_for_differentiable,
+)
 
 __all__ = ["Adam"]
 
@@ -75,10 +82,7 @@ class Adam(Optimizer):
             group.setdefault("differentiable", False)
             group.setdefault("decoupled_weight_decay", False)
             group.setdefault("fused", None)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    p_state["step"] = functions.tensor(float(p_state["step"]), dtype=D.float32)
+        _step_tensors_from_numbers(self)
 
     def _init_group(self, group: dict[str, Any], params_with_grad: list[Tensor], grads: list[Tensor],
                     exp_avgs: list[Tensor], exp_avg_sqs: list[Tensor], max_exp_avg_sqs: list[Tensor],

@@ -24,8 +24,10 @@ from itertools import chain
 from typing import Any
 
 from .. import _dtype as D
+from .._grads import reset_grads
 from .._tensor import Tensor
 from ..autograd import grad_mode
+from ..ops.registry import functions
 from ..utils.hooks import RemovableHandle
 
 __all__ = ["Optimizer", "required"]
@@ -78,6 +80,16 @@ def _closure_loss(closure: Callable[[], Any] | None) -> Any:
         return None
     with grad_mode.enable_grad():
         return closure()
+
+
+def _step_tensors_from_numbers(optimizer: Any) -> None:
+    """``__setstate__`` of Adam and RMSprop: a ``step`` pickled as a number (older torch) becomes the
+    float32 tensor torch keeps today."""
+    for group in optimizer.param_groups:
+        for p in group["params"]:
+            p_state = optimizer.state.get(p, [])
+            if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
+                p_state["step"] = functions.tensor(float(p_state["step"]), dtype=D.float32)
 
 
 def _get_value(x: Any) -> Any:
@@ -314,17 +326,7 @@ class Optimizer:
     # ------------------------------------------------------------------------- gradients and groups
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Set every parameter's gradient to None, or (``set_to_none=False``) detach and zero it in place."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    if set_to_none:
-                        p.grad = None
-                    else:
-                        if p.grad.grad_fn is not None:
-                            p.grad.detach_()
-                        else:
-                            p.grad.requires_grad_(False)
-                        p.grad.zero_()
+        reset_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One optimization step (each optimizer defines it)."""

@@ -16,7 +16,7 @@ from typing import Any
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..ops.registry import functions
-from .optimizer import Optimizer, _closure_loss, _use_grad_for_differentiable
+from .optimizer import Optimizer, _closure_loss, _step_tensors_from_numbers, _use_grad_for_differentiable
 
 __all__ = ["RMSprop"]
 
@@ -53,10 +53,7 @@ class RMSprop(Optimizer):
             group.setdefault("maximize", False)
             group.setdefault("differentiable", False)
             group.setdefault("capturable", False)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    p_state["step"] = functions.tensor(float(p_state["step"]), dtype=D.float32)
+        _step_tensors_from_numbers(self)
 
     @_use_grad_for_differentiable
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
