@@ -122,6 +122,20 @@ CONFIGS = [
     ("Adagrad", {"lr": 0.1}),
     ("Adagrad", {"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.1, "initial_accumulator_value": 0.1}),
     ("Adagrad", {"lr": 0.1, "maximize": True, "eps": 1e-6}),
+    ("Adadelta", {"lr": 1.0}),
+    ("Adadelta", {"lr": 0.5, "rho": 0.8, "weight_decay": 0.1, "eps": 1e-5}),
+    ("Adadelta", {"lr": 0.5, "maximize": True, "foreach": False}),
+    ("Adamax", {"lr": 0.01}),
+    ("Adamax", {"lr": 0.01, "betas": (0.8, 0.99), "weight_decay": 0.1, "eps": 1e-6}),
+    ("Adamax", {"lr": 0.01, "maximize": True}),
+    ("NAdam", {"lr": 0.01}),
+    ("NAdam", {"lr": 0.01, "momentum_decay": 0.01, "weight_decay": 0.1}),
+    ("NAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True, "betas": (0.8, 0.99)}),
+    ("NAdam", {"lr": 0.01, "maximize": True, "eps": 1e-6}),
+    ("RAdam", {"lr": 0.01}),
+    ("RAdam", {"lr": 0.01, "weight_decay": 0.1}),
+    ("RAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True, "betas": (0.8, 0.9)}),
+    ("RAdam", {"lr": 0.01, "maximize": True, "eps": 1e-6}),
 ]
 CONFIG_IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in kw.items())}" for n, kw in CONFIGS]
 
@@ -241,6 +255,26 @@ ERRORS = {
     "adam-int-betas": lambda T: T.optim.Adam([_p(T)], betas=(0, 0.5)),
     "adam-wd": lambda T: T.optim.Adam([_p(T)], weight_decay=-0.1),
     "adamw-beta": lambda T: T.optim.AdamW([_p(T)], betas=(0.9, 1.5)),
+    "adadelta-rho": lambda T: T.optim.Adadelta([_p(T)], rho=1.5),
+    "adadelta-eps": lambda T: T.optim.Adadelta([_p(T)], eps=-1e-6),
+    "adadelta-wd": lambda T: T.optim.Adadelta([_p(T)], weight_decay=-1),
+    "adadelta-lr-tensor": lambda T: T.optim.Adadelta([_p(T)], lr=T.ones(2)),
+    "adamax-beta0": lambda T: T.optim.Adamax([_p(T)], betas=(1.0, 0.999)),
+    "adamax-negative-lr": lambda T: T.optim.Adamax([_p(T)], lr=-1.0),
+    "nadam-beta1": lambda T: T.optim.NAdam([_p(T)], betas=(0.9, 1.0)),
+    "nadam-momentum-decay": lambda T: T.optim.NAdam([_p(T)], momentum_decay=-0.1),
+    "nadam-wd": lambda T: T.optim.NAdam([_p(T)], weight_decay=-0.1),
+    "radam-eps": lambda T: T.optim.RAdam([_p(T)], eps=-1.0),
+    "radam-beta0": lambda T: T.optim.RAdam([_p(T)], betas=(-0.1, 0.999)),
+    "lbfgs-lr": lambda T: T.optim.LBFGS([_p(T)], lr=-1),
+    "lbfgs-groups": lambda T: T.optim.LBFGS([{"params": [_p(T)]}, {"params": [_p(T)]}]),
+    "lbfgs-no-closure": lambda T: T.optim.LBFGS([_p(T)]).step(),
+    "lbfgs-line-search": lambda T: (lambda p: T.optim.LBFGS([p], line_search_fn="wolfe").step(
+        lambda: (p * p).sum().backward() or (p * p).sum()))(_p(T)),
+    "capturable-on-cpu": lambda T: (lambda p: (setattr(p, "grad", T.ones(2)),
+                                               T.optim.NAdam([p], capturable=True).step()))(_p(T)),
+    "capturable-on-cpu-adadelta": lambda T: (lambda p: (setattr(p, "grad", T.ones(2)),
+                                                        T.optim.Adadelta([p], capturable=True).step()))(_p(T)),
     "rmsprop-alpha": lambda T: T.optim.RMSprop([_p(T)], alpha=-0.5),
     "rmsprop-momentum": lambda T: T.optim.RMSprop([_p(T)], momentum=-0.5),
     "adagrad-lr-decay": lambda T: T.optim.Adagrad([_p(T)], lr_decay=-0.5),
@@ -354,3 +388,108 @@ def test_autograd_training_loop(name: str, kwargs: dict[str, Any]) -> None:
     np.testing.assert_allclose(lo, lt, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(wo, wt, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(bo, bt, rtol=1e-4, atol=1e-5)
+
+
+# ----------------------------------------------------------------------------- LBFGS
+
+LBFGS_CONFIGS = [
+    {},
+    {"lr": 0.5, "history_size": 3, "max_iter": 7},
+    {"line_search_fn": "strong_wolfe"},
+    {"line_search_fn": "strong_wolfe", "history_size": 2, "max_iter": 10, "max_eval": 30, "lr": 0.8},
+    {"tolerance_grad": 1e-3, "tolerance_change": 1e-5},
+]
+
+
+def _lbfgs_run(T: Any, kwargs: dict[str, Any], dtype: str, steps: int = 5) -> tuple[list[Any], list[Any], Any]:
+    """``steps`` LBFGS steps on a small convex problem (least squares plus a quartic penalty); the losses
+    the steps return, the parameters after each step and the optimizer."""
+    rng = np.random.default_rng(11)
+    x, y = rng.standard_normal((16, 5)).astype(dtype), rng.standard_normal((16, 2)).astype(dtype)
+    w0, b0 = (0.5 * rng.standard_normal((5, 2))).astype(dtype), np.zeros(2, dtype)
+    w, b = T.nn.Parameter(T.from_numpy(w0)), T.nn.Parameter(T.from_numpy(b0))
+    unused = T.nn.Parameter(T.ones(3, dtype=getattr(T, dtype)))  # never gets a gradient: zeros in the flat one
+    opt = T.optim.LBFGS([w, unused, b], **kwargs)
+
+    def closure() -> Any:
+        opt.zero_grad()
+        loss = ((T.from_numpy(x) @ w + b - T.from_numpy(y)) ** 2).mean() + 0.1 * (w**4).sum()
+        loss.backward()
+        return loss
+
+    losses, params = [], []
+    for _ in range(steps):
+        losses.append(opt.step(closure).item())
+        params.append([p.detach().numpy().copy() for p in (w, unused, b)])
+    return losses, params, opt
+
+
+def _state_like(ours: Any, theirs: Any, rtol: float) -> None:
+    """The same structure (types, keys, lengths) and values close to ``rtol``."""
+    if isinstance(theirs, torch.Tensor):
+        assert isinstance(ours, reftorch.Tensor) and str(ours.dtype) == str(theirs.dtype)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=rtol, atol=rtol)
+    elif isinstance(theirs, dict):
+        assert list(ours) == list(theirs)
+        for k in theirs:
+            _state_like(ours[k], theirs[k], rtol)
+    elif isinstance(theirs, list):
+        assert len(ours) == len(theirs)
+        for o, t in zip(ours, theirs, strict=True):
+            _state_like(o, t, rtol)
+    elif isinstance(theirs, float):
+        assert type(ours) is float and ours == pytest.approx(theirs, rel=rtol, abs=rtol)
+    else:
+        assert type(ours) is type(theirs) and ours == theirs
+
+
+@pytest.mark.parametrize("kwargs", LBFGS_CONFIGS, ids=[str(k) for k in LBFGS_CONFIGS])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_lbfgs_matches_torch(kwargs: dict[str, Any], dtype: str) -> None:
+    """The losses ``step(closure)`` returns, the parameters after each step and the whole state
+    (``func_evals``, ``n_iter``, the history lists, ``H_diag``...). The closure's matmul and mean reduce in
+    another order than torch's kernels; near the minimum the curvature pairs (``ro = 1 / y.s`` ~ 1e7) and
+    the termination tests amplify that last-bit noise, so float64 runs 5 steps compared to 1e-6 and
+    float32 one step of at most 4 iterations, compared to 1e-4."""
+    if dtype == "float64":
+        rtol, steps = 1e-6, 5
+    else:
+        rtol, steps, kwargs = 1e-4, 1, {**kwargs, "max_iter": 4}
+    lo, po, opt_o = _lbfgs_run(reftorch, kwargs, dtype, steps)
+    lt, pt, opt_t = _lbfgs_run(torch, kwargs, dtype, steps)
+    np.testing.assert_allclose(lo, lt, rtol=rtol)
+    for o_step, t_step in zip(po, pt, strict=True):
+        for o, t in zip(o_step, t_step, strict=True):
+            assert o.dtype == t.dtype
+            np.testing.assert_allclose(o, t, rtol=rtol, atol=rtol)
+    _state_like(opt_o.state_dict(), opt_t.state_dict(), rtol)
+
+
+@pytest.mark.parametrize("direction", ["torch-to-reftorch", "reftorch-to-torch"])
+def test_lbfgs_state_dict_round_trip(direction: str) -> None:
+    """Three steps on one library, the state loaded into the other's optimizer, two more steps: the same
+    as five steps on torch."""
+    first, second = (torch, reftorch) if direction == "torch-to-reftorch" else (reftorch, torch)
+    kwargs = {"line_search_fn": "strong_wolfe", "history_size": 4}
+    _, expected, _ = _lbfgs_run(torch, kwargs, "float64")
+    _, _, opt_first = _lbfgs_run(first, kwargs, "float64", steps=3)
+    _, _, opt_second = _lbfgs_run(second, kwargs, "float64", steps=0)
+    for p, value in zip(opt_second.param_groups[0]["params"], opt_first.param_groups[0]["params"], strict=True):
+        with second.no_grad():
+            p.copy_(second.from_numpy(value.detach().numpy().copy()))
+    opt_second.load_state_dict(_convert(copy.deepcopy(opt_first.state_dict()), second))
+    closure_owner = opt_second.param_groups[0]["params"]
+    rng = np.random.default_rng(11)
+    x, y = rng.standard_normal((16, 5)), rng.standard_normal((16, 2))
+    w, _, b = closure_owner
+
+    def closure() -> Any:
+        opt_second.zero_grad()
+        loss = ((second.from_numpy(x) @ w + b - second.from_numpy(y)) ** 2).mean() + 0.1 * (w**4).sum()
+        loss.backward()
+        return loss
+
+    for _ in range(2):
+        opt_second.step(closure)
+    for o, t in zip(closure_owner, expected[-1], strict=True):
+        np.testing.assert_allclose(o.detach().numpy(), t, rtol=1e-7, atol=1e-9)

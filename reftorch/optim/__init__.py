@@ -1,16 +1,22 @@
-"""``torch.optim``: the optimizers (SGD, Adam, AdamW, RMSprop, Adagrad), their base class and
-``lr_scheduler``, ported from torch/optim (2.13). Only the single-tensor code paths exist: ``foreach``
-and ``fused`` are accepted, stored in the parameter groups as torch stores them, and ignored (they
-change speed, not results, on the CPU)."""
+"""``torch.optim``: the optimizers (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam,
+LBFGS), their base class and ``lr_scheduler``, ported from torch/optim (2.13). Only the single-tensor
+code paths exist: ``foreach`` and ``fused`` are accepted, stored in the parameter groups as torch stores
+them, and ignored (they change speed, not results, on the CPU)."""
 
 from __future__ import annotations
 
 from . import lr_scheduler
+from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
+from .adamax import Adamax
 from .adamw import AdamW
+from .lbfgs import LBFGS
+from .nadam import NAdam
 from .optimizer import Optimizer
+from .radam import RAdam
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]
+__all__ = ["LBFGS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RAdam", "RMSprop",
+           "lr_scheduler"]

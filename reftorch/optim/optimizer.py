@@ -82,14 +82,17 @@ def _closure_loss(closure: Callable[[], Any] | None) -> Any:
         return closure()
 
 
-def _step_tensors_from_numbers(optimizer: Any) -> None:
-    """``__setstate__`` of Adam and RMSprop: a ``step`` pickled as a number (older torch) becomes the
-    float32 tensor torch keeps today."""
+def _step_tensors_from_numbers(optimizer: Any, keys: tuple[str, ...] = ("step",)) -> None:
+    """``__setstate__`` of the Adam family and RMSprop: a ``step`` (NAdam: also ``mu_product``) pickled as
+    a number (older torch) becomes the float32 tensor torch keeps today, on the parameter's device when
+    the group is ``capturable``."""
     for group in optimizer.param_groups:
         for p in group["params"]:
             p_state = optimizer.state.get(p, [])
-            if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                p_state["step"] = functions.tensor(float(p_state["step"]), dtype=D.float32)
+            for key in keys if len(p_state) != 0 else ():
+                if not isinstance(p_state[key], Tensor):
+                    device = p.device if group.get("capturable", False) else "cpu"
+                    p_state[key] = functions.tensor(float(p_state[key]), dtype=D.float32, device=device)
 
 
 def _get_value(x: Any) -> Any:

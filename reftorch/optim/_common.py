@@ -1,0 +1,80 @@
+"""Pieces the Adam-family optimizers share, ported from torch/optim/optimizer.py and the constructors and
+``_init_group``s of torch/optim/{adamax,nadam,radam,adadelta}.py (2.13): their argument checks (in torch's
+order and words), their float32 zero-dim state scalars, the ``capturable`` device check and the refusal of
+complex parameters (torch steps them through ``torch.view_as_real``, which reftorch lacks)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .. import _dtype as D
+from .._tensor import Tensor
+from ..ops.registry import functions
+
+__all__ = ["check_adam_args", "check_capturable", "check_lr", "real_only", "scalar_state"]
+
+_CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
+
+
+def check_lr(lr: Any) -> None:
+    """``Tensor lr must be 1-element`` / ``Invalid learning rate`` (every optimizer's first checks)."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def check_adam_args(lr: Any, eps: float, betas: Sequence[Any], weight_decay: float) -> None:
+    """The checks of Adamax, NAdam and RAdam: lr, eps, both betas in [0, 1), weight_decay."""
+    check_lr(lr)
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
+def scalar_state(value: float, param: Tensor, capturable: bool) -> Tensor:
+    """A float32 zero-dim state tensor (``step``, ``mu_product``): on the parameter's device when
+    ``capturable``, else on the CPU, as torch's ``_init_group``s create them."""
+    return functions.tensor(float(value), dtype=D.float32, device=param.device if capturable else "cpu")
+
+
+def check_capturable(param: Tensor, steps: Sequence[Tensor], what: str = "params and state_steps",
+                     xla: bool = True) -> None:
+    """``capturable=True`` needs the parameter and its state scalars on a graph-capturable accelerator;
+    anywhere else torch raises this AssertionError before the step."""
+    devices = _CAPTURABLE_DEVICES if xla else _CAPTURABLE_DEVICES[:-1]
+    if not all(param.device.type == s.device.type for s in steps) or param.device.type not in devices:
+        raise AssertionError(f"If capturable=True, {what} must be on supported devices: {devices}.")
+
+
+def real_only(name: str, param: Tensor) -> None:
+    """Complex parameters: torch steps their real view (``torch.view_as_real``), which reftorch does not
+    build, so the step refuses them by name rather than computing something else."""
+    if param.is_complex():
+        raise NotImplementedError(f"{name}: complex parameters are not supported by reftorch (torch steps them "
+                                  "through torch.view_as_real, which reftorch does not implement)")
+
+
+def init_group(optimizer: Any, group: dict[str, Any], scalars: dict[str, float],
+               buffers: tuple[str, ...]) -> list[tuple[Tensor, Tensor, dict[str, Any]]]:
+    """``_init_group``: (parameter, gradient, state) of each parameter of ``group`` with a gradient; an
+    empty state gets the float32 ``scalars`` (``step``...) and zero ``buffers`` like the parameter, in
+    that order (the key order of torch's state dicts)."""
+    found = []
+    for p in group["params"]:
+        if p.grad is None:
+            continue
+        state = optimizer.state[p]
+        if len(state) == 0:
+            for key, value in scalars.items():
+                state[key] = scalar_state(value, p, group["capturable"])
+            for key in buffers:
+                state[key] = functions.zeros_like(p)
+        found.append((p, p.grad, state))
+    return found
