@@ -102,6 +102,13 @@ def _poisson_shifts_stream(m: types.ModuleType) -> None:
     _patch(m, "poisson", lambda poisson: lambda *args, **kwargs: (m.rand(1), poisson(*args, **kwargs))[1])
 
 
+def _nadam_ignores_momentum_decay(m: types.ModuleType) -> None:
+    """NAdam drops its ``momentum_decay`` (the schedule of its Nesterov momentum): one optimizer of the
+    built-in table steps wrongly, the others are right (one case of the 100-step test must catch it)."""
+    _patch(m.optim.NAdam, "__init__",
+           lambda init: lambda self, params, *args, momentum_decay=4e-3, **kwargs: init(self, params, *args, **kwargs))
+
+
 # ``keywords`` select tests by the claim ids they check (the plugin adds claim ids to pytest's -k keywords).
 MUTANTS: dict[str, Mutant] = {
     "view_copies": Mutant("Tensor.view returns a copy instead of a view", "views", "views.view-",
@@ -118,6 +125,8 @@ MUTANTS: dict[str, Mutant] = {
                           "math.bmm- or math.mm-matrix or math.matmul-broadcasts", _bmm_float64),
     "grad_overwrites": Mutant("backward overwrites .grad instead of accumulating", "autograd",
                               "autograd.gradients-accumulate", _grad_overwrites),
+    "nadam_ignores_momentum_decay": Mutant("NAdam ignores momentum_decay", "optim", "optim.builtin-optimizers-step",
+                                           _nadam_ignores_momentum_decay),
     "poisson_shifts_stream": Mutant("torch.poisson draws from a shifted stream", "random",
                                     "random.manual-seed-reproducible", _poisson_shifts_stream),
 }

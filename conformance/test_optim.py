@@ -1,11 +1,13 @@
-"""Conformance tests for spec/optim.toml: SGD, momentum, Adam, zero_grad, param groups, state dicts."""
+"""Conformance tests for spec/optim.toml: SGD, momentum, Adam, every built-in optimizer's steps, zero_grad,
+param groups, state dicts."""
 
 from __future__ import annotations
 
 import copy
 
 import numpy as np
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conformance import claims
@@ -13,6 +15,19 @@ from conformance import strategies as cst
 
 SEEDS = st.integers(0, 2**16)
 LRS = st.sampled_from([0.01, 0.1, 0.5])
+
+# One configuration of each built-in optimizer (with some of its options), for the claims that hold for all.
+OPTIMIZERS = [
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
+    ("Adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.1}),
+    ("AdamW", {"lr": 0.01, "maximize": True}),
+    ("RMSprop", {"lr": 0.01, "momentum": 0.5, "centered": True}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.01}),
+    ("Adadelta", {"lr": 1.0, "rho": 0.8, "weight_decay": 0.1}),
+    ("Adamax", {"lr": 0.01, "betas": (0.8, 0.99)}),
+    ("NAdam", {"lr": 0.01, "momentum_decay": 0.01, "decoupled_weight_decay": True, "weight_decay": 0.1}),
+    ("RAdam", {"lr": 0.01, "weight_decay": 0.1}),
+]
 
 
 def bounded_floats(shape: tuple[int, ...], lo: float = -4.0, hi: float = 4.0) -> st.SearchStrategy:
@@ -204,33 +219,41 @@ def test_zero_grad(differential, seed, set_to_none):
 
 
 @claims("optim.missing-zero-grad-accumulates")
-@given(lr=LRS, zero=st.booleans(), data=st.data())
-def test_missing_zero_grad_accumulates(differential, lr, zero, data):
+@given(lr=LRS, zero=st.booleans(), optimizer=st.sampled_from([None, *OPTIMIZERS]), data=st.data())
+def test_missing_zero_grad_accumulates(differential, lr, zero, optimizer, data):
+    """Plain SGD(lr) (``optimizer`` None, its parameters checked in closed form) or any built-in optimizer:
+    the gradient the second step sees is the sum of both iterations' without zero_grad."""
     start = data.draw(bounded_floats((3,)))
     c1, c2 = data.draw(bounded_floats((3,))), data.draw(bounded_floats((3,)))
+    name, kwargs = optimizer or ("SGD", {"lr": lr})
 
     def program(T, device):
         p = T.nn.Parameter(T.tensor(start, device=device))
-        optimizer = T.optim.SGD([p], lr=lr)
+        opt = getattr(T.optim, name)([p], **kwargs)
+        seen = []
         for coef in (c1, c2):
             if zero:
-                optimizer.zero_grad()
+                opt.zero_grad()
             (p * T.tensor(coef, device=device)).sum().backward()
-            optimizer.step()
-        return p
+            seen.append(p.grad.clone())
+            opt.step()
+        return {"p": p.detach(), "grads": seen}
 
     a, b = np.array(c1, dtype=np.float64), np.array(c2, dtype=np.float64)
     expected = np.array(start, dtype=np.float64) - lr * a - lr * (b if zero else a + b)
-    differential(
-        program,
-        rtol=1e-5,
-        predicate=lambda r, T: np.allclose(r.detach().numpy(), expected, rtol=1e-5, atol=1e-5),
-    )
+
+    def holds(r, T):
+        ok = np.allclose(r["grads"][1].cpu().numpy(), b if zero else a + b, rtol=1e-6, atol=1e-6)
+        return ok and (optimizer is not None or np.allclose(r["p"].cpu().numpy(), expected, rtol=1e-5, atol=1e-5))
+
+    differential(program, rtol=1e-5, predicate=holds)
 
 
 @claims("optim.step-skips-params-without-grad")
-@given(seed=SEEDS, use_adam=st.booleans())
-def test_step_skips_params_without_grad(differential, seed, use_adam):
+@given(seed=SEEDS, optimizer=st.sampled_from(OPTIMIZERS))
+def test_step_skips_params_without_grad(differential, seed, optimizer):
+    name, kwargs = optimizer
+
     def program(T, device):
         T.manual_seed(seed)
         model = T.nn.Sequential(T.nn.Linear(3, 3), T.nn.Linear(3, 1)).to(device)
@@ -238,9 +261,9 @@ def test_step_skips_params_without_grad(differential, seed, use_adam):
         unused = T.nn.Parameter(T.ones(2, device=device))
         params = list(model.parameters()) + [unused]
         before = [p.detach().clone() for p in params]
-        optimizer = T.optim.Adam(params, lr=0.1) if use_adam else T.optim.SGD(params, lr=0.1)
+        opt = getattr(T.optim, name)(params, **kwargs)
         model(T.randn(2, 3, device=device)).sum().backward()
-        optimizer.step()
+        opt.step()
         return {"before": before, "after": [p.detach().clone() for p in params]}
 
     def holds(r, T):
@@ -248,6 +271,36 @@ def test_step_skips_params_without_grad(differential, seed, use_adam):
         return same[0] and same[-1] and not all(same[1:-1])
 
     differential(program, rtol=1e-5, predicate=holds)
+
+
+@claims("optim.builtin-optimizers-step")
+@settings(max_examples=4)
+@given(seed=SEEDS)
+@pytest.mark.parametrize(("name", "kwargs"), [pytest.param(n, k, id=n) for n, k in OPTIMIZERS])
+def test_optimizer_100_steps(differential, name, kwargs, seed):
+    """The documents' loop (zero_grad, backward, step) 100 times, the loss's coefficients drawn from the
+    seed each step. The losses are elementwise (their gradients are exact), so both libraries step from
+    the same gradients; torch fuses ``add(alpha=)`` where reftorch rounds twice, a drift of a few ulps
+    over 100 steps: compared to rtol 1e-5, atol 1e-6 (float32)."""
+    rng = np.random.default_rng(seed)
+    start = [rng.standard_normal(s).astype(np.float32) for s in ((3, 2), (4,), (2,))]
+    coefs = [[rng.standard_normal(s).astype(np.float32).tolist() for s in ((3, 2), (4,))] for _ in range(100)]
+
+    def program(T, device):
+        w, q, frozen = (T.nn.Parameter(T.tensor(a.tolist(), device=device)) for a in start)
+        opt = getattr(T.optim, name)([w, q, frozen], **kwargs)
+        for c1, c2 in coefs:
+            opt.zero_grad()
+            loss = (w * T.tensor(c1, device=device)).sum() + (q * q * T.tensor(c2, device=device)).sum()
+            loss.backward()
+            opt.step()
+        return {"params": [p.detach() for p in (w, q, frozen)]}
+
+    def holds(r, T):
+        moved = [not np.allclose(p.cpu().numpy(), a) for p, a in zip(r["params"], start, strict=True)]
+        return moved[0] and moved[1] and np.array_equal(r["params"][2].cpu().numpy(), start[2])
+
+    differential(program, rtol=1e-5, atol=1e-6, predicate=holds)
 
 
 @claims("optim.per-parameter-options")
@@ -307,20 +360,26 @@ def test_state_dict_structure(differential, seed, lr, momentum):
 
 
 @claims("optim.load-state-dict-restores")
-@given(seed=SEEDS, lr=LRS)
-def test_load_state_dict_restores(differential, seed, lr):
+@given(seed=SEEDS, lr=LRS, optimizer=st.sampled_from([None, *OPTIMIZERS]))
+def test_load_state_dict_restores(differential, seed, lr, optimizer):
+    """SGD(lr, momentum=0.9) (``optimizer`` None) or any built-in optimizer: two steps, the state dict
+    copied into a fresh optimizer built with another lr, one more step on each."""
+    name, kwargs = optimizer or ("SGD", {"lr": lr, "momentum": 0.9})
+
     def program(T, device):
         model, loss_fn = _model_and_loss(T, device, seed, (3, 2))
-        optimizer = T.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
-        loss_fn().backward()
-        optimizer.step()
-        twin = copy.deepcopy(model)
-        restored = T.optim.SGD(twin.parameters(), lr=0.5, momentum=0.9)
-        restored.load_state_dict(copy.deepcopy(optimizer.state_dict()))  # as if saved to a file
-        for m, opt in ((model, optimizer), (twin, restored)):
+        opt = getattr(T.optim, name)(model.parameters(), **kwargs)
+        for _ in range(2):
             opt.zero_grad()
-            T.nn.MSELoss()(m(T.ones(2, 3, device=device)), T.zeros(2, 2, device=device)).backward()
+            loss_fn().backward()
             opt.step()
+        twin = copy.deepcopy(model)
+        restored = getattr(T.optim, name)(twin.parameters(), **{**kwargs, "lr": 0.5})
+        restored.load_state_dict(copy.deepcopy(opt.state_dict()))  # as if saved to a file
+        for m, o in ((model, opt), (twin, restored)):
+            o.zero_grad()
+            T.nn.MSELoss()(m(T.ones(2, 3, device=device)), T.zeros(2, 2, device=device)).backward()
+            o.step()
         return {
             "lr": restored.param_groups[0]["lr"],
             "original": [p.detach() for p in model.parameters()],
@@ -330,7 +389,7 @@ def test_load_state_dict_restores(differential, seed, lr):
     differential(
         program,
         rtol=1e-5,
-        predicate=lambda r, T: r["lr"] == lr and arrays_close(r["original"], r["restored"], 0, 0),
+        predicate=lambda r, T: r["lr"] == kwargs["lr"] and arrays_close(r["original"], r["restored"], 0, 0),
     )
 
 
