@@ -1,18 +1,21 @@
-"""Pieces the Adam-family optimizers share, ported from torch/optim/optimizer.py and the constructors and
-``_init_group``s of torch/optim/{adamax,nadam,radam,adadelta}.py (2.13): their argument checks (in torch's
-order and words), their float32 zero-dim state scalars, the ``capturable`` device check and the refusal of
-complex parameters (torch steps them through ``torch.view_as_real``, which reftorch lacks)."""
+"""Pieces the Adam-family optimizers share, ported from torch/optim/optimizer.py and the constructors,
+``_init_group``s and ``_single_tensor_*`` loops of torch/optim/{adamax,nadam,radam,adadelta}.py (2.13):
+their argument checks (in torch's order and words), their float32 zero-dim state scalars, the
+``capturable`` device check, the refusal of complex parameters (torch steps them through
+``torch.view_as_real``, which reftorch lacks) and the per-parameter step loop."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..ops.registry import functions
+from .optimizer import Optimizer, _closure_loss, _use_grad_for_differentiable
 
-__all__ = ["check_adam_args", "check_capturable", "check_lr", "real_only", "scalar_state"]
+__all__ = ["PerParameterOptimizer", "check_adam_args", "check_capturable", "check_lr", "init_group", "real_only",
+           "scalar_state"]
 
 _CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
 
@@ -78,3 +81,33 @@ def init_group(optimizer: Any, group: dict[str, Any], scalars: dict[str, float],
                 state[key] = functions.zeros_like(p)
         found.append((p, p.grad, state))
     return found
+
+
+class PerParameterOptimizer(Optimizer):
+    """The step of Adadelta, Adamax, NAdam and RAdam (torch's single-tensor path): per group, the state of
+    each parameter with a gradient (``_scalars`` then ``_buffers``), then per parameter the capturable
+    check, ``step += 1``, ``grad = -grad`` if maximize and the optimizer's own ``_update``."""
+
+    _scalars: dict[str, float] = {"step": 0.0}
+    _buffers: tuple[str, ...] = ()
+    _capturable_what = "params and state_steps"
+    _capturable_xla = True
+
+    def _update(self, group: dict[str, Any], lr: float, param: Tensor, grad: Tensor, state: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    @_use_grad_for_differentiable
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """One step over every group; ``closure`` (re-evaluating the loss) runs with grad enabled."""
+        loss = _closure_loss(closure)
+        for group in self.param_groups:
+            found = init_group(self, group, self._scalars, self._buffers)
+            lr = group["lr"].item() if isinstance(group["lr"], Tensor) else group["lr"]
+            for param, grad, state in found:
+                if group["capturable"]:
+                    check_capturable(param, [state[k] for k in self._scalars], self._capturable_what,
+                                     self._capturable_xla)
+                real_only(type(self).__name__, param)
+                state["step"] += 1
+                self._update(group, lr, param, grad if not group["maximize"] else -grad, state)
+        return loss

@@ -9,18 +9,20 @@ torch's order: ``step += 1``; ``grad = -grad`` if maximize; ``grad = grad.add(pa
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from .._tensor import Tensor
-from ._common import check_capturable, check_lr, init_group, real_only
-from .optimizer import Optimizer, _closure_loss, _step_tensors_from_numbers, _use_grad_for_differentiable
+from ._common import PerParameterOptimizer, check_lr
+from .optimizer import _group_defaults
 
 __all__ = ["Adadelta"]
 
 
-class Adadelta(Optimizer):
+class Adadelta(PerParameterOptimizer):
     """Adadelta (Zeiler): per-coordinate steps from running averages of squared gradients and updates."""
+
+    _buffers = ("square_avg", "acc_delta")
+    _capturable_xla = False
 
     def __init__(self, params: Any, lr: float | Tensor = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,
@@ -38,38 +40,18 @@ class Adadelta(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        _step_tensors_from_numbers(self)
+        _group_defaults(self, {"foreach": None, "maximize": False, "differentiable": False, "capturable": False})
 
-
-    @_use_grad_for_differentiable
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One Adadelta step over every group; ``closure`` runs with grad enabled."""
-        loss = _closure_loss(closure)
-        for group in self.param_groups:
-            found = init_group(self, group, {"step": 0.0}, ("square_avg", "acc_delta"))
-            if group["capturable"]:
-                for p, _, state in found:
-                    check_capturable(p, [state["step"]], xla=False)
-            lr = group["lr"].item() if isinstance(group["lr"], Tensor) else group["lr"]
-            rho, eps, weight_decay = group["rho"], group["eps"], group["weight_decay"]
-            for param, grad, state in found:
-                real_only("Adadelta", param)
-                state["step"] += 1
-                grad = grad if not group["maximize"] else -grad
-                if weight_decay != 0:
-                    grad = grad.add(param, alpha=weight_decay)
-                square_avg, acc_delta = state["square_avg"], state["acc_delta"]
-                square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
-                std = square_avg.add(eps).sqrt_()
-                delta = acc_delta.add(eps).sqrt_()
-                if group["differentiable"]:
-                    delta = delta.clone()
-                delta.div_(std).mul_(grad)
-                acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
-                param.add_(delta, alpha=-lr)
-        return loss
+    def _update(self, group: dict[str, Any], lr: float, param: Tensor, grad: Tensor, state: dict[str, Any]) -> None:
+        rho, eps = group["rho"], group["eps"]
+        if group["weight_decay"] != 0:
+            grad = grad.add(param, alpha=group["weight_decay"])
+        square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+        square_avg.mul_(rho).addcmul_(grad, grad, value=1 - rho)
+        std = square_avg.add(eps).sqrt_()
+        delta = acc_delta.add(eps).sqrt_()
+        if group["differentiable"]:
+            delta = delta.clone()
+        delta.div_(std).mul_(grad)
+        acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho)
+        param.add_(delta, alpha=-lr)

@@ -17,11 +17,12 @@ from typing import Any
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..ops.registry import functions
+from ._common import check_adam_args
 from .optimizer import (
     Optimizer,
     _closure_loss,
     _get_value,
-    _step_tensors_from_numbers,
+    _group_defaults,
     _to_scalar,
     _use_grad_for_differentiable,
 )
@@ -41,16 +42,7 @@ class Adam(Optimizer):
                 raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
             if lr.numel() != 1:
                 raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        check_adam_args(lr, eps, betas, weight_decay)
         if not ((isinstance(betas[0], float) and isinstance(betas[1], float))
                 or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))):
             raise ValueError("betas must be either both floats or both Tensors")
@@ -74,15 +66,8 @@ class Adam(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("amsgrad", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("fused", None)
-        _step_tensors_from_numbers(self)
+        _group_defaults(self, {"amsgrad": False, "maximize": False, "foreach": None, "capturable": False,
+                              "differentiable": False, "decoupled_weight_decay": False, "fused": None})
 
     def _init_group(self, group: dict[str, Any], params_with_grad: list[Tensor], grads: list[Tensor],
                     exp_avgs: list[Tensor], exp_avg_sqs: list[Tensor], max_exp_avg_sqs: list[Tensor],

@@ -95,6 +95,15 @@ def _step_tensors_from_numbers(optimizer: Any, keys: tuple[str, ...] = ("step",)
                     p_state[key] = functions.tensor(float(p_state[key]), dtype=D.float32, device=device)
 
 
+def _group_defaults(optimizer: Any, keys: dict[str, Any], step_keys: tuple[str, ...] = ("step",)) -> None:
+    """The tail of the optimizers' ``__setstate__``: groups pickled by an older torch get today's option
+    ``keys`` (their defaults), and their numeric ``step_keys`` become float32 tensors."""
+    for group in optimizer.param_groups:
+        for key, value in keys.items():
+            group.setdefault(key, value)
+    _step_tensors_from_numbers(optimizer, step_keys)
+
+
 def _get_value(x: Any) -> Any:
     """A step count as a Python number (``x.item()`` for a tensor), as torch's eager path."""
     return x.item() if isinstance(x, Tensor) else x

@@ -12,24 +12,19 @@ alpha=-1)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from .._tensor import Tensor
-from ._common import check_adam_args, check_capturable, init_group, real_only
-from .optimizer import (
-    Optimizer,
-    _closure_loss,
-    _get_value,
-    _step_tensors_from_numbers,
-    _use_grad_for_differentiable,
-)
+from ._common import PerParameterOptimizer, check_adam_args
+from .optimizer import _get_value, _group_defaults
 
 __all__ = ["RAdam"]
 
 
-class RAdam(Optimizer):
+class RAdam(PerParameterOptimizer):
     """RAdam (Liu et al.): Adam with the variance of its adaptive learning rate rectified."""
+
+    _buffers = ("exp_avg", "exp_avg_sq")
 
     def __init__(self, params: Any, lr: float | Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
@@ -43,51 +38,31 @@ class RAdam(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("capturable", False)
-        _step_tensors_from_numbers(self)
+        _group_defaults(self, {"foreach": None, "maximize": False, "differentiable": False,
+                              "decoupled_weight_decay": False, "capturable": False})
 
-
-    @_use_grad_for_differentiable
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """One RAdam step over every group; ``closure`` runs with grad enabled."""
-        loss = _closure_loss(closure)
-        for group in self.param_groups:
-            found = init_group(self, group, {"step": 0.0}, ("exp_avg", "exp_avg_sq"))
-            lr = group["lr"].item() if isinstance(group["lr"], Tensor) else group["lr"]
-            beta1, beta2 = group["betas"]
-            eps, weight_decay = group["eps"], group["weight_decay"]
-            for param, grad, state in found:
-                grad = grad if not group["maximize"] else -grad
-                exp_avg, exp_avg_sq, step_t = state["exp_avg"], state["exp_avg_sq"], state["step"]
-                if group["capturable"]:
-                    check_capturable(param, [step_t])
-                real_only("RAdam", param)
-                step_t += 1
-                step = _get_value(step_t)
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        param.mul_(1 - lr * weight_decay)
-                    else:
-                        grad = grad.add(param, alpha=weight_decay)
-                exp_avg.lerp_(grad, 1 - beta1)
-                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-                bias_correction1 = 1 - beta1**step
-                bias_correction2 = 1 - beta2**step
-                bias_corrected_exp_avg = exp_avg / bias_correction1
-                rho_inf = 2 / (1 - beta2) - 1
-                rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
-                if rho_t > 5.0:
-                    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-                    exp_avg_sq_sqrt = exp_avg_sq.sqrt()
-                    exp_avg_sq_sqrt = (exp_avg_sq_sqrt.add(eps) if group["differentiable"]
-                                       else exp_avg_sq_sqrt.add_(eps))
-                    adaptive_lr = (bias_correction2**0.5) / exp_avg_sq_sqrt
-                    param.add_(bias_corrected_exp_avg * lr * adaptive_lr * rect, alpha=-1.0)
-                else:
-                    param.add_(bias_corrected_exp_avg * lr, alpha=-1.0)
-        return loss
+    def _update(self, group: dict[str, Any], lr: float, param: Tensor, grad: Tensor, state: dict[str, Any]) -> None:
+        beta1, beta2 = group["betas"]
+        eps, weight_decay = group["eps"], group["weight_decay"]
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        step = _get_value(state["step"])
+        if weight_decay != 0:
+            if group["decoupled_weight_decay"]:
+                param.mul_(1 - lr * weight_decay)
+            else:
+                grad = grad.add(param, alpha=weight_decay)
+        exp_avg.lerp_(grad, 1 - beta1)
+        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        bias_correction1 = 1 - beta1**step
+        bias_correction2 = 1 - beta2**step
+        bias_corrected_exp_avg = exp_avg / bias_correction1
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+        if rho_t > 5.0:
+            rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+            exp_avg_sq_sqrt = exp_avg_sq.sqrt()
+            exp_avg_sq_sqrt = exp_avg_sq_sqrt.add(eps) if group["differentiable"] else exp_avg_sq_sqrt.add_(eps)
+            adaptive_lr = (bias_correction2**0.5) / exp_avg_sq_sqrt
+            param.add_(bias_corrected_exp_avg * lr * adaptive_lr * rect, alpha=-1.0)
+        else:
+            param.add_(bias_corrected_exp_avg * lr, alpha=-1.0)

@@ -16,7 +16,7 @@ from typing import Any
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..ops.registry import functions
-from .optimizer import Optimizer, _closure_loss, _step_tensors_from_numbers, _use_grad_for_differentiable
+from .optimizer import Optimizer, _closure_loss, _group_defaults, _use_grad_for_differentiable
 
 __all__ = ["RMSprop"]
 
@@ -46,14 +46,8 @@ class RMSprop(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("momentum", 0)
-            group.setdefault("centered", False)
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        _step_tensors_from_numbers(self)
+        _group_defaults(self, {"momentum": 0, "centered": False, "foreach": None, "maximize": False,
+                              "differentiable": False, "capturable": False})
 
     @_use_grad_for_differentiable
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
