@@ -17,7 +17,7 @@ from typing import Any
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..ops.registry import functions
-from ._common import check_adam_args
+from ._common import check_adam_args, check_capturable
 from .optimizer import (
     Optimizer,
     _closure_loss,
@@ -110,20 +110,22 @@ class Adam(Optimizer):
             _single_tensor_adam(params_with_grad, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps,
                                 amsgrad=group["amsgrad"], beta1=beta1, beta2=beta2, lr=group["lr"],
                                 weight_decay=group["weight_decay"], eps=group["eps"], maximize=group["maximize"],
-                                decoupled_weight_decay=group["decoupled_weight_decay"])
+                                decoupled_weight_decay=group["decoupled_weight_decay"], capturable=group["capturable"])
         return loss
 
 
 def _single_tensor_adam(params: list[Tensor], grads: list[Tensor], exp_avgs: list[Tensor],
                         exp_avg_sqs: list[Tensor], max_exp_avg_sqs: list[Tensor], state_steps: list[Tensor], *,
                         amsgrad: bool, beta1: Any, beta2: Any, lr: Any, weight_decay: float, eps: float,
-                        maximize: bool, decoupled_weight_decay: bool) -> None:
+                        maximize: bool, decoupled_weight_decay: bool, capturable: bool = False) -> None:
     lr, beta1, beta2 = (v.item() if isinstance(v, Tensor) else v for v in (lr, beta1, beta2))
     for i, param in enumerate(params):
         grad = grads[i] if not maximize else -grads[i]
         exp_avg = exp_avgs[i]
         exp_avg_sq = exp_avg_sqs[i]
         step_t = state_steps[i]
+        if capturable:
+            check_capturable(param, [step_t])
         step_t += 1
         if weight_decay != 0:
             if decoupled_weight_decay:

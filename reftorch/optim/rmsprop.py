@@ -16,6 +16,7 @@ from typing import Any
 from .. import _dtype as D
 from .._tensor import Tensor
 from ..ops.registry import functions
+from ._common import check_capturable
 from .optimizer import Optimizer, _closure_loss, _group_defaults, _use_grad_for_differentiable
 
 __all__ = ["RMSprop"]
@@ -71,6 +72,8 @@ class RMSprop(Optimizer):
                 grad = p.grad if not group["maximize"] else -p.grad
                 square_avg = state["square_avg"]
                 step = state["step"]
+                if group["capturable"]:
+                    check_capturable(p, [step])
                 step += 1
                 if group["weight_decay"] != 0:
                     grad = grad.add(p, alpha=group["weight_decay"])
