@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from ._archive import ArchiveReader, ArchiveWriter, archive_name, is_zip
 from ._legacy import load_legacy
-from ._location import MapLocation, restorer
+from ._location import restorer
 from ._pickler import TorchPickler
 from ._rebuild import UNTYPED, LoadedStorage, StorageType
 from ._storage_bytes import storage_bytes, storage_from_bytes
@@ -34,13 +34,13 @@ from ._unpickler import (
 )
 
 DEFAULT_PROTOCOL = 2
-FileLike = str | os.PathLike | IO[bytes]
+FileLike = str | os.PathLike | IO[bytes]  # save/load annotate ``Any``: the generated stubs know no IO types
 
 __all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load", "safe_globals", "save"]
 
 
 # ----------------------------------------------------------------------------- save
-def save(obj: object, f: FileLike, pickle_module: Any = pickle, pickle_protocol: int = DEFAULT_PROTOCOL,
+def save(obj: object, f: Any, pickle_module: Any = pickle, pickle_protocol: int = DEFAULT_PROTOCOL,
          _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
     """``torch.save``: ``obj`` pickled into ``f`` (a path, written atomically, or a binary file object)."""
     if not isinstance(f, (str, os.PathLike)) and not hasattr(f, "write"):
@@ -65,10 +65,9 @@ def save(obj: object, f: FileLike, pickle_module: Any = pickle, pickle_protocol:
 
 
 def _write_archive(f: IO[bytes], name: str, records: list[tuple[str, bytes]]) -> None:
-    writer = ArchiveWriter(f, name)
-    for record, data in records:
-        writer.write_record(record, data)
-    writer.close()
+    with ArchiveWriter(f, name) as writer:
+        for record, data in records:
+            writer.write_record(record, data)
 
 
 def _save_atomically(path: str, records: list[tuple[str, bytes]]) -> None:
@@ -102,7 +101,7 @@ def _file_mode(path: str) -> int:
 
 
 # ----------------------------------------------------------------------------- load
-def load(f: FileLike, map_location: MapLocation = None, pickle_module: Any = None, *,
+def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
          weights_only: bool | None = None, mmap: bool | None = None, **pickle_load_args: Any) -> Any:
     """``torch.load``: the object saved in ``f``, its storages placed by ``map_location``; weights-only
     unless ``weights_only=False`` (or a ``pickle_module``) is given."""

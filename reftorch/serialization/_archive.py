@@ -18,6 +18,10 @@ ALIGNMENT = 64
 _LOCAL_HEADER = 30  # fixed part of a zip local file header
 _ZIP64_EXTRA = 20  # the zip64 field zipfile appends to the local header of a record over 2 GiB
 _MAGIC = b"PK\x03\x04"
+# what torch appends to every PytorchStreamReader error
+_CORRUPT = (". This is an internal miniz error. If you are seeing this error, there is a high likelihood that your "
+            "checkpoint file is corrupted. This can happen if the checkpoint was not saved properly, was transferred "
+            "incorrectly, or the file was modified after saving.")
 
 
 def is_zip(f: IO[bytes]) -> bool:
@@ -57,7 +61,12 @@ class ArchiveWriter:
             info.extra = struct.pack("<HH", 0x4246, padding) + b"Z" * padding  # torch's "FB" field
         self._zip.writestr(info, data)
 
-    def close(self) -> None:
+    def __enter__(self) -> ArchiveWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Closes the zip (its central directory written) even when a record failed, so that nothing is
+        left for the garbage collector to flush into a closed file."""
         self._zip.close()
 
 
@@ -70,8 +79,8 @@ class ArchiveReader:
             names = self._zip.namelist()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
             raise RuntimeError(
-                "PytorchStreamReader failed reading zip archive: failed finding central directory "
-                f"(the checkpoint is truncated or not a zip archive: {exc})") from None
+                "PytorchStreamReader failed reading zip archive: failed finding central directory" + _CORRUPT
+                + f" ({exc})") from None
         if not names:
             raise RuntimeError("PytorchStreamReader failed reading zip archive: the archive has no records")
         folder, sep, _ = names[0].partition("/")
@@ -87,13 +96,13 @@ class ArchiveReader:
     def get_record(self, name: str) -> bytes:
         """The record's bytes, its CRC checked."""
         if not self.has_record(name):
-            raise RuntimeError(f"PytorchStreamReader failed locating file {name}: file not found")
+            raise RuntimeError(f"PytorchStreamReader failed locating file {name}: file not found" + _CORRUPT)
         try:
             return self._zip.read(self._prefix + name)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, struct.error) as exc:
             raise RuntimeError(
-                f"PytorchStreamReader failed reading file {name}: invalid header or archive is corrupted "
-                f"({exc})") from None
+                f"PytorchStreamReader failed reading file {name}: invalid header or archive is corrupted" + _CORRUPT
+                + f" ({exc})") from None
 
     def close(self) -> None:
         self._zip.close()

@@ -58,17 +58,19 @@ def storage_type_name(dtype_: D.dtype) -> str:
 
 
 def _check_bounds(storage: LoadedStorage, offset: int, size: tuple[int, ...], stride: tuple[int, ...]) -> None:
-    """c10's ``checkInBoundsForStorage`` (``set_``): the view must fit in the storage."""
+    """``set_`` on a loaded storage: a view that does not fit would resize it, which a storage read from
+    a file refuses (torch's message, then c10's ``checkInBoundsForStorage`` numbers)."""
     if any(n == 0 for n in size):
         return
     itemsize = storage.dtype.itemsize
     needed = (offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))) * itemsize
     have = storage.untyped.nbytes()
     if needed > have:
+        sizes, strides = ", ".join(map(str, size)), ", ".join(map(str, stride))
         raise RuntimeError(
-            f"setStorage: sizes [{', '.join(map(str, size))}], strides [{', '.join(map(str, stride))}], storage "
-            f"offset {offset}, and itemsize {itemsize} requiring a storage size of {needed} are out of bounds "
-            f"for storage of size {have}")
+            f"Trying to resize storage that is not resizable (setStorage: sizes [{sizes}], strides [{strides}], "
+            f"storage offset {offset}, and itemsize {itemsize} requiring a storage size of {needed} are out of bounds "
+            f"for storage of size {have})")
 
 
 def rebuild_tensor(storage: LoadedStorage, storage_offset: int, size: tuple[int, ...],
