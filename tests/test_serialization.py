@@ -418,6 +418,55 @@ def test_legacy_format_loads() -> None:
         reftorch.save(reftorch.ones(1), io.BytesIO(), _use_new_zipfile_serialization=False)
 
 
+@pytest.mark.parametrize("kwargs", [{"encoding": "latin1"}, {"fix_imports": False}])
+def test_pickle_load_args_with_weights_only(kwargs) -> None:
+    check(lambda T: T.load(_to_buffer(T, T.ones(2)), **kwargs))
+
+
+def test_safe_globals_block_removes_its_entries_as_torch() -> None:
+    class Custom:
+        pass
+
+    for serialization in (torch.serialization, reftorch.serialization):
+        serialization.add_safe_globals([Custom, (Custom, "elsewhere.Custom")])
+        with serialization.safe_globals([Custom]):
+            assert Custom in serialization.get_safe_globals()
+        assert Custom not in serialization.get_safe_globals()
+        assert (Custom, "elsewhere.Custom") in serialization.get_safe_globals()
+        serialization.clear_safe_globals()
+    assert reftorch.serialization.get_safe_globals() == []
+
+
+def test_torch_loads_a_reftorch_whole_model_with_weights_only_false() -> None:
+    model = reftorch.nn.Linear(2, 3)
+    loaded = torch.load(_to_buffer(reftorch, model), weights_only=False)
+    # the module class is reftorch's; its tensors are pickled under torch's names, so torch makes them its own
+    assert type(loaded) is reftorch.nn.Linear and type(loaded.weight) is torch.nn.Parameter
+    assert loaded.weight.tolist() == model.weight.tolist()
+
+
+def test_bfloat16_files_are_refused_by_name() -> None:
+    with pytest.raises(NotImplementedError, match="bfloat16"):
+        reftorch.load(_to_buffer(torch, torch.ones(2, dtype=torch.bfloat16)))
+
+
+def test_saving_to_a_stream_that_cannot_seek() -> None:
+    class Stream:
+        def __init__(self):
+            self.chunks = []
+
+        def write(self, data):
+            self.chunks.append(bytes(data))
+            return len(data)
+
+        def flush(self):
+            pass
+
+    stream = Stream()
+    reftorch.save({"x": reftorch.arange(5)}, stream)
+    assert torch.load(io.BytesIO(b"".join(stream.chunks)))["x"].tolist() == [0, 1, 2, 3, 4]
+
+
 def test_mmap_is_not_implemented() -> None:
     with pytest.raises(NotImplementedError, match="mmap"):
         reftorch.load(_to_buffer(reftorch, reftorch.ones(1)), mmap=True)

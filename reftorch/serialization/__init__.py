@@ -16,6 +16,7 @@ import pickle
 import secrets
 import sys
 import tempfile
+import warnings
 from typing import IO, Any
 
 from ._archive import ArchiveReader, ArchiveWriter, archive_name, is_zip
@@ -114,7 +115,10 @@ def load(f: Any, map_location: Any = None, pickle_module: Any = None, *,
     if mmap:
         raise NotImplementedError("reftorch.load does not memory-map checkpoints (mmap=True)")
     if weights_only and pickle_load_args:
-        raise TypeError(f"Unpickler.__init__() got an unexpected keyword argument '{next(iter(pickle_load_args))}'")
+        warnings.warn("pickle_load_args only works if `weights_only=False`.", stacklevel=2)
+        unexpected = [key for key in pickle_load_args if key != "encoding"]
+        if unexpected:  # the weights-only unpickler takes an encoding only
+            raise TypeError(f"Unpickler.__init__() got an unexpected keyword argument '{unexpected[0]}'")
     pickle_load_args.setdefault("encoding", "utf-8")
     restore = restorer(map_location)
 

@@ -66,14 +66,14 @@ def clear_safe_globals() -> None:
 
 @contextlib.contextmanager
 def safe_globals(safe_globals: list[Any]) -> Iterator[None]:
-    """``torch.serialization.safe_globals``: the allow-list extended for the ``with`` block only."""
-    saved = dict(_user_globals)
+    """``torch.serialization.safe_globals``: these entries allowed in the ``with`` block; on leaving it
+    they are removed from the allow-list, even those added before it (as torch's ``_remove_safe_globals``)."""
     add_safe_globals(safe_globals)
     try:
         yield
     finally:
-        _user_globals.clear()
-        _user_globals.update(saved)
+        for entry in safe_globals:
+            _user_globals.pop(_name_of(entry)[0], None)
 
 
 def _qualified(obj: Any) -> str | None:
