@@ -226,11 +226,19 @@ def test_whole_model_needs_weights_only_false_or_an_allow_list() -> None:
     assert reftorch.serialization.get_safe_globals() == []
 
 
-def test_torch_whole_model_loads_as_reftorch_module_with_weights_only_false() -> None:
-    model = torch.nn.Linear(2, 3)
-    loaded = reftorch.load(_to_buffer(torch, {"weight": model.weight}), weights_only=False)
-    assert type(loaded["weight"]) is reftorch.nn.Parameter
-    assert_same(loaded["weight"], model.weight)
+def test_torch_whole_model_loads_as_reftorch_module() -> None:
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+    raw = _to_buffer(torch, model).getvalue()
+    with pytest.raises(pickle.UnpicklingError, match="torch.nn.modules.container.Sequential was not an allowed"):
+        reftorch.load(io.BytesIO(raw))
+    loaded = reftorch.load(io.BytesIO(raw), weights_only=False)
+    assert type(loaded) is reftorch.nn.Sequential and type(loaded[0]) is reftorch.nn.Linear
+    assert_same(loaded(reftorch.ones(1, 2)), model(torch.ones(1, 2)))
+    with reftorch.serialization.safe_globals([reftorch.nn.Sequential, reftorch.nn.Linear, reftorch.nn.ReLU]):
+        again = reftorch.load(io.BytesIO(raw))
+    assert type(again[1]) is reftorch.nn.ReLU
+    assert_same(again[0].weight, model[0].weight)
 
 
 class _Payload:

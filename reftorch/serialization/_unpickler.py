@@ -2,7 +2,8 @@
 
 Mirrors torch/_weights_only_unpickler.py: with ``weights_only=True`` only the allow-listed globals
 (:data:`~._rebuild.TORCH_NAMES`, what torch allows by default) and those the user added with
-``add_safe_globals``/``safe_globals`` may be named; the modules ``sys``, ``os``, ``posix`` and ``nt``
+``add_safe_globals``/``safe_globals`` may be named (a torch name, like ``torch.nn.modules.linear.Linear``,
+when its reftorch twin was allowed); the modules ``sys``, ``os``, ``posix`` and ``nt``
 are blocked outright. Restricting ``find_class`` is Python's own way of restricting a pickle (the
 pickle module's "Restricting Globals"): every callable a pickle can call (REDUCE, NEWOBJ, BUILD's
 ``__setstate__`` of what it built) comes through it. With ``weights_only=False`` torch's names still
@@ -130,6 +131,9 @@ class Unpickler(pickle.Unpickler):
                     f"Trying to load unsupported GLOBAL {full_path} whose module {module} is blocked.")
             if full_path in _user_globals:
                 return _user_globals[full_path]
+            twin = _reftorch_twin(module, name)
+            if twin is not None and any(twin is allowed for allowed in _user_globals.values()):
+                return twin  # a torch class whose reftorch twin the user allowed
             shown = _display_name(full_path)
             raise pickle.UnpicklingError(
                 f"Unsupported global: GLOBAL {shown} was not an allowed global by default. "
