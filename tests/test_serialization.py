@@ -409,6 +409,10 @@ def test_saves_to_paths_and_file_objects_as_torch_names_them(tmp_path) -> None:
     assert sorted(_records(path.read_bytes())) == \
         sorted(n.replace("theirs/", "weights/") for n in _records((tmp_path / "theirs.pth").read_bytes()))
     assert_same(reftorch.load(str(path)), torch.load(path))
+    link = tmp_path / "latest.pth"
+    link.symlink_to(path)
+    reftorch.save({"via": reftorch.zeros(1)}, link)  # written through the link, as torch writes
+    assert link.is_symlink() and list(torch.load(path)) == ["via"]
     with open(path, "wb") as f:
         reftorch.save({"x": reftorch.arange(3)}, f)
     assert_same(reftorch.load(path), {"x": torch.arange(3)})

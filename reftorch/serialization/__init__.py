@@ -72,20 +72,22 @@ def _write_archive(f: IO[bytes], name: str, records: list[tuple[str, bytes]]) ->
 
 
 def _save_atomically(path: str, records: list[tuple[str, bytes]]) -> None:
-    """The archive written to a temporary file beside ``path``, then renamed onto it."""
-    folder = os.path.dirname(os.path.abspath(path))
+    """The archive written to a temporary file beside ``path`` (beside its target, for a symlink), then
+    renamed onto it."""
+    target = os.path.realpath(path)
+    folder = os.path.dirname(target)
     if not os.path.isdir(folder):
         raise RuntimeError(f"Parent directory {os.path.dirname(path)} does not exist.")
-    if os.path.isdir(path):
+    if os.path.isdir(target):
         raise RuntimeError(f"open file failed with strerror: Is a directory: {path}")
-    fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as out:
             _write_archive(out, archive_name(path), records)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, _file_mode(path))
-        os.replace(temporary, path)
+        os.chmod(temporary, _file_mode(target))
+        os.replace(temporary, target)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
