@@ -22,7 +22,7 @@ from typing import IO, Any
 from ._archive import ArchiveReader, ArchiveWriter, archive_name, is_zip
 from ._legacy import load_legacy
 from ._location import restorer
-from ._pickler import TorchPickler
+from ._pickler import PROTOCOL, TorchPickler
 from ._rebuild import UNTYPED, LoadedStorage, StorageType
 from ._storage_bytes import storage_bytes, storage_from_bytes
 from ._unpickler import (
@@ -34,7 +34,7 @@ from ._unpickler import (
     weights_only_message,
 )
 
-DEFAULT_PROTOCOL = 2
+DEFAULT_PROTOCOL = PROTOCOL  # torch.serialization.DEFAULT_PROTOCOL
 FileLike = str | os.PathLike | IO[bytes]  # save/load annotate ``Any``: the generated stubs know no IO types
 
 __all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load", "safe_globals", "save"]

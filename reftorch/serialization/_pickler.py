@@ -22,7 +22,7 @@ from .._tensor import Tensor
 from ..nn.parameter import Parameter
 from ._rebuild import storage_type_name
 
-PROTOCOL = 2
+PROTOCOL = 2  # torch.serialization.DEFAULT_PROTOCOL: torch's weights-only unpickler reads protocol 2
 
 
 class TorchGlobal:
