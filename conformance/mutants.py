@@ -109,6 +109,22 @@ def _nadam_ignores_momentum_decay(m: types.ModuleType) -> None:
            lambda init: lambda self, params, *args, momentum_decay=4e-3, **kwargs: init(self, params, *args, **kwargs))
 
 
+def _save_unshares_storages(m: types.ModuleType) -> None:
+    """torch.save writes a storage record per tensor instead of one per storage: views saved together
+    come back as copies, no longer sharing one storage."""
+    from reftorch._storage import UntypedStorage
+    from reftorch.serialization import _pickler
+
+    def make(persistent_id):
+        def mutant(self, obj):
+            if isinstance(obj, _pickler.StorageRecord):
+                storage = obj.storage
+                obj = _pickler.StorageRecord(UntypedStorage(storage.array, storage.device, storage.backend), obj.dtype)
+            return persistent_id(self, obj)
+        return mutant
+    _patch(_pickler.TorchPickler, "persistent_id", make)
+
+
 # ``keywords`` select tests by the claim ids they check (the plugin adds claim ids to pytest's -k keywords).
 MUTANTS: dict[str, Mutant] = {
     "view_copies": Mutant("Tensor.view returns a copy instead of a view", "views", "views.view-",
@@ -129,6 +145,8 @@ MUTANTS: dict[str, Mutant] = {
                                            _nadam_ignores_momentum_decay),
     "poisson_shifts_stream": Mutant("torch.poisson draws from a shifted stream", "random",
                                     "random.manual-seed-reproducible", _poisson_shifts_stream),
+    "save_unshares_storages": Mutant("torch.save writes one storage record per tensor, not per storage",
+                                     "serialization", "serialization.tensor-round-trip", _save_unshares_storages),
 }
 _SKIP = {"__name__", "__spec__", "__loader__", "__path__", "__file__", "__package__", "__doc__", "__cached__"}
 

@@ -68,5 +68,7 @@ cfloat, cdouble = complex64, complex128
 from . import (
     nn,  # noqa: E402 - nn builds on the functions above
     optim,  # noqa: E402 - optim builds on nn and the functions above
+    serialization,  # noqa: E402 - serialization pickles tensors, Parameters and modules
 )
 from ._namespace import *  # noqa: E402,F403 - the generated list of reftorch.* functions
+from .serialization import load, save  # noqa: E402
