@@ -11,8 +11,8 @@ flight and returned in order (``in_order=False``: as they come), each worker see
 ``base_seed + worker_id``; ``persistent_workers`` keeps them across epochs.
 
 Not mirrored: DataPipes and distributed sharding, torch's SIGCHLD handlers, and the pin-memory thread:
-without an accelerator ``pin_memory=True`` warns as torch does and changes nothing; with one (CuPy), reftorch
-has no pinned host memory and raises NotImplementedError.
+reftorch has no accelerator (no ``torch.accelerator``), so ``pin_memory=True`` warns as torch does when
+none is found and changes nothing.
 """
 
 from __future__ import annotations
@@ -263,10 +263,7 @@ class _BaseDataLoaderIter:
             warnings.warn(
                 "pin_memory_device is deprecated, the current accelerator will be used as the device,"
                 f"ignore pin_memory_device='{loader.pin_memory_device}'.", stacklevel=2)
-        if loader.pin_memory:
-            if reftorch.cuda.is_available():
-                raise NotImplementedError("DataLoader(pin_memory=True) with an accelerator: reftorch has no "
-                                          "pinned host memory")
+        if loader.pin_memory:  # reftorch has no accelerator: torch's answer when none is found
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
                           "then device pinned memory won't be used.", stacklevel=2)
         self._timeout = loader.timeout
