@@ -70,6 +70,26 @@ def test_worker_seeds_info_and_init(seed, persistent):
     check(random_stream_after(program, seed))
 
 
+def test_spawned_workers():
+    """Workers started by ``spawn``: the dataset, the collate function and the batches all travel pickled."""
+    def program(T):
+        data = T.utils.data.TensorDataset(T.arange(7.0), T.arange(7))
+        loader = T.utils.data.DataLoader(data, batch_size=3, shuffle=True, num_workers=WORKERS,
+                                         multiprocessing_context="spawn")
+        return list(loader)
+
+    check(random_stream_after(program, 3))
+
+
+def test_worker_info_fields():
+    def program(T):
+        loader = T.utils.data.DataLoader(range(2), num_workers=1, collate_fn=lambda batch: repr(
+            T.utils.data.get_worker_info()).split("dataset=")[0])
+        return list(loader)
+
+    check(random_stream_after(program, 6))
+
+
 def test_worker_generator_and_prefetch():
     def program(T):
         g = T.Generator()

@@ -51,6 +51,7 @@ class WorkerInfo:
     num_workers: int
     seed: int
     dataset: Any
+    rng: Any = None  # torch's random-generator bundle of thread workers; None for worker processes
     worker_method: str | None = "multiprocessing"
 
 
