@@ -114,6 +114,7 @@ def test_concat_and_chain_datasets():
                 T.utils.data.ConcatDataset([range(2), range(3), range(0), range(4)])[5])
 
     check(program)
+    check_warned(lambda T: T.utils.data.ConcatDataset([range(3), range(2)]).cummulative_sizes)
     check(lambda T: T.utils.data.ConcatDataset([range(3)])[-4])
     check(lambda T: T.utils.data.ConcatDataset([]))
     check(lambda T: T.utils.data.ConcatDataset([_Stream(T, 2)]))

@@ -5,7 +5,9 @@ iterable-style datasets split per worker, and errors raised inside a worker."""
 
 from __future__ import annotations
 
+import os
 import random
+import re
 
 import numpy as np
 import pytest
@@ -172,3 +174,25 @@ def test_worker_init_fn_error_and_timeout():
         return list(T.utils.data.DataLoader(Slow(), num_workers=1, timeout=0.3))
 
     check(slow)
+
+
+def test_a_worker_that_dies_is_reported():
+    """A worker that exits mid-epoch: torch's RuntimeError naming its pid (which differs, so the message is
+    compared by its words)."""
+    def program(T):
+        class Dying(T.utils.data.Dataset):
+            def __len__(self):
+                return 4
+
+            def __getitem__(self, i):
+                if i == 1:
+                    os._exit(1)
+                return i
+
+        try:
+            list(T.utils.data.DataLoader(Dying(), num_workers=WORKERS))
+        except RuntimeError as e:
+            return re.sub(r"\d+", "<pid>", str(e))
+        return None
+
+    assert check(program)[1] == "DataLoader worker (pid(s) <pid>) exited unexpectedly"

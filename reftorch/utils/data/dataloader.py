@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 import multiprocessing as python_multiprocessing
+import multiprocessing.connection
 import os
 import queue
 import warnings
@@ -371,7 +372,14 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             self._try_put_index()
 
     def _try_get_data(self, timeout: float = _utils.MP_STATUS_CHECK_INTERVAL) -> tuple[bool, Any]:
+        """The next ``(idx, data)`` of the result queue within ``timeout`` seconds, as ``(True, item)``;
+        ``(False, None)`` on timeout. An active worker that exited raises torch's RuntimeError: torch learns
+        of it at once from its SIGCHLD handler, reftorch by waiting on the workers' sentinels too."""
+        active = [w.sentinel for worker_id, w in enumerate(self._workers) if self._workers_status[worker_id]]
+        ready = python_multiprocessing.connection.wait([self._data_queue._reader, *active], timeout)
         try:
+            if self._data_queue._reader not in ready:
+                raise queue.Empty
             return True, self._data_queue.get(timeout=timeout)
         except queue.Empty as e:
             failed_workers = []

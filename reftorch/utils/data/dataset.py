@@ -123,6 +123,12 @@ class ConcatDataset(Dataset[_T_co]):
         sample_idx = idx if dataset_idx == 0 else idx - self.cumulative_sizes[dataset_idx - 1]
         return self.datasets[dataset_idx][sample_idx]
 
+    @property
+    def cummulative_sizes(self) -> list[int]:
+        """The old, misspelt name of ``cumulative_sizes`` (a FutureWarning, as torch's ``@deprecated``)."""
+        warnings.warn("`cummulative_sizes` attribute is renamed to `cumulative_sizes`", FutureWarning, stacklevel=2)
+        return self.cumulative_sizes
+
 
 class ChainDataset(IterableDataset):
     """The iterable datasets' streams one after another, chained lazily."""
