@@ -196,3 +196,17 @@ def test_a_worker_that_dies_is_reported():
         return None
 
     assert check(program)[1] == "DataLoader worker (pid(s) <pid>) exited unexpectedly"
+
+
+def test_abandoned_epoch_keeps_the_stream_in_step():
+    """Leaving an epoch early: the sampler has drawn what the prefetching drew, in torch and here alike."""
+    def program(T):
+        loader = T.utils.data.DataLoader(range(20), batch_size=2, shuffle=True, num_workers=WORKERS)
+        firsts = []
+        for _ in range(2):
+            for batch in loader:
+                firsts.append(batch)
+                break
+        return firsts, T.rand(2)
+
+    check(random_stream_after(program, 12))
