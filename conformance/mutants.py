@@ -125,6 +125,21 @@ def _save_unshares_storages(m: types.ModuleType) -> None:
     _patch(_pickler.TorchPickler, "persistent_id", make)
 
 
+def _loader_skips_base_seed(m: types.ModuleType) -> None:
+    """A new DataLoader iterator skips its base-seed draw (the generator's state is put back after it): the
+    shuffle that follows reads other words of the same stream."""
+    from reftorch.utils.data import dataloader
+
+    def make(init):
+        def mutant(self, loader):
+            generator = loader.generator or m.default_generator
+            state = generator.get_state()
+            init(self, loader)
+            generator.set_state(state)
+        return mutant
+    _patch(dataloader._BaseDataLoaderIter, "__init__", make)
+
+
 # ``keywords`` select tests by the claim ids they check (the plugin adds claim ids to pytest's -k keywords).
 MUTANTS: dict[str, Mutant] = {
     "view_copies": Mutant("Tensor.view returns a copy instead of a view", "views", "views.view-",
@@ -147,6 +162,8 @@ MUTANTS: dict[str, Mutant] = {
                                     "random.manual-seed-reproducible", _poisson_shifts_stream),
     "save_unshares_storages": Mutant("torch.save writes one storage record per tensor, not per storage",
                                      "serialization", "serialization.tensor-round-trip", _save_unshares_storages),
+    "loader_skips_base_seed": Mutant("a new DataLoader iterator skips torch's base-seed draw", "data",
+                                     "data.seeded-shuffle", _loader_skips_base_seed),
 }
 _SKIP = {"__name__", "__spec__", "__loader__", "__path__", "__file__", "__package__", "__doc__", "__cached__"}
 

@@ -1,12 +1,15 @@
-"""Conformance tests for spec/data.toml: TensorDataset and DataLoader batching, collation and shuffling."""
+"""Conformance tests for spec/data.toml: TensorDataset and DataLoader batching, collation and shuffling,
+and a loader wrapped in tqdm."""
 
 from __future__ import annotations
 
+import io
 import math
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from tqdm import tqdm
 
 from conformance import claims
 
@@ -147,3 +150,16 @@ def test_tensor_dataset_indexing(differential, n, data):
             r["type"] == "tuple" and T.equal(r["sample"][0], r["x"]) and T.equal(r["sample"][1], r["y"])
         ),
     )
+
+
+@claims("data.tqdm-wraps-loader")
+@given(n=SIZES, batch_size=BATCH_SIZES, drop_last=st.booleans())
+def test_tqdm_wraps_loader(differential, n, batch_size, drop_last):
+    def program(T, device):
+        dataset = T.utils.data.TensorDataset(T.arange(2 * n, dtype=T.float32).reshape(n, 2), T.arange(n))
+        loop = tqdm(T.utils.data.DataLoader(dataset, batch_size=batch_size, drop_last=drop_last), file=io.StringIO())
+        batches = [(batch_idx, data.to(device=device), targets) for batch_idx, (data, targets) in enumerate(loop)]
+        return {"total": loop.total, "batches": batches}
+
+    expected = n // batch_size if drop_last else math.ceil(n / batch_size)
+    differential(program, predicate=lambda r, T: r["total"] == expected == len(r["batches"]))

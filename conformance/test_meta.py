@@ -703,7 +703,8 @@ def test_inventory_splits_names_into_has_raises_listed_and_missing():
     assert (c.torch, c.deliberately_absent, c.coverage, c.coverage_of_all) == (8, 3, 2 / 5, 2 / 8)
     assert inventory.count("torch.nn", ["Linear", "ReLU"], _fake_impl(), {}).has == ("Linear",)
     assert inventory.resolve(reftorch, "torch.nn.functional.relu") is reftorch.nn.functional.relu
-    assert inventory.resolve(reftorch, "torch.utils.data.Dataset") is inventory.MISSING  # no reftorch.utils
+    assert inventory.resolve(reftorch, "torch.utils.data.Dataset") is reftorch.utils.data.Dataset
+    assert inventory.resolve(reftorch, "torch.utils.data.IterDataPipe") is inventory.MISSING  # no DataPipes
 
 
 def test_inventory_command_prints_every_section_with_consistent_figures(capsys):
