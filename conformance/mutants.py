@@ -102,6 +102,11 @@ def _poisson_shifts_stream(m: types.ModuleType) -> None:
     _patch(m, "poisson", lambda poisson: lambda *args, **kwargs: (m.rand(1), poisson(*args, **kwargs))[1])
 
 
+def _legacy_type_any_dtype(m: types.ModuleType) -> None:
+    """isinstance(x, torch.FloatTensor) holds for a tensor of any dtype (the metaclass is reftorch's own)."""
+    _patch(m.tensortype, "__instancecheck__", lambda check: lambda cls, obj: isinstance(obj, m.Tensor))
+
+
 # ``keywords`` select tests by the claim ids they check (the plugin adds claim ids to pytest's -k keywords).
 MUTANTS: dict[str, Mutant] = {
     "view_copies": Mutant("Tensor.view returns a copy instead of a view", "views", "views.view-",
@@ -120,6 +125,8 @@ MUTANTS: dict[str, Mutant] = {
                               "autograd.gradients-accumulate", _grad_overwrites),
     "poisson_shifts_stream": Mutant("torch.poisson draws from a shifted stream", "random",
                                     "random.manual-seed-reproducible", _poisson_shifts_stream),
+    "legacy_type_any_dtype": Mutant("isinstance(x, torch.FloatTensor) ignores the dtype", "tensors",
+                                    "tensors.legacy-type-objects", _legacy_type_any_dtype),
 }
 _SKIP = {"__name__", "__spec__", "__loader__", "__path__", "__file__", "__package__", "__doc__", "__cached__"}
 

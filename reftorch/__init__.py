@@ -24,6 +24,7 @@ from ._dtype import (
     set_default_dtype,
     uint8,
 )
+from ._errors import OutOfMemoryError
 from ._layout import (
     channels_last,
     channels_last_3d,

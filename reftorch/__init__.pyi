@@ -17,6 +17,7 @@ from ._device import device as _device
 from ._device import device as device
 from ._dtype import dtype as _dtype
 from ._dtype import dtype as dtype
+from ._errors import OutOfMemoryError as OutOfMemoryError
 from ._layout import layout as _layout
 from ._layout import layout as layout
 from ._layout import memory_format as _memory_format

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from .._errors import OutOfMemoryError
 from .._legacy_types import CUDA_TYPES
 
 _NOT_COMPILED = "Torch not compiled with CUDA enabled (reftorch has no CUDA backend)"
@@ -118,7 +119,7 @@ def is_bf16_supported(including_emulation: bool = True) -> bool:
 globals().update(CUDA_TYPES)
 
 __all__ = [
-    "current_device", "device_count", "empty_cache", "get_device_capability", "get_device_name",
+    "OutOfMemoryError", "current_device", "device_count", "empty_cache", "get_device_capability", "get_device_name",
     "get_device_properties", "get_rng_state", "init", "initial_seed", "is_available", "is_bf16_supported",
     "is_initialized", "manual_seed", "manual_seed_all", "max_memory_allocated", "memory_allocated",
     "memory_reserved", "seed", "seed_all", "synchronize", *CUDA_TYPES,
