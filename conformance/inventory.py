@@ -54,6 +54,7 @@ import functools
 import importlib
 import re
 import tomllib
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,7 +65,7 @@ import torch
 SECTIONS: tuple[str, ...] = (
     "torch", "torch.Tensor", "torch.nn", "torch.nn.functional", "torch.nn.init", "torch.optim",
     "torch.optim.lr_scheduler", "torch.utils.data", "torch.linalg", "torch.autograd", "torch.random",
-    "torch.special", "torch.fft", "torch.testing",
+    "torch.special", "torch.fft", "torch.testing", "torch.onnx", "torch.distributed",
 )
 UNSUPPORTED = "_reftorch_unsupported"
 # Attributes every class has that describe the class object, not tensors (the constructor is torch.Tensor itself).
@@ -157,14 +158,16 @@ def module_names(module: ModuleType) -> list[str]:
     """The names a module section counts (rules 1-3 of the module docstring), sorted."""
     listed = set(getattr(module, "__all__", ()))
     names = []
-    for name in sorted(set(vars(module)) | listed):  # vars, not dir: dir(torch) would import lazy submodules
-        if name.startswith("_"):
-            continue
-        obj = getattr(module, name)
-        if isinstance(obj, ModuleType) or not callable(obj) or not _belongs(obj, module.__name__):
-            continue
-        if name in listed or _documented(obj):
-            names.append(name)
+    with warnings.catch_warnings():  # a deprecated alias (torch.distributed.reduce_op) warns when looked at
+        warnings.simplefilter("ignore", FutureWarning)
+        for name in sorted(set(vars(module)) | listed):  # vars, not dir: dir(torch) would import lazy submodules
+            if name.startswith("_"):
+                continue
+            obj = getattr(module, name)
+            if isinstance(obj, ModuleType) or not callable(obj) or not _belongs(obj, module.__name__):
+                continue
+            if name in listed or _documented(obj):
+                names.append(name)
     return names
 
 

@@ -140,6 +140,11 @@ def _loader_skips_base_seed(m: types.ModuleType) -> None:
     _patch(dataloader._BaseDataLoaderIter, "__init__", make)
 
 
+def _legacy_type_any_dtype(m: types.ModuleType) -> None:
+    """isinstance(x, torch.FloatTensor) holds for a tensor of any dtype (the metaclass is reftorch's own)."""
+    _patch(m.tensortype, "__instancecheck__", lambda check: lambda cls, obj: isinstance(obj, m.Tensor))
+
+
 # ``keywords`` select tests by the claim ids they check (the plugin adds claim ids to pytest's -k keywords).
 MUTANTS: dict[str, Mutant] = {
     "view_copies": Mutant("Tensor.view returns a copy instead of a view", "views", "views.view-",
@@ -164,6 +169,8 @@ MUTANTS: dict[str, Mutant] = {
                                      "serialization", "serialization.tensor-round-trip", _save_unshares_storages),
     "loader_skips_base_seed": Mutant("a new DataLoader iterator skips torch's base-seed draw", "data",
                                      "data.seeded-shuffle", _loader_skips_base_seed),
+    "legacy_type_any_dtype": Mutant("isinstance(x, torch.FloatTensor) ignores the dtype", "tensors",
+                                    "tensors.legacy-type-objects", _legacy_type_any_dtype),
 }
 _SKIP = {"__name__", "__spec__", "__loader__", "__path__", "__file__", "__package__", "__doc__", "__cached__"}
 

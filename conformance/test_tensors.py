@@ -551,6 +551,19 @@ def test_legacy_constructor_sizes_document_example(differential):
     differential(program, predicate=lambda r, T: tuple(r[0]) == (1, 2, 3, 4, 5) and r[2] == T.float32)
 
 
+@claims("tensors.legacy-type-objects")
+@given(values=st.lists(st.integers(-100, 100), min_size=1, max_size=5))
+def test_legacy_type_objects(differential, values):
+    def program(T, device):
+        a = T.Tensor(values)
+        b = T.FloatTensor(values)
+        d = a.type(T.DoubleTensor)
+        return (a.type(), isinstance(a, T.FloatTensor), isinstance(a, T.DoubleTensor), b, b.type(), d, d.type(),
+                isinstance(d, T.DoubleTensor))
+    differential(program, predicate=lambda r, T: r[0] == r[4] == "torch.FloatTensor" and r[1] and not r[2]
+                 and r[3].dtype == T.float32 and r[5].dtype == T.float64 and r[6] == "torch.DoubleTensor" and r[7])
+
+
 @claims("tensors.tensor-class-vs-function")
 def test_tensor_class_vs_function(differential):
     def program(T, device):

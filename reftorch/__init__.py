@@ -24,6 +24,7 @@ from ._dtype import (
     set_default_dtype,
     uint8,
 )
+from ._errors import OutOfMemoryError
 from ._layout import (
     channels_last,
     channels_last_3d,
@@ -38,6 +39,17 @@ from ._layout import (
     sparse_csc,
     sparse_csr,
     strided,
+)
+from ._legacy_types import CPU_TYPES as _LEGACY_TYPES
+from ._legacy_types import tensortype
+from ._process import (
+    are_deterministic_algorithms_enabled,
+    get_float32_matmul_precision,
+    get_num_threads,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_float32_matmul_precision,
+    set_num_threads,
+    use_deterministic_algorithms,
 )
 from ._promotion import can_cast, promote_types
 from ._size import Size
@@ -65,7 +77,11 @@ cfloat, cdouble = complex64, complex128
 
 
 
+globals().update(_LEGACY_TYPES)  # torch.FloatTensor, torch.LongTensor... (legacy type objects)
+
 from . import (
+    backends,  # noqa: E402 - the CPU build's backend flags (cudnn, cuda, mps)
+    cuda,  # noqa: E402 - torch.cuda as a build without CUDA answers it
     nn,  # noqa: E402 - nn builds on the functions above
     optim,  # noqa: E402 - optim builds on nn and the functions above
     serialization,  # noqa: E402 - serialization pickles tensors, Parameters and modules

@@ -44,6 +44,11 @@ class UntypedStorage:
     def element_size(self) -> int:
         return 1
 
+    def __sizeof__(self) -> int:
+        """``sys.getsizeof`` counts the buffer's bytes, as torch/storage.py's ``_StorageBase.__sizeof__``
+        (the object's own overhead differs: torch's is a C object)."""
+        return super().__sizeof__() + self.size()
+
     def __repr__(self) -> str:
         return f"reftorch.UntypedStorage(device={self.device}, nbytes={self.nbytes()})"
 

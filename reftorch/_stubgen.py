@@ -181,8 +181,10 @@ def render_namespace_stub() -> str:
                 body.append(_python_stub(name, value, method=False))
         elif isinstance(value, types.ModuleType):
             exported.setdefault(".", set()).add(name)
-        elif isinstance(value, type) and value.__name__ == name:
+        elif isinstance(value, type) and value.__name__ == name and "." in value.__module__:
             exported.setdefault("." + value.__module__.split(".", 1)[1], set()).add(name)
+        elif isinstance(value, type):  # made at run time (the legacy types): typed by their metaclass
+            body.append(f"{name}: {type(value).__name__}")
         elif callable(value):
             body.append(_python_stub(name, value, method=False))
         else:

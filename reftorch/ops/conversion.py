@@ -15,6 +15,7 @@ from typing import Any
 from .. import _dtype as D
 from .._device import CPU, device
 from .._layout import contiguous_format, preserve_format
+from .._legacy_types import tensortype
 from .._tensor import Tensor
 from ._args import class_tp_name
 from ._inplace import check_memory, check_writable, store
@@ -115,7 +116,9 @@ def _type(self: Tensor, dtype: Any, non_blocking: bool, memory_format: Any) -> A
         return prefix + self._dtype.tensor_type[len("torch."):]
     if isinstance(dtype, D.dtype):
         return to_impl(self, None, dtype, non_blocking, False, memory_format)
-    if isinstance(dtype, type):
+    if isinstance(dtype, tensortype):
+        name = dtype.type_string
+    elif isinstance(dtype, type):
         name = "torch.Tensor" if dtype is Tensor else class_tp_name(dtype)
     elif isinstance(dtype, (str, bytes)):
         name = dtype.decode() if isinstance(dtype, bytes) else dtype

@@ -288,13 +288,16 @@ _LEGACY = Parser([
 ])
 
 
-def legacy_construct(cls: type, args: tuple, kwargs: dict) -> Tensor:
+def legacy_construct(cls: type, args: tuple, kwargs: dict, dtype: D.dtype | None = None) -> Tensor:
     """``torch.Tensor(...)`` (the base constructor): no argument gives an empty (0,) tensor, a storage
     is viewed, another tensor is aliased, sizes make an uninitialised tensor, a sequence is read;
-    always the default dtype (except an aliased tensor) on the CPU."""
+    always the default dtype (except an aliased tensor) on the CPU. A legacy type object
+    (``torch.FloatTensor(...)``) passes its own ``dtype``, which an aliased tensor must have."""
     index, values = _LEGACY.parse(args, kwargs)
-    default = D.get_default_dtype()
+    default = D.get_default_dtype() if dtype is None else dtype
     if index == 2:
+        if dtype is not None and values[0]._dtype != dtype:
+            raise TypeError(f"expected {_options(dtype)} (got {_options(values[0]._dtype)})")
         return _as_class(aten.alias(values[0]), cls)
     if index == 3:
         raise RuntimeError("Legacy tensor constructor of the form torch.Tensor(tensor, device=device) is not "
@@ -315,6 +318,12 @@ def legacy_construct(cls: type, args: tuple, kwargs: dict) -> Tensor:
         if not is_sequence(data):
             raise TypeError(f"new(): data must be a sequence (got {tp_name(data)})")
     return _as_class(from_data(data, default, CPU, copy=False), cls)
+
+
+def _options(dtype: D.dtype) -> str:
+    """c10's ``TensorOptions`` printout for a CPU strided tensor of ``dtype`` (legacy constructors' errors)."""
+    return (f"TensorOptions(dtype={dtype.cpp_name}, device=cpu, layout=Strided, requires_grad=false (default), "
+            "pinned_memory=false (default), memory_format=(nullopt))")
 
 
 def is_sequence(obj: Any) -> bool:
