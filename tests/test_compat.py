@@ -64,16 +64,18 @@ def test_documents_two_layer_net_with_an_optimizer_prints_torchs_losses(optimize
 
 
 def test_gpt_char_model_trains_as_torch_does() -> None:
-    """100 AdamW steps (decay/no-decay groups by module type, clip_grad_norm_, greedy generation): the first 20
-    losses agree to rtol 1e-3 (summation order makes later steps drift) and the loss falls as far as torch's."""
-    theirs_out, ours_out = _ok(_run("torch", "gpt_char.py", "100")), _ok(_run("main", "gpt_char.py", "100"))
+    """100 AdamW steps of a minGPT-style model (decay/no-decay groups by module type, clip_grad_norm_, batches
+    from a DataLoader over RandomSampler(replacement=True), dropout 0.1, greedy generation): the first 20 losses
+    agree to rtol 1e-3 (summation order makes later steps drift) and the loss falls as far as torch's."""
+    theirs_out = _ok(_run("torch", "gpt_char.py", "--steps", "100"))
+    ours_out = _ok(_run("main", "gpt_char.py", "--steps", "100"))
     theirs, ours = _losses(theirs_out), _losses(ours_out)
     assert len(theirs) == len(ours) == 100
     np.testing.assert_allclose(ours[:20], theirs[:20], rtol=1e-3)
-    assert theirs[-1] < 0.5 * theirs[0]
+    assert theirs[-1] < 0.6 * theirs[0]
     assert np.mean(ours[-10:]) <= np.mean(theirs[-10:]) * 1.05
-    generated = [line for line in ours_out.splitlines() if line.startswith("generated: ")]
-    assert len(generated) == 1 and len(generated[0]) == len("generated: ") + 41  # the start token and 40 more
+    generated = [line for line in ours_out.splitlines() if line.startswith("generated: Tensors ")]
+    assert len(generated) == 1 and len(generated[0]) == len("generated: ") + 48  # the 8-character prompt and 40 more
 
 
 def test_torchsummary_prints_torchs_table() -> None:

@@ -19,12 +19,10 @@ MapLocation = Callable[[UntypedStorage, str], Any] | device | str | dict[str, st
 
 
 def cuda_available() -> bool:
-    """Whether a CUDA backend is registered and usable. (reftorch.cuda, built elsewhere, will own
-    ``is_available``; this asks the backend registry directly and is the one place to patch.)"""
-    try:
-        return _backends.get("cuda").is_available()
-    except RuntimeError:
-        return False
+    """``torch.cuda.is_available()``, asked of ``reftorch.cuda`` (imported late: it imports the package)."""
+    from .. import cuda
+
+    return cuda.is_available()
 
 
 def _validate_cuda(location: str) -> device:
