@@ -3,6 +3,7 @@ do not edit (tests/test_surface.py fails when this file is stale)."""
 
 from .ops.registry import functions as _functions
 
+_ctc_loss = _functions._ctc_loss
 _log_softmax = _functions._log_softmax
 _prelu_kernel = _functions._prelu_kernel
 _softmax = _functions._softmax
@@ -100,6 +101,7 @@ cosh = _functions.cosh
 cosh_ = _functions.cosh_
 cosine_similarity = _functions.cosine_similarity
 count_nonzero = _functions.count_nonzero
+ctc_loss = _functions.ctc_loss
 cumprod = _functions.cumprod
 cumsum = _functions.cumsum
 detach = _functions.detach
@@ -324,6 +326,7 @@ zeros = _functions.zeros
 zeros_like = _functions.zeros_like
 
 __all__ = [
+    "_ctc_loss",
     "_log_softmax",
     "_prelu_kernel",
     "_softmax",
@@ -421,6 +424,7 @@ __all__ = [
     "cosh_",
     "cosine_similarity",
     "count_nonzero",
+    "ctc_loss",
     "cumprod",
     "cumsum",
     "detach",

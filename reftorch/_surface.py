@@ -31,6 +31,7 @@ from .ops import (
     conversion,
     convolution,
     creation,
+    ctc,
     distance,
     dropout,
     elementwise,
@@ -61,7 +62,8 @@ from .ops.registry import OPS, Op
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
                       dropout, indexing, metadata, reduction, sorting, tensor_methods, normalization, embedding,
-                      convolution, pooling, padding, activation, pointwise, softmax, loss, upsampling, distance)
+                      convolution, pooling, padding, activation, pointwise, softmax, loss, upsampling, distance,
+                      ctc)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 

@@ -761,6 +761,14 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | N
     return vf.multilabel_margin_loss(input, target, _enum(size_average, reduce, reduction))
 
 
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """``torch.ctc_loss`` (torch/nn/functional.py): the connectionist temporal classification loss of
+    ``(T, N, C)`` (or unbatched ``(T, C)``) log-probabilities (reftorch/ops/ctc.py)."""
+    return functions.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank,
+                              _Reduction.get_enum(reduction), zero_infinity)
+
+
 def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
                       size_average: bool | None = None, reduce: bool | None = None,
                       reduction: str = "mean") -> Tensor:

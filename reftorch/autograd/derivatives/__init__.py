@@ -161,6 +161,7 @@ from . import (  # noqa: E402,F401 - fill TABLE
     activation,
     conversion,
     convolution,
+    ctc,
     elementwise,
     embedding,
     indexing,
