@@ -7,6 +7,7 @@ _ctc_loss = _functions._ctc_loss
 _log_softmax = _functions._log_softmax
 _prelu_kernel = _functions._prelu_kernel
 _softmax = _functions._softmax
+_trilinear = _functions._trilinear
 abs = _functions.abs
 abs_ = _functions.abs_
 absolute = _functions.absolute
@@ -58,6 +59,7 @@ atleast_3d = _functions.atleast_3d
 avg_pool1d = _functions.avg_pool1d
 batch_norm = _functions.batch_norm
 bernoulli = _functions.bernoulli
+bilinear = _functions.bilinear
 binary_cross_entropy_with_logits = _functions.binary_cross_entropy_with_logits
 bitwise_and = _functions.bitwise_and
 bitwise_left_shift = _functions.bitwise_left_shift
@@ -330,6 +332,7 @@ __all__ = [
     "_log_softmax",
     "_prelu_kernel",
     "_softmax",
+    "_trilinear",
     "abs",
     "abs_",
     "absolute",
@@ -381,6 +384,7 @@ __all__ = [
     "avg_pool1d",
     "batch_norm",
     "bernoulli",
+    "bilinear",
     "binary_cross_entropy_with_logits",
     "bitwise_and",
     "bitwise_left_shift",

@@ -28,6 +28,7 @@ from .autograd import tensor_methods
 from .autograd.layer import autograd_kernel
 from .ops import (
     activation,
+    bilinear,
     conversion,
     convolution,
     creation,
@@ -63,7 +64,7 @@ from .ops.registry import OPS, Op
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
                       dropout, indexing, metadata, reduction, sorting, tensor_methods, normalization, embedding,
                       convolution, pooling, padding, activation, pointwise, softmax, loss, upsampling, distance,
-                      ctc)
+                      ctc, bilinear)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 

@@ -237,6 +237,7 @@ elu_ = vf.elu_
 leaky_relu_ = vf.leaky_relu_
 hardtanh_ = vf.hardtanh_
 prelu = functions.prelu
+bilinear = functions.bilinear
 selu_ = functions.selu_
 celu_ = functions.celu_
 relu_ = functions.relu_

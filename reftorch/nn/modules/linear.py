@@ -1,4 +1,4 @@
-"""``torch.nn.Linear``, mirroring torch/nn/modules/linear.py."""
+"""``torch.nn.Linear`` and ``torch.nn.Bilinear``, mirroring torch/nn/modules/linear.py."""
 
 from __future__ import annotations
 
@@ -60,3 +60,37 @@ class NonDynamicallyQuantizableLinear(Linear):
     def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None,
                  dtype: D.dtype | None = None) -> None:
         super().__init__(in_features, out_features, bias=bias, device=device, dtype=dtype)
+
+
+class Bilinear(Module):
+    """``y = x1^T A x2 + b`` with ``weight`` (out_features, in1_features, in2_features) and ``bias``
+    (out_features), both drawn from U(-1/sqrt(in1_features), 1/sqrt(in1_features)) as torch's
+    ``reset_parameters`` does (weight first)."""
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
+                 device: Any = None, dtype: D.dtype | None = None) -> None:
+        super().__init__()
+        self.in1_features = in1_features
+        self.in2_features = in2_features
+        self.out_features = out_features
+        self.weight = Parameter(functions.empty((out_features, in1_features, in2_features), device=device,
+                                                dtype=dtype))
+        if bias:
+            self.bias = Parameter(functions.empty(out_features, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Redraw ``weight`` and ``bias`` from U(-1/sqrt(in1_features), 1/sqrt(in1_features))."""
+        bound = 1 / math.sqrt(self.weight.size(1))
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
