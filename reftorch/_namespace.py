@@ -4,6 +4,7 @@ do not edit (tests/test_surface.py fails when this file is stale)."""
 from .ops.registry import functions as _functions
 
 _ctc_loss = _functions._ctc_loss
+_embedding_bag = _functions._embedding_bag
 _log_softmax = _functions._log_softmax
 _prelu_kernel = _functions._prelu_kernel
 _softmax = _functions._softmax
@@ -119,6 +120,7 @@ dropout_ = _functions.dropout_
 dstack = _functions.dstack
 einsum = _functions.einsum
 embedding = _functions.embedding
+embedding_bag = _functions.embedding_bag
 embedding_renorm_ = _functions.embedding_renorm_
 empty = _functions.empty
 empty_like = _functions.empty_like
@@ -329,6 +331,7 @@ zeros_like = _functions.zeros_like
 
 __all__ = [
     "_ctc_loss",
+    "_embedding_bag",
     "_log_softmax",
     "_prelu_kernel",
     "_softmax",
@@ -444,6 +447,7 @@ __all__ = [
     "dstack",
     "einsum",
     "embedding",
+    "embedding_bag",
     "embedding_renorm_",
     "empty",
     "empty_like",

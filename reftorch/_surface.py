@@ -37,6 +37,7 @@ from .ops import (
     dropout,
     elementwise,
     embedding,
+    embedding_bag,
     indexing,
     joining,
     linalg,
@@ -64,7 +65,7 @@ from .ops.registry import OPS, Op
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
                       dropout, indexing, metadata, reduction, sorting, tensor_methods, normalization, embedding,
                       convolution, pooling, padding, activation, pointwise, softmax, loss, upsampling, distance,
-                      ctc, bilinear)
+                      ctc, bilinear, embedding_bag)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 
