@@ -1,11 +1,13 @@
 """``torch.nn.Module``: the base class that registers parameters, buffers and submodules by attribute
 assignment, mirroring torch/nn/modules/module.py: traversal, ``state_dict``/``load_state_dict`` (with
-torch's ``_IncompatibleKeys`` and error messages), forward pre-hooks and forward hooks (with
-removable handles), ``get_submodule``/``get_parameter``/``get_buffer``, ``__dir__`` and the repr
-(without scripting, backward hooks or state-dict hooks)."""
+torch's ``_IncompatibleKeys`` and error messages), forward pre-hooks, forward hooks and full
+backward (pre-)hooks (with removable handles; the module-global ones of ``register_module_*_hook``),
+``get_submodule``/``get_parameter``/``get_buffer``, ``__dir__`` and the repr (without scripting, the
+deprecated non-full backward hooks or state-dict hooks)."""
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -15,7 +17,7 @@ from ..._device import as_device
 from ..._grads import reset_grads
 from ..._tensor import Tensor
 from ...autograd import no_grad
-from ...utils.hooks import RemovableHandle
+from ...utils.hooks import BackwardHook, RemovableHandle
 from ..parameter import Parameter
 
 
@@ -69,6 +71,48 @@ def _parse_to(args: tuple, kwargs: dict) -> tuple[Any, D.dtype | None, bool]:
     return (as_device(dev) if dev is not None else None), dtype, non_blocking
 
 
+# The hooks every module runs (torch's module-global hook dicts), registered by ``register_module_*_hook``.
+_global_forward_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
+_global_forward_hooks: OrderedDict[int, Callable] = OrderedDict()
+_global_forward_hooks_with_kwargs: OrderedDict[int, bool] = OrderedDict()
+_global_forward_hooks_always_called: OrderedDict[int, bool] = OrderedDict()
+_global_backward_pre_hooks: OrderedDict[int, Callable] = OrderedDict()
+_global_backward_hooks: OrderedDict[int, Callable] = OrderedDict()
+
+
+def register_module_forward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """``hook(module, args)`` before every module's forward (before the module's own pre-hooks)."""
+    handle = RemovableHandle(_global_forward_pre_hooks)
+    _global_forward_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_forward_hook(hook: Callable[..., Any], *, with_kwargs: bool = False,
+                                 always_call: bool = False) -> RemovableHandle:
+    """``hook(module, args, output)`` after every module's forward (before the module's own hooks)."""
+    handle = RemovableHandle(_global_forward_hooks, extra_dict=_global_forward_hooks_always_called)
+    _global_forward_hooks[handle.id] = hook
+    if with_kwargs:
+        _global_forward_hooks_with_kwargs[handle.id] = True
+    if always_call:
+        _global_forward_hooks_always_called[handle.id] = True
+    return handle
+
+
+def register_module_full_backward_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """A full backward pre-hook of every module (run before the module's own)."""
+    handle = RemovableHandle(_global_backward_pre_hooks)
+    _global_backward_pre_hooks[handle.id] = hook
+    return handle
+
+
+def register_module_full_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """A full backward hook of every module (run before the module's own)."""
+    handle = RemovableHandle(_global_backward_hooks)
+    _global_backward_hooks[handle.id] = hook
+    return handle
+
+
 class Module:
     """Base class for all neural network modules; subclasses define ``forward`` and assign parameters
     and submodules as attributes (in ``__init__``, after ``super().__init__()``)."""
@@ -86,6 +130,9 @@ class Module:
         object.__setattr__(self, "_forward_hooks_always_called", OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks_with_kwargs", OrderedDict())
+        object.__setattr__(self, "_backward_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_is_full_backward_hook", None)
         object.__setattr__(self, "_modules", {})
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -93,11 +140,16 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """torch's ``_call_impl``: forward pre-hooks (which may replace the arguments), ``forward``, then
-        forward hooks (which may replace the result), each in registration order."""
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        """torch's ``_call_impl``: forward pre-hooks (which may replace the arguments; the global ones of
+        ``register_module_forward_pre_hook`` first), the input side of the backward hooks, ``forward``,
+        forward hooks (which may replace the result), then the output side of the backward hooks."""
+        if not (self._backward_hooks or self._backward_pre_hooks or self._forward_hooks or self._forward_pre_hooks
+                or _global_backward_pre_hooks or _global_backward_hooks or _global_forward_hooks
+                or _global_forward_pre_hooks):
             return self.forward(*args, **kwargs)
-        for hook_id, hook in list(self._forward_pre_hooks.items()):
+        backward_pre_hooks = [*_global_backward_pre_hooks.values(), *self._backward_pre_hooks.values()]
+        full_backward_hooks = [*_global_backward_hooks.values(), *self._backward_hooks.values()]
+        for hook_id, hook in (*_global_forward_pre_hooks.items(), *self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
                 args_kwargs_result = hook(self, args, kwargs)
                 if args_kwargs_result is not None:
@@ -112,14 +164,23 @@ class Module:
                     if not isinstance(args_result, tuple):
                         args_result = (args_result,)
                     args = args_result
+        bw_hook = None
+        if full_backward_hooks or backward_pre_hooks:
+            bw_hook = BackwardHook(self, full_backward_hooks, backward_pre_hooks)
+            args = bw_hook.setup_input_hook(args)
         result = self.forward(*args, **kwargs)
-        for hook_id, hook in list(self._forward_hooks.items()):
-            if hook_id in self._forward_hooks_with_kwargs:
+        for hook_id, hook in (*_global_forward_hooks.items(), *self._forward_hooks.items()):
+            if hook_id in self._forward_hooks_with_kwargs or hook_id in _global_forward_hooks_with_kwargs:
                 hook_result = hook(self, args, kwargs, result)
             else:
                 hook_result = hook(self, args, result)
             if hook_result is not None:
                 result = hook_result
+        if bw_hook:
+            if not isinstance(result, (Tensor, tuple)):
+                warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple of "
+                              f"Tensors but received {type(result)}", stacklevel=2)
+            result = bw_hook.setup_output_hook(result)
         return result
 
     def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
@@ -148,6 +209,33 @@ class Module:
         if prepend:
             self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
+
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_output)`` when the gradients of the module's outputs are computed; a
+        non-None return (a tuple as long as ``grad_output``) replaces them."""
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_input, grad_output)`` when the gradients of the module's inputs are
+        computed; a non-None return (a tuple as long as ``grad_input``) replaces ``grad_input``."""
+        if self._is_full_backward_hook is False:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks on a single Module. "
+                               "Please use only one of them.")
+        self._is_full_backward_hook = True
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """torch's deprecated non-full backward hook (on the output's grad_fn only): not built."""
+        raise NotImplementedError("reftorch does not implement Module.register_backward_hook (torch's deprecated "
+                                  "non-full backward hooks): use register_full_backward_hook")
 
     # ----------------------------------------------------------------- registration
     def _check_name(self, kind: str, name: Any, registry_name: str) -> None:
