@@ -252,3 +252,77 @@ def test_legacy_backward_hook_is_not_built():
     import reftorch
     with pytest.raises(NotImplementedError, match="register_backward_hook"):
         reftorch.nn.Linear(2, 2).register_backward_hook(lambda m, gi, go: None)
+
+
+# ----------------------------------------------------------------------------- state-dict hooks
+def _net(T):
+    T.manual_seed(0)
+    return T.nn.Sequential(T.nn.Linear(2, 2), T.nn.BatchNorm1d(2))
+
+
+def test_state_dict_pre_and_post_hooks():
+    def program(T):
+        net = _net(T)
+        seen = []
+        net[0].register_state_dict_pre_hook(lambda m, prefix, keep_vars: seen.append(("pre", prefix, keep_vars)))
+
+        def post(module, state, prefix, local_metadata):
+            seen.append(("post", prefix, list(state), local_metadata))
+            state[prefix + "extra"] = T.tensor(1.0)
+        net[1].register_state_dict_post_hook(post)
+        net._register_state_dict_hook(lambda m, state, prefix, meta: {"replaced": T.tensor(2.0)})
+        inner = net[0]._register_state_dict_hook(lambda m, state, prefix, meta: {"ignored": T.tensor(3.0)})
+        result = net.state_dict(prefix="top.", keep_vars=True)
+        inner.remove()
+        return {"seen": seen, "result": result, "again": list(net.state_dict())}
+    check(program)
+
+
+def test_state_dict_hook_errors():
+    def returns_value(T):
+        net = _net(T)
+        net.register_state_dict_post_hook(lambda m, state, prefix, meta: state)
+        net.state_dict()
+
+    def registered_twice(T):
+        net = _net(T)
+
+        def hook(m, state, prefix, meta):
+            return None
+        net.register_state_dict_post_hook(hook)
+        net._register_state_dict_hook(hook)
+
+    for program in (returns_value, registered_twice):
+        check(program)
+
+
+def test_load_state_dict_pre_and_post_hooks():
+    def program(T):
+        net = _net(T)
+        state = {k: v + 1 for k, v in net.state_dict().items()}
+        state["0.stale"] = T.zeros(2)
+        seen = []
+
+        def pre(module, sd, prefix, local_metadata, strict, missing, unexpected, errors):
+            seen.append(("pre", type(module).__name__, prefix, sorted(sd), strict))
+            sd.pop(prefix + "stale", None)  # a pre-hook may rename or drop entries
+        net[0].register_load_state_dict_pre_hook(pre)
+        net[1]._register_load_state_dict_pre_hook(
+            lambda sd, prefix, *rest: seen.append(("private-pre", prefix, len(rest))))
+
+        def post(module, incompatible):
+            seen.append(("post", type(module).__name__, list(incompatible.missing_keys)))
+            incompatible.missing_keys.clear()
+        net.register_load_state_dict_post_hook(post)
+        del state["1.running_var"]
+        result = net.load_state_dict(state)
+        return {"seen": seen, "result": result, "weight": net[0].weight}
+    check(program)
+
+
+def test_load_state_dict_post_hook_must_not_return():
+    def program(T):
+        net = _net(T)
+        net.register_load_state_dict_post_hook(lambda m, keys: keys)
+        net.load_state_dict(net.state_dict())
+    check(program)
