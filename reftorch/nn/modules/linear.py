@@ -24,6 +24,16 @@ def reset_kaiming_uniform(weight: Tensor, bias: Tensor | None) -> None:
         init.uniform_(bias, -bound, bound)
 
 
+def add_weight_and_bias(module: Module, weight_shape: tuple[int, ...], out_features: int, bias: bool, device: Any,
+                        dtype: D.dtype | None) -> None:
+    """Uninitialised ``weight`` and (when ``bias``) ``bias`` parameters, else ``bias`` registered as None."""
+    module.weight = Parameter(functions.empty(weight_shape, device=device, dtype=dtype))
+    if bias:
+        module.bias = Parameter(functions.empty(out_features, device=device, dtype=dtype))
+    else:
+        module.register_parameter("bias", None)
+
+
 class Linear(Module):
     """``y = x A^T + b`` with ``weight`` (out_features, in_features) and ``bias`` (out_features).
 
@@ -36,11 +46,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(functions.empty((out_features, in_features), device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(functions.empty(out_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, (out_features, in_features), out_features, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -73,12 +79,7 @@ class Bilinear(Module):
         self.in1_features = in1_features
         self.in2_features = in2_features
         self.out_features = out_features
-        self.weight = Parameter(functions.empty((out_features, in1_features, in2_features), device=device,
-                                                dtype=dtype))
-        if bias:
-            self.bias = Parameter(functions.empty(out_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, (out_features, in1_features, in2_features), out_features, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -31,10 +31,13 @@ def _wrapped_padding_idx(padding_idx: int | None, num_embeddings: int, word: str
 
 class _PaddedTable(Module):
     """What torch's Embedding and EmbeddingBag share: ``weight`` from N(0, 1) with the ``padding_idx``
-    row zeroed."""
+    row zeroed, and the norm options of their reprs."""
 
     weight: Tensor
     padding_idx: int | None
+    max_norm: float | None
+    norm_type: float
+    scale_grad_by_freq: bool
 
     def reset_parameters(self) -> None:
         """``weight`` from N(0, 1), then the ``padding_idx`` row zeroed."""
@@ -45,6 +48,17 @@ class _PaddedTable(Module):
         if self.padding_idx is not None:
             with no_grad():
                 self.weight[self.padding_idx].fill_(0)
+
+    def _norm_options(self) -> str:
+        """The repr's ``max_norm``, ``norm_type`` and ``scale_grad_by_freq`` parts (those not at default)."""
+        s = ""
+        if self.max_norm is not None:
+            s += f", max_norm={self.max_norm!r}"
+        if self.norm_type != 2:
+            s += f", norm_type={self.norm_type!r}"
+        if self.scale_grad_by_freq is not False:
+            s += f", scale_grad_by_freq={self.scale_grad_by_freq!r}"
+        return s
 
 
 class Embedding(_PaddedTable):
@@ -82,12 +96,7 @@ class Embedding(_PaddedTable):
         s = f"{self.num_embeddings}, {self.embedding_dim}"
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx}"
-        if self.max_norm is not None:
-            s += f", max_norm={self.max_norm}"
-        if self.norm_type != 2:
-            s += f", norm_type={self.norm_type}"
-        if self.scale_grad_by_freq is not False:
-            s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        s += self._norm_options()
         if self.sparse is not False:
             s += ", sparse=True"
         return s
@@ -142,13 +151,7 @@ class EmbeddingBag(_PaddedTable):
                                self.padding_idx)
 
     def extra_repr(self) -> str:
-        s = f"{self.num_embeddings!r}, {self.embedding_dim!r}"
-        if self.max_norm is not None:
-            s += f", max_norm={self.max_norm!r}"
-        if self.norm_type != 2:
-            s += f", norm_type={self.norm_type!r}"
-        if self.scale_grad_by_freq is not False:
-            s += f", scale_grad_by_freq={self.scale_grad_by_freq!r}"
+        s = f"{self.num_embeddings!r}, {self.embedding_dim!r}" + self._norm_options()
         s += f", mode={self.mode!r}"
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx!r}"
