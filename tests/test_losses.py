@@ -3,7 +3,10 @@ warnings and errors (expected values come from the oracle through ``check``)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers import check
 
@@ -213,3 +216,24 @@ def test_ctc_loss_input_errors(program):
 def test_ctc_loss_repr():
     check(lambda T: [repr(T.nn.CTCLoss(blank=3, zero_infinity=True)), T.nn.CTCLoss().blank,
                      T.nn.CTCLoss(reduction="sum").reduction])
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data(), steps=st.integers(1, 7), n=st.integers(1, 4), c=st.integers(2, 5),
+       concatenated=st.booleans(), reduction=st.sampled_from(["none", "mean", "sum"]), zero_infinity=st.booleans())
+def test_ctc_loss_random_cases(data, steps, n, c, concatenated, reduction, zero_infinity):
+    """Random shapes, lengths and labels (blank included, impossible alignments too) against torch."""
+    logits = np.asarray(data.draw(st.lists(st.floats(-3, 3), min_size=steps * n * c, max_size=steps * n * c)))
+    input_lengths = data.draw(st.lists(st.integers(0, steps), min_size=n, max_size=n))
+    target_lengths = data.draw(st.lists(st.integers(0, 4), min_size=n, max_size=n))
+    labels = [data.draw(st.lists(st.integers(0, c - 1), min_size=4, max_size=4)) for _ in range(n)]
+    targets = [x for row, k in zip(labels, target_lengths, strict=True) for x in row[:k]] if concatenated else labels
+    blank = data.draw(st.integers(0, c - 1))
+
+    def program(T):
+        lp = T.tensor(logits.reshape(steps, n, c)).log_softmax(2).detach().requires_grad_()
+        loss = T.nn.functional.ctc_loss(lp, T.tensor(targets, dtype=T.long), input_lengths, target_lengths, blank,
+                                        reduction, zero_infinity)
+        loss.sum().backward()
+        return {"loss": loss, "grad": lp.grad}
+    check(program)

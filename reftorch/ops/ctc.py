@@ -202,7 +202,7 @@ def _backward(grad: Tensor, log_probs: Tensor, targets: Tensor, input_lengths: S
             if t + 1 < steps:
                 nxt = beta[t + 1]
                 b2 = xp.where(s < end, xp.concatenate([nxt[:, 1:], ninf], axis=1), _NEGINF)
-                ahead = xp.concatenate([lat.skip[:, 2:], xp.zeros((n, 2), dtype=bool)], axis=1)
+                ahead = xp.concatenate([lat.skip[:, 2:], xp.zeros((n, 2), dtype=bool)], axis=1)[:, :width]
                 b3 = xp.where((s < end - 1) & ahead, xp.concatenate([nxt[:, 2:], ninf, ninf], axis=1)[:, :width],
                               _NEGINF)
                 inner = lat.step(nxt, b2, b3) + lat.lp[t]
