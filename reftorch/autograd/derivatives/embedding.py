@@ -53,7 +53,7 @@ def _embedding_bag_weight(grad: Tensor, indices: Tensor, offsets: Tensor, weight
     maxima came from; sum and mean send it to every (non-padding) row of the bag, times the row's
     per-sample weight or divided by the bag's size, then ``scale_grad_by_freq`` divides by how often
     each index occurs. (A fast-path ``include_last_offset`` sum gives the indices past the last offset
-    no gradient; torch leaves uninitialised memory there.)"""
+    no gradient: see :func:`_skipped`.)"""
     zeros = grad.new_zeros(weight_shape)
     if mode == 2:
         return zeros.scatter_add(0, result3, grad * (result2 > 0).unsqueeze(1).to(grad.dtype))
@@ -64,10 +64,8 @@ def _embedding_bag_weight(grad: Tensor, indices: Tensor, offsets: Tensor, weight
         rows = rows * per_sample_weights.unsqueeze(1)
     if mode == 1:
         rows = rows / result2.index_select(0, bags).clamp_min(1).unsqueeze(1).to(grad.dtype)
-    skip = flat == padding_idx
-    if mode == 0 and include_last_offset and offsets.numel() and fast_path(weight_dtype, weight_stride, padding_idx):
-        skip = skip | (functions.arange(flat.numel(), device=flat.device) >= offsets.reshape(-1)[-1])
-    rows = rows.masked_fill(skip.unsqueeze(1), 0)
+    rows = rows.masked_fill(_skipped(flat, offsets, mode, include_last_offset, padding_idx, weight_dtype,
+                                     weight_stride).unsqueeze(1), 0)
     if scale_grad_by_freq:
         divisor = _bag_frequencies(flat._backend.xp, flat._array, weight_shape[0])
         rows = rows / from_array(divisor, grad.dtype, grad.device, grad._backend).unsqueeze(1)
@@ -84,13 +82,24 @@ def _bag_frequencies(xp: Any, idx: Any, num_weights: int) -> Any:
     return counts[ordered[rank]].astype("float64")
 
 
-def _embedding_bag_per_sample_weights(grad: Tensor, weight: Tensor, indices: Tensor, offsets: Tensor,
+def _skipped(flat: Tensor, offsets: Tensor, mode: int, include_last_offset: bool, padding_idx: int,
+             weight_dtype: D.dtype, weight_stride: tuple[int, ...]) -> Tensor:
+    """The positions that get no gradient: ``padding_idx`` and, for a fast-path ``include_last_offset``
+    sum, those past the last offset (torch reads or leaves undefined memory there)."""
+    skip = flat == padding_idx
+    if mode == 0 and include_last_offset and offsets.numel() and fast_path(weight_dtype, weight_stride, padding_idx):
+        skip = skip | (functions.arange(flat.numel(), device=flat.device) >= offsets.reshape(-1)[-1])
+    return skip
+
+
+def _embedding_bag_per_sample_weights(grad: Tensor, weight: Tensor, indices: Tensor, offsets: Tensor, mode: int,
                                       include_last_offset: bool, padding_idx: int) -> Tensor:
     """torch's ``_embedding_bag_per_sample_weights_backward``: each index's gradient is the dot product
-    of its bag's output gradient with its weight row (0 for ``padding_idx``)."""
+    of its bag's output gradient with its weight row (0 for skipped positions)."""
     flat = indices.reshape(-1).to(D.int64)
     dots = (grad.index_select(0, _bags(indices, offsets, include_last_offset)) * weight.index_select(0, flat)).sum(1)
-    return dots.masked_fill(flat == padding_idx, 0)
+    return dots.masked_fill(_skipped(flat, offsets, mode, include_last_offset, padding_idx, weight.dtype,
+                                     weight.stride()), 0)
 
 
 define("EmbeddingBagBackward0", {"weight": _embedding_bag_weight,
