@@ -248,10 +248,12 @@ def test_global_module_hooks():
     check(program)
 
 
-def test_legacy_backward_hook_is_not_built():
+def test_legacy_backward_hooks_are_not_built():
     import reftorch
     with pytest.raises(NotImplementedError, match="register_backward_hook"):
         reftorch.nn.Linear(2, 2).register_backward_hook(lambda m, gi, go: None)
+    with pytest.raises(NotImplementedError, match="register_module_backward_hook"):
+        reftorch.nn.modules.module.register_module_backward_hook(lambda m, gi, go: None)
 
 
 # ----------------------------------------------------------------------------- state-dict hooks

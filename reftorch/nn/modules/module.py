@@ -37,6 +37,12 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
     __str__ = __repr__
 
 
+def register_module_backward_hook(hook: Callable[..., Any]) -> RemovableHandle:
+    """torch's deprecated global non-full backward hook: not built."""
+    raise NotImplementedError("reftorch does not implement register_module_backward_hook (torch's deprecated "
+                              "non-full backward hooks): use register_module_full_backward_hook")
+
+
 class _WrappedHook:
     """A hook called with its module first (held weakly) when it has one (torch's ``_WrappedHook``)."""
 
