@@ -146,6 +146,18 @@ def _legacy_type_any_dtype(m: types.ModuleType) -> None:
 
 
 # ``keywords`` select tests by the claim ids they check (the plugin adds claim ids to pytest's -k keywords).
+def _ctc_merges_repeats(m: types.ModuleType) -> None:
+    """The CTC lattice lets a label follow an equal label without a blank between them."""
+    from reftorch.ops import ctc
+
+    def make(init):
+        def mutant(self, *args, **kwargs):
+            init(self, *args, **kwargs)
+            self.skip[:, 3::2] = True
+        return mutant
+    _patch(ctc._Lattice, "__init__", make)
+
+
 MUTANTS: dict[str, Mutant] = {
     "view_copies": Mutant("Tensor.view returns a copy instead of a view", "views", "views.view-",
                           _view_copies),
@@ -163,6 +175,8 @@ MUTANTS: dict[str, Mutant] = {
                               "autograd.gradients-accumulate", _grad_overwrites),
     "nadam_ignores_momentum_decay": Mutant("NAdam ignores momentum_decay", "optim", "optim.builtin-optimizers-step",
                                            _nadam_ignores_momentum_decay),
+    "ctc_merges_repeats": Mutant("CTC lets repeated labels follow each other without a blank", "losses",
+                                 "losses.ctc-loss", _ctc_merges_repeats),
     "poisson_shifts_stream": Mutant("torch.poisson draws from a shifted stream", "random",
                                     "random.manual-seed-reproducible", _poisson_shifts_stream),
     "save_unshares_storages": Mutant("torch.save writes one storage record per tensor, not per storage",

@@ -3,9 +3,12 @@ do not edit (tests/test_surface.py fails when this file is stale)."""
 
 from .ops.registry import functions as _functions
 
+_ctc_loss = _functions._ctc_loss
+_embedding_bag = _functions._embedding_bag
 _log_softmax = _functions._log_softmax
 _prelu_kernel = _functions._prelu_kernel
 _softmax = _functions._softmax
+_trilinear = _functions._trilinear
 abs = _functions.abs
 abs_ = _functions.abs_
 absolute = _functions.absolute
@@ -57,6 +60,7 @@ atleast_3d = _functions.atleast_3d
 avg_pool1d = _functions.avg_pool1d
 batch_norm = _functions.batch_norm
 bernoulli = _functions.bernoulli
+bilinear = _functions.bilinear
 binary_cross_entropy_with_logits = _functions.binary_cross_entropy_with_logits
 bitwise_and = _functions.bitwise_and
 bitwise_left_shift = _functions.bitwise_left_shift
@@ -100,6 +104,7 @@ cosh = _functions.cosh
 cosh_ = _functions.cosh_
 cosine_similarity = _functions.cosine_similarity
 count_nonzero = _functions.count_nonzero
+ctc_loss = _functions.ctc_loss
 cumprod = _functions.cumprod
 cumsum = _functions.cumsum
 detach = _functions.detach
@@ -115,6 +120,7 @@ dropout_ = _functions.dropout_
 dstack = _functions.dstack
 einsum = _functions.einsum
 embedding = _functions.embedding
+embedding_bag = _functions.embedding_bag
 embedding_renorm_ = _functions.embedding_renorm_
 empty = _functions.empty
 empty_like = _functions.empty_like
@@ -324,9 +330,12 @@ zeros = _functions.zeros
 zeros_like = _functions.zeros_like
 
 __all__ = [
+    "_ctc_loss",
+    "_embedding_bag",
     "_log_softmax",
     "_prelu_kernel",
     "_softmax",
+    "_trilinear",
     "abs",
     "abs_",
     "absolute",
@@ -378,6 +387,7 @@ __all__ = [
     "avg_pool1d",
     "batch_norm",
     "bernoulli",
+    "bilinear",
     "binary_cross_entropy_with_logits",
     "bitwise_and",
     "bitwise_left_shift",
@@ -421,6 +431,7 @@ __all__ = [
     "cosh_",
     "cosine_similarity",
     "count_nonzero",
+    "ctc_loss",
     "cumprod",
     "cumsum",
     "detach",
@@ -436,6 +447,7 @@ __all__ = [
     "dstack",
     "einsum",
     "embedding",
+    "embedding_bag",
     "embedding_renorm_",
     "empty",
     "empty_like",

@@ -28,13 +28,16 @@ from .autograd import tensor_methods
 from .autograd.layer import autograd_kernel
 from .ops import (
     activation,
+    bilinear,
     conversion,
     convolution,
     creation,
+    ctc,
     distance,
     dropout,
     elementwise,
     embedding,
+    embedding_bag,
     indexing,
     joining,
     linalg,
@@ -61,7 +64,8 @@ from .ops.registry import OPS, Op
 # torch name live in one module, in the order torch tries them).
 REGISTERED_MODULES = (elementwise, views, joining, linalg, creation, conversion, queries, random_fill, sampling,
                       dropout, indexing, metadata, reduction, sorting, tensor_methods, normalization, embedding,
-                      convolution, pooling, padding, activation, pointwise, softmax, loss, upsampling, distance)
+                      convolution, pooling, padding, activation, pointwise, softmax, loss, upsampling, distance,
+                      ctc, bilinear, embedding_bag)
 # Op modules that declare Python operators (``OPERATORS``: dunder -> the torch name it calls).
 OPERATOR_MODULES = (elementwise, linalg)
 

@@ -3,7 +3,10 @@ warnings and errors (expected values come from the oracle through ``check``)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers import check
 
@@ -110,3 +113,127 @@ def test_size_warning_and_legacy_reduction():
 def test_reprs_and_paths():
     check(lambda T: [repr(T.nn.CrossEntropyLoss()), repr(T.nn.modules.loss.MSELoss()),
                      sorted(T.nn.CrossEntropyLoss(weight=T.ones(2)).state_dict())])
+
+
+# ----------------------------------------------------------------------------- CTC
+LOGITS = [[[0.3, -1.2, 0.8, 0.1, -0.5], [1.1, 0.4, -0.7, 0.2, 0.9], [-0.3, 0.6, 0.5, -1.4, 0.0]],
+          [[0.9, 0.2, -0.1, 1.3, -0.8], [0.0, -0.6, 1.2, 0.7, 0.3], [0.4, 1.0, -0.9, 0.2, 0.6]],
+          [[-1.0, 0.5, 0.3, 0.8, 0.2], [0.6, 0.1, 0.9, -0.3, -1.1], [1.4, -0.2, 0.0, 0.5, 0.7]],
+          [[0.2, 0.8, -0.6, 0.0, 1.0], [-0.4, 1.3, 0.2, 0.6, 0.1], [0.3, -0.7, 1.1, 0.9, -0.2]],
+          [[0.7, -0.3, 0.4, 1.2, 0.5], [0.8, 0.0, -0.5, 0.3, 1.5], [-0.6, 0.9, 0.7, 0.1, 0.4]],
+          [[0.1, 0.6, 1.0, -0.9, 0.3], [1.2, -0.8, 0.5, 0.4, 0.0], [0.5, 0.3, -0.4, 1.1, 0.8]]]
+PADDED, CONCAT = [[1, 2, 2], [3, 3, 0], [4, 1, 2]], [1, 2, 2, 3, 3, 4]
+
+
+def _ctc(T, targets, input_lengths, target_lengths, dtype="float64", tensors=False, unbatched=False, **kw):
+    lp = T.tensor(LOGITS, dtype=getattr(T, dtype)).log_softmax(2)
+    lp = (lp[:, 0] if unbatched else lp).detach().requires_grad_()
+    if tensors:
+        input_lengths, target_lengths = T.tensor(input_lengths), T.tensor(target_lengths)
+    loss = T.nn.CTCLoss(**kw)(lp, T.tensor(targets), input_lengths, target_lengths)
+    loss.sum().backward()
+    return {"loss": loss, "grad": lp.grad, "node": type(loss.grad_fn).__name__}
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("case", [
+    pytest.param((PADDED, (6, 5, 4), (3, 2, 1)), id="padded"),
+    pytest.param((CONCAT, (6, 5, 4), (3, 2, 1)), id="concatenated"),
+    pytest.param((PADDED, (2, 0, 6), (2, 0, 0)), id="impossible-and-empty"),
+    pytest.param((PADDED, [6, 6, 6], [0, 3, 2]), id="list-lengths"),
+])
+@pytest.mark.parametrize("tensors", [False, True])
+@pytest.mark.parametrize("zero_infinity", [False, True])
+def test_ctc_loss(case, reduction, tensors, zero_infinity):
+    targets, il, tl = case
+    check(lambda T: _ctc(T, targets, il, tl, tensors=tensors, reduction=reduction, zero_infinity=zero_infinity))
+
+
+@pytest.mark.parametrize("kw", [
+    pytest.param({"blank": 2}, id="blank"),
+    pytest.param({"dtype": "float32"}, id="float32"),
+    pytest.param({"unbatched": True, "targets": [1, 3], "input_lengths": (6,), "target_lengths": (2,)}, id="unbatched"),
+    pytest.param({"unbatched": True, "targets": [[1, 3]], "input_lengths": (6,), "target_lengths": (2,),
+                  "reduction": "none"}, id="unbatched-2d-target"),
+])
+def test_ctc_loss_variants(kw):
+    args = {"targets": PADDED, "input_lengths": (6, 5, 4), "target_lengths": (3, 2, 1), **kw}
+    check(lambda T: _ctc(T, **args))
+
+
+def test_ctc_loss_internals():
+    def program(T):
+        lp = T.tensor(LOGITS, dtype=T.float64).log_softmax(2).detach().requires_grad_()
+        nll, alpha = T._ctc_loss(lp, T.tensor(PADDED), T.tensor([6, 5, 4]), T.tensor([3, 2, 1]))
+        finite = alpha.detach().clone()
+        finite[finite == float("-inf")] = 0  # torch leaves these uninitialised: only the reachable ones count
+        mask = (T.arange(6).reshape(1, 6, 1) < T.tensor([6, 5, 4]).reshape(3, 1, 1)) & (
+            T.arange(7).reshape(1, 1, 7) < T.tensor([7, 5, 3]).reshape(3, 1, 1))
+        (grad,) = T.autograd.grad(nll.sum(), lp, create_graph=True)
+        return {"nll": nll, "node": type(nll.grad_fn).__name__, "alpha": finite * mask,
+                "alpha_grad": alpha.requires_grad, "grad": grad, "grad_node": type(grad.grad_fn).__name__}
+    check(program)
+    check(lambda T: program(T)["grad"].sum().backward())  # _ctc_loss_backward has no derivative
+
+
+CTC_ERRORS = [
+    ((PADDED, (7, 5, 4), (3, 2, 1)), {}),
+    ((PADDED, (6, 5, 4), (4, 2, 1)), {}),
+    ((PADDED, (-1, 5, 4), (3, 2, 1)), {}),
+    ((PADDED, (6, 5, 4), (3, -2, 1)), {}),
+    ((PADDED, (6, 5), (3, 2, 1)), {}),
+    ((PADDED, (6, 5, 4), (3, 2)), {}),
+    ((PADDED, (6, 5, 4), (3, 2, 1)), {"blank": 5}),
+    ((PADDED, (6, 5, 4), (3, 2, 1)), {"blank": -1}),
+    ((CONCAT, (6, 5, 4), (3, 2, 2)), {}),
+    (([PADDED], (6, 5, 4), (3, 2, 1)), {}),
+    ((PADDED, (6, 5, 4), (3, 2, 1)), {"reduction": "foo"}),
+    ((PADDED, 6, 3), {}),
+]
+
+
+@pytest.mark.parametrize("case", CTC_ERRORS)
+def test_ctc_loss_errors(case):
+    (targets, il, tl), kw = case
+    check(lambda T: T.nn.functional.ctc_loss(T.tensor(LOGITS).log_softmax(2), T.tensor(targets), il, tl, **kw))
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: T.nn.functional.ctc_loss(T.tensor(LOGITS), T.tensor(PADDED), T.tensor([6.0, 5, 4]), T.tensor([3, 2, 1])),
+    lambda T: T.nn.functional.ctc_loss(T.tensor(LOGITS), T.tensor(PADDED), T.tensor([6, 5, 4]), T.tensor([3.0, 2, 1])),
+    lambda T: T.nn.functional.ctc_loss(T.tensor(LOGITS).half(), T.tensor(PADDED), (6, 5, 4), (3, 2, 1)),
+    lambda T: T.nn.functional.ctc_loss(T.tensor(LOGITS)[:, :, :0], T.tensor(PADDED), (6, 5, 4), (3, 2, 1)),
+    lambda T: T.nn.functional.ctc_loss(T.tensor(LOGITS)[0, 0], T.tensor(PADDED), (6,), (3,)),
+    lambda T: T._ctc_loss(T.tensor(LOGITS), T.tensor(PADDED).float(), (6, 5, 4), (3, 2, 1)),
+    lambda T: T._ctc_loss(T.tensor(LOGITS), T.tensor(PADDED).int(), (6, 5, 4), (3, 2, 1))[0],
+    lambda T: T._ctc_loss(T.tensor(LOGITS)[0], T.tensor(PADDED), (6, 5, 4), (3, 2, 1)),
+    lambda T: T.nn.functional.ctc_loss(T.tensor(LOGITS), T.tensor(PADDED).float(), (6, 5, 4), (3, 2, 1)),
+])
+def test_ctc_loss_input_errors(program):
+    check(program)
+
+
+def test_ctc_loss_repr():
+    check(lambda T: [repr(T.nn.CTCLoss(blank=3, zero_infinity=True)), T.nn.CTCLoss().blank,
+                     T.nn.CTCLoss(reduction="sum").reduction])
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data(), steps=st.integers(1, 7), n=st.integers(1, 4), c=st.integers(2, 5),
+       concatenated=st.booleans(), reduction=st.sampled_from(["none", "mean", "sum"]), zero_infinity=st.booleans())
+def test_ctc_loss_random_cases(data, steps, n, c, concatenated, reduction, zero_infinity):
+    """Random shapes, lengths and labels (blank included, impossible alignments too) against torch."""
+    logits = np.asarray(data.draw(st.lists(st.floats(-3, 3), min_size=steps * n * c, max_size=steps * n * c)))
+    input_lengths = data.draw(st.lists(st.integers(0, steps), min_size=n, max_size=n))
+    target_lengths = data.draw(st.lists(st.integers(0, 4), min_size=n, max_size=n))
+    labels = [data.draw(st.lists(st.integers(0, c - 1), min_size=4, max_size=4)) for _ in range(n)]
+    targets = [x for row, k in zip(labels, target_lengths, strict=True) for x in row[:k]] if concatenated else labels
+    blank = data.draw(st.integers(0, c - 1))
+
+    def program(T):
+        lp = T.tensor(logits.reshape(steps, n, c)).log_softmax(2).detach().requires_grad_()
+        loss = T.nn.functional.ctc_loss(lp, T.tensor(targets, dtype=T.long), input_lengths, target_lengths, blank,
+                                        reduction, zero_infinity)
+        loss.sum().backward()
+        return {"loss": loss, "grad": lp.grad}
+    check(program)

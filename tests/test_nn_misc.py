@@ -444,3 +444,54 @@ def test_torch_cosine_similarity_binding():
     check(lambda T: T.cosine_similarity(T.ones(2, 3), T.ones(2, 3), dim="x"))
     check(lambda T: T.cosine_similarity(T.ones(3), [1.0, 2.0, 3.0], 0))
     check(lambda T: T.nn.functional.cosine_similarity(T.ones(3, dtype=T.bool), T.ones(3, dtype=T.float64), 0))
+
+
+# ----------------------------------------------------------------------------- Bilinear
+def _bilinear_module(T, batch_shape, bias, dtype="float64"):
+    T.manual_seed(7)
+    m = T.nn.Bilinear(3, 4, 5, bias=bias, dtype=getattr(T, dtype))
+    x1 = T.linspace(-1, 1, int(np.prod(batch_shape + (3,))), dtype=getattr(T, dtype)).reshape(batch_shape + (3,))
+    x2 = T.linspace(2, -1, int(np.prod(batch_shape + (4,))), dtype=getattr(T, dtype)).reshape(batch_shape + (4,))
+    x1.requires_grad_()
+    x2.requires_grad_()
+    out = m(x1, x2)
+    out.pow(2).sum().backward()
+    return {"out": out, "w": m.weight, "b": m.bias, "gw": m.weight.grad, "gb": None if m.bias is None else m.bias.grad,
+            "g1": x1.grad, "g2": x2.grad, "repr": repr(m), "node": type(out.grad_fn).__name__}
+
+
+@pytest.mark.parametrize("batch_shape", [(2,), (), (2, 3)])
+@pytest.mark.parametrize("bias", [True, False])
+def test_bilinear_module(batch_shape, bias):
+    check(lambda T: _bilinear_module(T, batch_shape, bias))
+
+
+def test_bilinear_float32_init_same_seed():
+    check(lambda T: _bilinear_module(T, (2,), True, "float32"))
+
+
+def test_bilinear_double_backward():
+    def program(T):
+        x1 = T.tensor([[0.5, -1.0], [1.5, 0.2]], dtype=T.float64, requires_grad=True)
+        x2 = T.tensor([[1.0, 2.0, -0.5], [0.3, 0.1, 0.4]], dtype=T.float64, requires_grad=True)
+        w = T.linspace(-1, 1, 12, dtype=T.float64).reshape(2, 2, 3).requires_grad_()
+        (g1,) = T.autograd.grad(T.nn.functional.bilinear(x1, x2, w).pow(2).sum(), x1, create_graph=True)
+        g1.sum().backward()
+        return {"g1": g1, "x2": x2.grad, "w": w.grad, "node": type(g1.grad_fn).__name__}
+    check(program)
+
+
+@pytest.mark.parametrize("program", [
+    lambda T: T.nn.functional.bilinear(T.ones(2, 3), T.ones(4), T.ones(5, 3, 4)),
+    lambda T: T.nn.functional.bilinear(T.ones(2, 3), T.ones(1, 4), T.ones(5, 3, 4)),
+    lambda T: T.nn.functional.bilinear(T.ones(2, 3), T.ones(2, 3), T.ones(5, 3, 4)),
+    lambda T: T.nn.functional.bilinear(T.ones(2, 2), T.ones(2, 4), T.ones(5, 3, 4)),
+    lambda T: T.nn.functional.bilinear(T.ones(2, 3), T.ones(2, 4), T.ones(5, 3, 4), T.ones(3)),
+    lambda T: T.nn.functional.bilinear(T.ones(2, 3), T.ones(2, 4, dtype=T.float64), T.ones(5, 3, 4)),
+    lambda T: T.nn.functional.bilinear(T.ones(2, 3, dtype=T.half), T.ones(2, 4, dtype=T.long), T.ones(5, 3, 4),
+                                       T.ones(5, dtype=T.bool)),
+    lambda T: T.bilinear(T.ones(2, 3, dtype=T.long), T.ones(2, 4, dtype=T.long), T.ones(5, 3, 4, dtype=T.long)),
+    lambda T: T._trilinear(T.ones(2, 3), T.ones(5, 3, 4), T.ones(2, 4), [1, 3], [0], [1, 2], [2, 3]),
+])
+def test_bilinear_values_and_errors(program):
+    check(program)

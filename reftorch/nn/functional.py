@@ -109,6 +109,58 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
     return functions.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
 
 
+def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, max_norm: float | None = None,
+                  norm_type: float = 2, scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
+                  per_sample_weights: Tensor | None = None, include_last_offset: bool = False,
+                  padding_idx: int | None = None) -> Tensor:
+    """torch/nn/functional.py's ``embedding_bag``: the legacy ``(weight, input)`` order swapped back with
+    its warning, a 2-D ``input`` taken as fixed-length bags (offsets ``0, L, 2L...``), torch's
+    ValueErrors, ``max_norm`` renormalising the named rows in place first, then ``torch.embedding_bag``
+    (reftorch/ops/embedding_bag.py) and its first output."""
+    if weight.dtype == _dtypes.int64 and input.is_floating_point():
+        warnings.warn("Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, "
+                      "input, ...)` is deprecated, and should now be `embedding_bag(input, weight, ...)`.",
+                      stacklevel=2)
+        weight, input = input, weight
+    if per_sample_weights is not None and input.size() != per_sample_weights.size():
+        raise ValueError(f"embedding_bag: If per_sample_weights ({per_sample_weights.shape}) is not None, then it "
+                         f"must have the same shape as the input ({input.shape})")
+    if not weight.dim() == 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
+        offsets = functions.arange(0, input.numel(), input.size(1), dtype=input.dtype, device=input.device)
+        include_last_offset = False
+        input = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.dim() != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.dim()}")
+    modes = {"sum": 0, "mean": 1, "max": 2}
+    if mode not in modes:
+        raise ValueError("mode has to be one of sum, mean or max")
+    if mode == "max":
+        if scale_grad_by_freq:
+            raise ValueError("max mode does not support scaling the gradient by the frequency")
+        if sparse:
+            raise ValueError("max mode does not support sparse weights")
+    if max_norm is not None:
+        functions.embedding_renorm_(weight.detach(), input, max_norm, norm_type)
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError("embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  "GitHub.")
+    return functions.embedding_bag(weight, input, offsets, scale_grad_by_freq, modes[mode], sparse,
+                                   per_sample_weights, include_last_offset, padding_idx)[0]
+
+
 # ---- convolution, pooling, padding, folding
 # torch/nn/functional.py binds these to ATen ops: ``conv2d`` is ``torch.conv2d``, ``unfold`` is
 # ``torch._C._nn.im2col``... (reftorch.ops.convolution, pooling, padding); reftorch reaches the
@@ -237,6 +289,7 @@ elu_ = vf.elu_
 leaky_relu_ = vf.leaky_relu_
 hardtanh_ = vf.hardtanh_
 prelu = functions.prelu
+bilinear = functions.bilinear
 selu_ = functions.selu_
 celu_ = functions.celu_
 relu_ = functions.relu_
@@ -759,6 +812,14 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average: bool | N
                            reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """``sum max(0, 1 - (x[j] - x[i])) / C`` over target classes j and others i (MultilabelMarginLossBackward0)."""
     return vf.multilabel_margin_loss(input, target, _enum(size_average, reduce, reduction))
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_lengths: Any, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """``torch.ctc_loss`` (torch/nn/functional.py): the connectionist temporal classification loss of
+    ``(T, N, C)`` (or unbatched ``(T, C)``) log-probabilities (reftorch/ops/ctc.py)."""
+    return functions.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank,
+                              _Reduction.get_enum(reduction), zero_infinity)
 
 
 def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,

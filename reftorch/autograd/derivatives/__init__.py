@@ -159,8 +159,10 @@ def not_implemented(aten_name: str, inputs: tuple[str, ...] = ("self",), *, name
 
 from . import (  # noqa: E402,F401 - fill TABLE
     activation,
+    bilinear,
     conversion,
     convolution,
+    ctc,
     elementwise,
     embedding,
     indexing,

@@ -1,4 +1,4 @@
-"""``torch.nn.Linear``, mirroring torch/nn/modules/linear.py."""
+"""``torch.nn.Linear`` and ``torch.nn.Bilinear``, mirroring torch/nn/modules/linear.py."""
 
 from __future__ import annotations
 
@@ -24,6 +24,16 @@ def reset_kaiming_uniform(weight: Tensor, bias: Tensor | None) -> None:
         init.uniform_(bias, -bound, bound)
 
 
+def add_weight_and_bias(module: Module, weight_shape: tuple[int, ...], out_features: int, bias: bool, device: Any,
+                        dtype: D.dtype | None) -> None:
+    """Uninitialised ``weight`` and (when ``bias``) ``bias`` parameters, else ``bias`` registered as None."""
+    module.weight = Parameter(functions.empty(weight_shape, device=device, dtype=dtype))
+    if bias:
+        module.bias = Parameter(functions.empty(out_features, device=device, dtype=dtype))
+    else:
+        module.register_parameter("bias", None)
+
+
 class Linear(Module):
     """``y = x A^T + b`` with ``weight`` (out_features, in_features) and ``bias`` (out_features).
 
@@ -36,11 +46,7 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(functions.empty((out_features, in_features), device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(functions.empty(out_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, (out_features, in_features), out_features, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -60,3 +66,32 @@ class NonDynamicallyQuantizableLinear(Linear):
     def __init__(self, in_features: int, out_features: int, bias: bool = True, device: Any = None,
                  dtype: D.dtype | None = None) -> None:
         super().__init__(in_features, out_features, bias=bias, device=device, dtype=dtype)
+
+
+class Bilinear(Module):
+    """``y = x1^T A x2 + b`` with ``weight`` (out_features, in1_features, in2_features) and ``bias``
+    (out_features), both drawn from U(-1/sqrt(in1_features), 1/sqrt(in1_features)) as torch's
+    ``reset_parameters`` does (weight first)."""
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True,
+                 device: Any = None, dtype: D.dtype | None = None) -> None:
+        super().__init__()
+        self.in1_features = in1_features
+        self.in2_features = in2_features
+        self.out_features = out_features
+        add_weight_and_bias(self, (out_features, in1_features, in2_features), out_features, bias, device, dtype)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Redraw ``weight`` and ``bias`` from U(-1/sqrt(in1_features), 1/sqrt(in1_features))."""
+        bound = 1 / math.sqrt(self.weight.size(1))
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")
