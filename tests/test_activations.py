@@ -201,3 +201,18 @@ def test_prelu_module_dtype_and_training():
         return m.weight, m.weight.dtype, list(m.state_dict()), m(T.ones(1, 2, dtype=T.float64) * -2)
 
     check(program)
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "one element", "float64"])
+def test_gelu_edges_follow_torchs_kernel_choice(layout):
+    """torch hands contiguous float32 inputs of more than one element to oneDNN, whose AVX-512 kernel
+    gives NaN at +-inf and overflows above FLT_MAX / 2; other layouts take ATen's formula (inf, 2e38)."""
+    edges = [[float("inf"), 2e38], [float("-inf"), 1.0]]
+
+    def program(T):
+        x = {"contiguous": lambda: T.tensor(edges), "transposed": lambda: T.tensor(edges).t(),
+             "one element": lambda: T.tensor([edges[0][0]]),
+             "float64": lambda: T.tensor(edges, dtype=T.float64)}[layout]()
+        return T.nn.functional.gelu(x)
+
+    check(program)

@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import _backends
 from .. import _dtype as D
+from .._random import cpu
 from .._tensor import Tensor
 from ._inplace import check_memory, store
 from ._util import result_tensor, same_device, unsupported_dtype
@@ -63,11 +64,14 @@ def _apply(self: Tensor, compute: Callable[..., Any], *args: Any, inplace: bool 
 
 
 # ----------------------------------------------------------------------------- computations
-def _gelu(xp: Any, x: Any, approximate: str) -> Any:
+def _gelu(xp: Any, x: Any, approximate: str, onednn_avx512: bool = False) -> Any:
     if approximate == "tanh":
         inner = GELU_BETA * (x + GELU_KAPPA * x * x * x)
         return 0.5 * x * (1 + xp.tanh(inner))
-    return x * 0.5 * (1 + _backends.special(xp).erf(x * math.sqrt(0.5)))
+    values = x * 0.5 * (1 + _backends.special(xp).erf(x * math.sqrt(0.5)))
+    if onednn_avx512:  # oneDNN's gelu_erf: NaN at +-inf, and x * (1 + erf) overflows past FLT_MAX / 2
+        values = xp.where(xp.isinf(x), xp.nan, xp.where(x > xp.finfo(x.dtype).max / 2, xp.inf, values))
+    return values
 
 
 def _silu(xp: Any, x: Any) -> Any:
@@ -105,25 +109,32 @@ def _clamp(xp: Any, x: Any, low: Any, high: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------- gelu
-def _gelu_check(self: Tensor, approximate: str) -> None:
+def _gelu_check(self: Tensor, approximate: str) -> bool:
+    """torch's argument checks; then whether torch would run oneDNN's AVX-512 kernel.
+
+    ``gelu_out_cpu`` (aten/src/ATen/native/Activation.cpp) hands a contiguous float32 CPU input of more
+    than one element (``use_mkldnn``) with ``approximate='none'`` to oneDNN, whose AVX-512 ``gelu_erf``
+    differs from ATen's formula at the edges (NaN for +-inf, inf above FLT_MAX / 2; observed on torch
+    2.13, the values between agree to float32 tolerance). Other CPUs' oneDNN kernels give ATen's edges.
+    """
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     _floating(self, "GeluKernelImpl")
+    return (approximate == "none" and self._dtype is D.float32 and self.device.type == "cpu"
+            and self.numel() > 1 and self.is_contiguous() and "avx512f" in cpu.cpu_flags())
 
 
 @register("gelu", 'gelu(Tensor input, *, c10::string_view approximate="none", Tensor out=None)',
           node="GeluBackward0", function=False, method=False)
 def gelu(self: Tensor, approximate: str = "none") -> Tensor:
     """``gelu(x) = x * Phi(x)`` (``approximate='none'``, with erf) or its tanh approximation."""
-    _gelu_check(self, approximate)
-    return _apply(self, _gelu, approximate)
+    return _apply(self, _gelu, approximate, _gelu_check(self, approximate))
 
 
 @register("gelu_", 'gelu_(Tensor input, *, c10::string_view approximate="none")', node="GeluBackward0",
           inplace=True, function=False, method=False)
 def gelu_(self: Tensor, approximate: str = "none") -> Tensor:
-    _gelu_check(self, approximate)
-    return _apply(self, _gelu, approximate, inplace=True)
+    return _apply(self, _gelu, approximate, _gelu_check(self, approximate), inplace=True)
 
 
 # ----------------------------------------------------------------------------- silu, mish, hardswish, hardsigmoid
