@@ -1,6 +1,9 @@
 """The benchmarks' shared runner: each case runs on reftorch and torch side by side in one process;
 the table gives the median time of one step and the ratio reftorch/torch against the case's target.
-Exits non-zero when a ratio misses its target. Not a test: timings depend on the machine."""
+Both libraries run at one thread count (``--threads``, default 1): torch's intra-op pool by
+``torch.set_num_threads``, NumPy's BLAS (and any other native pool) by threadpoolctl's
+``threadpool_limits``; the count is printed with the table. Exits non-zero when a ratio misses its
+target. Not a test: timings depend on the machine."""
 
 from __future__ import annotations
 
@@ -39,19 +42,24 @@ def run(cases: Sequence[Case], description: str, argv: list[str] | None = None, 
     parser.add_argument("--repeat", type=int, default=repeat)
     parser.add_argument("--number", type=int, default=number)
     parser.add_argument("--case", action="append", choices=[c.name for c in cases], help="run only these")
+    parser.add_argument("--threads", type=int, default=1, help="torch's and NumPy's BLAS thread count")
     args = parser.parse_args(argv)
 
     import torch
+    from threadpoolctl import threadpool_info, threadpool_limits
 
     # The checkout this script lives in, not whichever reftorch the environment has installed (an
     # editable install points at another worktree; sys.path[0] is benchmarks/ when run as a script).
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
     import reftorch
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
+    threadpool_limits(limits=args.threads)  # NumPy's BLAS; kept for the whole process
+    blas = ", ".join(f"{p['internal_api']} {p['num_threads']}" for p in threadpool_info())
     gc.collect()
     gc.freeze()  # both libraries' import-time objects leave the collector's working set
-    print(f"reftorch {reftorch.__version__}, torch {torch.__version__}; median of {args.repeat} x {args.number}")
+    print(f"reftorch {reftorch.__version__}, torch {torch.__version__}; median of {args.repeat} x {args.number}; "
+          f"threads: torch {torch.get_num_threads()}, {blas}")
     width = max(30, *(len(c.name) for c in cases))
     print(f"{'case':<{width}} {'reftorch us':>12} {'torch us':>10} {'ratio':>7} {'target':>7}")
     missed = 0
