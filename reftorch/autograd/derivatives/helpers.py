@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..._tensor import Tensor
+from ...ops._util import zeros_where
 
 
 def conj(t: Any) -> Any:
@@ -52,9 +53,7 @@ def zero_where(grad: Any, mask: Any) -> Any:
     NaN or infinite gradient does not leak into positions that get none)."""
     if isinstance(grad, Tensor):
         return grad.masked_fill(mask, 0)
-    out = grad[...].copy()  # ``[...]`` makes a NumPy scalar (a 0-d result) an array that can be assigned to
-    out[mask] = 0
-    return out
+    return zeros_where(grad.__array_namespace__(), mask, grad)
 
 
 __all__ = ["conj", "reduced_axes", "sum_to", "zero_where", "zeros_like"]
