@@ -124,8 +124,8 @@ def _scatter_planes(xp: Any, grad: Any, indices: Any, plane_shape: tuple, lead: 
           node="MaxPool2DWithIndicesBackward0", function=False, method=False)
 def max_pool2d_with_indices(self: Tensor, kernel_size: Sequence[int], stride: Sequence[int] | None,
                             padding: Sequence[int], dilation: Sequence[int], ceil_mode: bool) -> tuple:
-    """``torch._C._nn.max_pool2d_with_indices``: each window's maximum (the first one, scanning rows)
-    and its flat index ``h * W + w`` within the input plane."""
+    """``torch._C._nn.max_pool2d_with_indices``: each window's maximum (the first one scanning rows,
+    the last NaN) and its flat index ``h * W + w`` within the input plane."""
     k, s, p, d, out = _pool2d_params(self, "max_pool2d", kernel_size, stride or (), padding, dilation, ceil_mode)
     if self._dtype is D.bool or self._dtype.category == D.COMPLEX:
         raise unsupported_dtype("max_pool2d", self._dtype)
@@ -137,28 +137,30 @@ def max_pool2d_with_indices(self: Tensor, kernel_size: Sequence[int], stride: Se
     rows, cols = (xp.arange(o) * st - pd for o, st, pd in zip(out, s, p))  # each window's first tap
     first_row, first_col = (xp.where(r < 0, r + (-r + dd - 1) // dd * dd, r) for r, dd in zip((rows, cols), d))
     base = rows.reshape(-1, 1) * width + cols
-    values, indices = _window_max(xp, [(win[..., i, j, :, :], base + (i * d[0] * width + j * d[1]))
-                                       for i in range(k[0]) for j in range(k[1])],
-                                  first_row.reshape(-1, 1) * width + first_col, lowest)
+    first = first_row.reshape(-1, 1) * width + first_col
+    values, tap = _window_max(xp, [win[..., i, j, :, :] for i in range(k[0]) for j in range(k[1])], lowest)
+    offsets = xp.asarray([i * d[0] * width + j * d[1] for i in range(k[0]) for j in range(k[1])] + [0])
+    indices = xp.where(tap == k[0] * k[1], first, xp.take(offsets, tap) + base)
     return (result_tensor(values, self._dtype, self), result_tensor(indices, D.int64, self))
 
 
-def _window_max(xp: Any, taps: list[tuple[Any, Any]], first: Any, lowest: Any) -> tuple[Any, Any]:
-    """The maximum over the windows' taps (``(values, index)`` pairs, the values ``lowest`` in the
-    padding) and its index, as MaxPoolKernel.cpp's ``cpu_max_pool`` scans each window: from ``lowest``
-    at the first input element (``first``), a tap wins when it is greater or NaN (the last NaN wins).
-    One pass of branch-free elementwise ops per tap: no copy of the windows, no loop over elements."""
-    view = taps[0][0]
-    best = xp.full(view.shape, lowest, dtype=view.dtype)
-    index = xp.broadcast_to(first, view.shape).astype("int64")
-    floating = view.dtype.kind == "f"
-    for view, at in taps:
+def _window_max(xp: Any, taps: list[Any], lowest: Any) -> tuple[Any, Any]:
+    """The maximum over the windows' taps (equally shaped views, ``lowest`` in the padding) and the
+    number of the tap holding it, as MaxPoolKernel.cpp's ``cpu_max_pool`` scans each window: from
+    ``lowest``, a tap wins when it is greater or NaN (the last NaN wins); ``len(taps)`` where none
+    won (torch keeps the window's first input element). One pass of branch-free elementwise ops per
+    tap (no copy of the windows, no loop over elements); the tap numbers are bytes, updated as
+    ``tap -= wins * (tap - k)`` (exact modulo 256)."""
+    best = xp.full(taps[0].shape, lowest, dtype=taps[0].dtype)
+    tap = xp.full(best.shape, len(taps), dtype="uint8" if len(taps) < 256 else "int64")
+    floating = best.dtype.kind == "f"
+    for k, view in enumerate(taps):
         wins = view > best
         if floating:
             wins |= xp.isnan(view)
         xp.maximum(best, view, out=best)  # NaN-propagating: a NaN stays the maximum
-        index += wins * (at - index)
-    return best, index
+        tap -= wins * (tap - xp.asarray(k, dtype=tap.dtype))
+    return best, tap
 
 
 @register("max_pool2d_with_indices_backward", "max_pool2d_with_indices_backward(Tensor grad_output, Tensor input, "
