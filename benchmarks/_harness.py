@@ -2,8 +2,10 @@
 the table gives the median time of one step and the ratio reftorch/torch against the case's target.
 Both libraries run at one thread count (``--threads``, default 1): torch's intra-op pool by
 ``torch.set_num_threads``, NumPy's BLAS (and any other native pool) by threadpoolctl's
-``threadpool_limits``; the count is printed with the table. Exits non-zero when a ratio misses its
-target. Not a test: timings depend on the machine."""
+``threadpool_limits``; the count is printed with the table. ``--clock cpu`` (the default) times the
+process's CPU time, which other jobs on a shared machine disturb less than the wall clock
+(``--clock wall``). Exits non-zero when a ratio misses its target. Not a test: timings depend on the
+machine."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import gc
 import pathlib
 import statistics
 import sys
+import time
 import timeit
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,11 +30,14 @@ class Case:
     target: float  # the ratio reftorch/torch the case should reach
 
 
-def measure(T: Any, case: Case, repeat: int, number: int) -> float:
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
+def measure(T: Any, case: Case, repeat: int, number: int, clock: str = "cpu") -> float:
     """Median over ``repeat`` runs of the mean time of one step, in microseconds."""
     step = case.setup(T)
     step()  # warm-up (first-call caches, lazy imports)
-    runs = timeit.repeat(step, repeat=repeat, number=number)
+    runs = timeit.repeat(step, repeat=repeat, number=number, timer=CLOCKS[clock])
     return statistics.median(runs) / number * 1e6
 
 
@@ -43,6 +49,7 @@ def run(cases: Sequence[Case], description: str, argv: list[str] | None = None, 
     parser.add_argument("--number", type=int, default=number)
     parser.add_argument("--case", action="append", choices=[c.name for c in cases], help="run only these")
     parser.add_argument("--threads", type=int, default=1, help="torch's and NumPy's BLAS thread count")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu", help="process CPU time or wall time")
     args = parser.parse_args(argv)
 
     import torch
@@ -58,16 +65,16 @@ def run(cases: Sequence[Case], description: str, argv: list[str] | None = None, 
     blas = ", ".join(f"{p['internal_api']} {p['num_threads']}" for p in threadpool_info())
     gc.collect()
     gc.freeze()  # both libraries' import-time objects leave the collector's working set
-    print(f"reftorch {reftorch.__version__}, torch {torch.__version__}; median of {args.repeat} x {args.number}; "
-          f"threads: torch {torch.get_num_threads()}, {blas}")
+    print(f"reftorch {reftorch.__version__}, torch {torch.__version__}; median of {args.repeat} x {args.number} "
+          f"({args.clock} time); threads: torch {torch.get_num_threads()}, {blas}")
     width = max(30, *(len(c.name) for c in cases))
     print(f"{'case':<{width}} {'reftorch us':>12} {'torch us':>10} {'ratio':>7} {'target':>7}")
     missed = 0
     for case in cases:
         if args.case and case.name not in args.case:
             continue
-        ours = measure(reftorch, case, args.repeat, args.number)
-        theirs = measure(torch, case, args.repeat, args.number)
+        ours = measure(reftorch, case, args.repeat, args.number, args.clock)
+        theirs = measure(torch, case, args.repeat, args.number, args.clock)
         ratio = ours / theirs
         missed += ratio > case.target
         mark = "" if ratio <= case.target else "  missed"
