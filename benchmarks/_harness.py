@@ -1,5 +1,6 @@
 """The benchmarks' shared runner: each case runs on reftorch and torch side by side in one process;
-the table gives the median time of one step and the ratio reftorch/torch against the case's target.
+the table gives the median time of one step and the median ratio reftorch/torch of runs taken in
+turns, against the case's target.
 Both libraries run at one thread count (``--threads``, default 1): torch's intra-op pool by
 ``torch.set_num_threads``, NumPy's BLAS (and any other native pool) by threadpoolctl's
 ``threadpool_limits``; the count is printed with the table. ``--clock cpu`` (the default) times the
@@ -33,12 +34,19 @@ class Case:
 CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
 
 
-def measure(T: Any, case: Case, repeat: int, number: int, clock: str = "cpu") -> float:
-    """Median over ``repeat`` runs of the mean time of one step, in microseconds."""
-    step = case.setup(T)
-    step()  # warm-up (first-call caches, lazy imports)
-    runs = timeit.repeat(step, repeat=repeat, number=number, timer=CLOCKS[clock])
-    return statistics.median(runs) / number * 1e6
+def measure(libraries: Sequence[Any], case: Case, repeat: int, number: int, clock: str = "cpu") -> list[list[float]]:
+    """The time of one step (mean over ``number`` steps), in microseconds, ``repeat`` times per
+    library; the libraries take turns run by run, so a machine that slows down for a while (other
+    jobs) slows both alike."""
+    steps = [case.setup(T) for T in libraries]
+    for step in steps:
+        step()  # warm-up (first-call caches, lazy imports)
+    timer = CLOCKS[clock]
+    runs: list[list[float]] = [[] for _ in steps]
+    for _ in range(repeat):
+        for step, times in zip(steps, runs):
+            times.append(timeit.timeit(step, number=number, timer=timer) / number * 1e6)
+    return runs
 
 
 def run(cases: Sequence[Case], description: str, argv: list[str] | None = None, *, repeat: int = 7,
@@ -73,9 +81,9 @@ def run(cases: Sequence[Case], description: str, argv: list[str] | None = None, 
     for case in cases:
         if args.case and case.name not in args.case:
             continue
-        ours = measure(reftorch, case, args.repeat, args.number, args.clock)
-        theirs = measure(torch, case, args.repeat, args.number, args.clock)
-        ratio = ours / theirs
+        ours, theirs = measure((reftorch, torch), case, args.repeat, args.number, args.clock)
+        ratio = statistics.median(a / b for a, b in zip(ours, theirs))  # of the runs side by side
+        ours, theirs = statistics.median(ours), statistics.median(theirs)
         missed += ratio > case.target
         mark = "" if ratio <= case.target else "  missed"
         print(f"{case.name:<{width}} {ours:12.2f} {theirs:10.2f} {ratio:7.2f} {case.target:7.2f}{mark}")
