@@ -145,16 +145,17 @@ def _nll_targets(self: Tensor, target: Tensor, weight: Tensor | None, ignore_ind
     ``compute``; a 1-D input takes the first target."""
     xp = self._backend.xp
     n_classes = self._shape[-1] if self.dim() == 1 else self._shape[1]
-    t = target._array.astype("int64").reshape(-1)
+    t = target._array.astype("int64", copy=False).reshape(-1)
     if self.dim() == 1:
         t = t[:1]
     valid = t != ignore_index
     bad = valid & ((t < 0) | (t >= n_classes))
-    if bool(xp.any(bad)):
+    if bad.any():
         raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
     safe = xp.where(valid, t, 0)
-    w = _compute(weight, self._dtype) if weight is not None else xp.ones(n_classes, dtype=compute)
-    return safe, xp.where(valid, w[safe], 0).astype(compute)
+    if weight is None:
+        return safe, valid.astype(compute)
+    return safe, xp.where(valid, _compute(weight, self._dtype)[safe], 0).astype(compute)
 
 
 def _nll(self: Tensor, target: Tensor, weight: Tensor | None, reduction: int, ignore_index: int) -> Tensor:
@@ -167,16 +168,17 @@ def _nll(self: Tensor, target: Tensor, weight: Tensor | None, reduction: int, ig
     xp = self._backend.xp
     n_classes = self._shape[-1] if self.dim() == 1 else self._shape[1]
     x = _compute(self, dtype)
-    cdim = 0 if self.dim() == 1 else 1
-    x = xp.moveaxis(x, cdim, -1).reshape(-1, n_classes)
+    if self.dim() > 2:  # nll_loss2d: the class dim last
+        x = xp.moveaxis(x, 1, -1)
+    x = x.reshape(-1, n_classes)
     safe, tw = _nll_targets(self, target, weight, ignore_index, x.dtype)
     values = -x[xp.arange(x.shape[0]), safe] * tw
     if reduction == NONE:
         out_shape = () if self.dim() == 1 else tuple(target._shape)
         return result_tensor(values, dtype, self, out_shape)
-    total = xp.sum(values)
+    total = values.sum()
     with self._backend.quiet():
-        value = total / xp.sum(tw) if reduction == MEAN else total
+        value = total / tw.sum() if reduction == MEAN else total
     return result_tensor(value, dtype, self, ())
 
 
