@@ -201,7 +201,7 @@ def nll_loss_backward(grad_output: Tensor, self: Tensor, target: Tensor, weight:
     dtype = self._dtype
     compute = _compute(self, dtype).dtype
     safe, tw = _nll_targets(self, target, weight, ignore_index, compute)
-    g = grad_output._array.astype(compute).reshape(-1)
+    g = grad_output._array.astype(compute, copy=False).reshape(-1)
     with self._backend.quiet():
         if reduction == MEAN:
             g = g / total_weight._array.astype(compute)
