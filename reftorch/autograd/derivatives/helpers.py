@@ -21,6 +21,11 @@ def conj(t: Any) -> Any:
     return t.conj() if dtype.kind == "c" else t
 
 
+def t(m: Any) -> Any:
+    """``Tensor.t()`` of a tensor, ``.T`` of a backend array (both views; a 0-d or 1-d one is itself)."""
+    return m.t() if isinstance(m, Tensor) else m.T
+
+
 def reduced_axes(shape: tuple[int, ...], target: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
     """The axes of a ``shape``-d gradient to sum so it reduces to ``target`` (torch's ``sum_to``):
     the leading dims ``shape`` has beyond ``target``, and the dims where ``target`` has 1 and ``shape``
@@ -56,4 +61,4 @@ def zero_where(grad: Any, mask: Any) -> Any:
     return zeros_where(grad.__array_namespace__(), mask, grad)
 
 
-__all__ = ["conj", "reduced_axes", "sum_to", "zero_where", "zeros_like"]
+__all__ = ["conj", "reduced_axes", "sum_to", "t", "zero_where", "zeros_like"]

@@ -16,7 +16,7 @@ from typing import Any
 from ..._tensor import Tensor
 from ...ops.registry import call
 from . import define
-from .helpers import conj
+from .helpers import conj, t
 from .views import embed
 
 
@@ -33,11 +33,6 @@ def _times(grad: Any, scale: Any) -> Any:
     return call("multiply.Scalar", grad, conj(scale)) if isinstance(grad, Tensor) else grad * conj(scale)
 
 
-def _t(m: Any) -> Any:
-    """The transpose of a matrix: ``Tensor.t()`` or a backend array's ``.T`` (both views)."""
-    return m.t() if isinstance(m, Tensor) else m.T
-
-
 def _mm(a: Any, b: Any) -> Any:
     """``a.mm(b)``; on backend arrays the product in torch's accumulation dtype (float16 in float32,
     as ``reftorch.ops.linalg`` computes ``mm``)."""
@@ -51,15 +46,15 @@ def _mm(a: Any, b: Any) -> Any:
 def mm_mat1_backward(grad: Any, mat2: Any, mat1_shape: tuple, mat1_stride: tuple, alpha: Any = 1) -> Any:
     """``mm_mat1_backward``: ``grad @ mat2^H`` (computed transposed for a column-major ``mat1``)."""
     if _column_major(mat1_shape, mat1_stride):
-        return _times(_t(_mm(conj(mat2), _t(grad))), alpha)
-    return _times(_mm(grad, _t(conj(mat2))), alpha)
+        return _times(t(_mm(conj(mat2), t(grad))), alpha)
+    return _times(_mm(grad, t(conj(mat2))), alpha)
 
 
 def mm_mat2_backward(grad: Any, mat1: Any, mat2_shape: tuple, mat2_stride: tuple, alpha: Any = 1) -> Any:
     """``mm_mat2_backward``: ``mat1^H @ grad`` (computed transposed for a column-major ``mat2``)."""
     if _column_major(mat2_shape, mat2_stride):
-        return _times(_t(_mm(_t(grad), conj(mat1))), alpha)
-    return _times(_mm(_t(conj(mat1)), grad), alpha)
+        return _times(t(_mm(t(grad), conj(mat1))), alpha)
+    return _times(_mm(t(conj(mat1)), grad), alpha)
 
 
 define("MmBackward0", {
