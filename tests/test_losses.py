@@ -115,6 +115,28 @@ def test_reprs_and_paths():
                      sorted(T.nn.CrossEntropyLoss(weight=T.ones(2)).state_dict())])
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("ignore_index", [-100, 0])
+@pytest.mark.parametrize("shape, target", [((4, 5), [1, 0, 4, 2]), ((5,), 3)])
+def test_nll_loss_backward_is_one_node_differentiable_again(reduction, weighted, ignore_index, shape, target):
+    """nll_loss's gradient is ``nll_loss_backward`` (NllLossBackwardBackward0, with an edge to its
+    grad_output and one to its input); differentiating it again gives torch's values."""
+    def program(T):
+        rows = shape[0] if len(shape) == 2 else 1
+        x = T.linspace(-2.0, 3.0, rows * shape[-1]).reshape(shape).requires_grad_()
+        logp = x.log_softmax(-1)
+        weight = T.tensor([1.0, 2.0, 0.5, 3.0, 1.5]) if weighted else None
+        loss = T.nn.functional.nll_loss(logp, T.tensor(target), weight=weight, reduction=reduction,
+                                        ignore_index=ignore_index)
+        seed = T.full(loss.shape, 0.75, requires_grad=True)
+        grad, = T.autograd.grad(loss, logp, seed, create_graph=True)
+        again = T.autograd.grad((grad * grad * 1.5).sum(), (x, seed))
+        edges = [None if node is None else node.name() for node, _ in grad.grad_fn.next_functions]
+        return loss, grad, again, grad.grad_fn.name(), edges
+    check(program)
+
+
 # ----------------------------------------------------------------------------- CTC
 LOGITS = [[[0.3, -1.2, 0.8, 0.1, -0.5], [1.1, 0.4, -0.7, 0.2, 0.9], [-0.3, 0.6, 0.5, -1.4, 0.0]],
           [[0.9, 0.2, -0.1, 1.3, -0.8], [0.0, -0.6, 1.2, 0.7, 0.3], [0.4, 1.0, -0.9, 0.2, 0.6]],

@@ -53,6 +53,29 @@ def test_max_pool_ties_pick_the_first():
     check(lambda T: T.nn.functional.max_pool2d(T.ones(1, 1, 4, 4), 2, return_indices=True))
 
 
+def _nan_and_inf_plane(T):
+    x = T.tensor([[-3.0, float("nan"), 1.0, float("-inf"), -2.0, 0.0],
+                  [float("nan"), -4.0, float("-inf"), float("-inf"), 5.0, float("nan")],
+                  [float("-inf"), float("-inf"), float("-inf"), 2.0, float("nan"), float("nan")],
+                  [float("-inf"), float("-inf"), float("-inf"), 1.0, 3.0, -1.0]])
+    return x.reshape(1, 1, 4, 6).requires_grad_()
+
+
+@pytest.mark.parametrize("kwargs", [dict(kernel_size=2), dict(kernel_size=3, stride=1, padding=1),
+                                    dict(kernel_size=2, stride=1, dilation=2, ceil_mode=True)],
+                         ids=["disjoint", "padded-overlapping", "dilated"])
+def test_max_pool_nan_and_all_inf_windows_pick_torchs_index(kwargs):
+    """MaxPoolKernel.cpp scans each window from -inf at its first input element: the last NaN wins,
+    and a window of -inf (padding included) keeps its first input element, never a padding one."""
+    def program(T):
+        x = _nan_and_inf_plane(T)
+        out, idx = T.nn.functional.max_pool2d(x, return_indices=True, **kwargs)
+        out.backward(T.arange(out.numel(), dtype=T.float32).reshape(out.shape))
+        return out, idx, x.grad
+
+    check(program)
+
+
 MODULES = [
     lambda T: T.nn.MaxPool2d(kernel_size=2, stride=2),
     lambda T: T.nn.MaxPool2d(3, 1, 1, dilation=2, return_indices=True, ceil_mode=True),

@@ -313,15 +313,18 @@ def _apply(node: Node, grads: list[Any], lane: _Lane) -> Any:
 
 def _array_formulas(node: Node, backward: Derivative, grads: list[Any], backend: Any) -> tuple | None:
     """A derivative's formulas run on backend arrays, their results checked as torch's
-    ``validate_outputs`` (summed back to broadcast inputs' shapes, cast to their dtypes). None when
-    the case needs the tensor path: a gradient that is a tensor or missing, saved values of another
-    dtype than the gradient (NumPy would promote where torch keeps zero-dim tensors weak), a shape
-    that does not broadcast (the tensor path raises torch's error). Dtypes are compared as the
-    backend's dtype objects (NumPy's ``dtype.name`` is a slow Python property)."""
+    ``validate_outputs`` (summed back to broadcast inputs' shapes, cast to their dtypes). A gradient
+    that arrives as a tensor (from a node without an array twin) goes on as its array (no graph is
+    being built on this lane). None when the case needs the tensor path: a missing gradient, saved
+    values of another dtype than the gradient (NumPy would promote where torch keeps zero-dim
+    tensors weak), a shape that does not broadcast (the tensor path raises torch's error). Dtypes are
+    compared as the backend's dtype objects (NumPy's ``dtype.name`` is a slow Python property)."""
     dtype = None
-    for g in grads:
-        if g is None or isinstance(g, Tensor):
+    for i, g in enumerate(grads):
+        if g is None:
             return None
+        if isinstance(g, Tensor):
+            grads[i] = g = g._array
         dtype = g.dtype
     if node._saved is None and node._had_saved:
         raise RuntimeError(FREED_MESSAGE)

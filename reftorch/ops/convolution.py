@@ -232,7 +232,8 @@ def convolution(self: Tensor, weight: Tensor, bias: Tensor | None, stride: Seque
         else:
             res = _conv_forward(x, w, st, pad, dil, groups)
         if bias is not None:
-            res = res + _compute(bias._array, dtype).reshape((-1,) + (1,) * (res.ndim - 2))
+            # in place: the product is a fresh array (one large temporary less)
+            res += _compute(bias._array, dtype).reshape((-1,) + (1,) * (res.ndim - 2))
     return result_tensor(res, dtype, self)
 
 
@@ -271,20 +272,23 @@ def convolution_backward(grad_output: Tensor, input: Tensor, weight: Tensor, bia
                 gw = xp.matmul(xg, cols.transpose(0, 1, 3, 2)).sum(axis=0)
                 gw = gw.reshape(w.shape)
         else:
+            # one product per group over the batch and the positions together: ``grad_output`` as
+            # (g, O/g, N * L), the columns as (g, C/g * K, N * L)
             out = g.shape[2:]
+            nsp = len(out)
             og, length, ck = w.shape[0] // groups, math.prod(out), w.shape[1] * math.prod(kernel)
-            gg = g.reshape(n, groups, og, length)  # (N, g, O/g, L)
+            gg = g.reshape(n, groups, og, length).transpose(1, 2, 0, 3).reshape(groups, og, n * length)
             if output_mask[0]:
                 wg = w.reshape(groups, og, ck).transpose(0, 2, 1)  # (g, C/g * K, O/g)
-                cols = xp.matmul(wg, gg).reshape((n, x.shape[1]) + tuple(kernel) + tuple(out))
+                cols = xp.matmul(wg, gg).reshape((x.shape[1],) + tuple(kernel) + (n,) + tuple(out))
+                cols = xp.moveaxis(cols, 1 + nsp, 0)  # (N, C, *K, *out), a view
                 padded = tuple(s + 2 * p for s, p in zip(x.shape[2:], pad))
                 full = col2im_array(xp, cols, padded, kernel, st, dil)
                 gi = full[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(pad, x.shape[2:]))]
             if output_mask[1]:
-                cols = windows(xp, pad_array(xp, x, pad), out, kernel, st, dil)
-                cols = cols.reshape(n, groups, ck, length)  # (N, g, C/g * K, L): the im2col copy
-                gw = xp.matmul(gg, cols.transpose(0, 1, 3, 2)).sum(axis=0)  # batched over N, summed
-                gw = gw.reshape(w.shape)
+                cols = xp.moveaxis(windows(xp, pad_array(xp, x, pad), out, kernel, st, dil), 0, 1 + nsp)
+                cols = cols.reshape(groups, ck, n * length)  # the im2col copy
+                gw = xp.matmul(gg, cols.transpose(0, 2, 1)).reshape(w.shape)
         if output_mask[2]:
             gb = g.sum(axis=(0,) + tuple(range(2, g.ndim)))
     return (None if gi is None else result_tensor(gi, dtype, input),

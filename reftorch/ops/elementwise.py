@@ -21,7 +21,7 @@ from .._promotion import can_cast, operands_result_type
 from .._tensor import Tensor
 from ._inplace import check_memory, check_output, store, write_result
 from ._scalars import scalar_array
-from ._util import array_dtype, broadcast_shapes, fresh_result, from_array, same_device, unsupported_dtype
+from ._util import array_dtype, broadcast_shapes, fresh_result, from_array, same_device, unsupported_dtype, zeros_where
 from .registry import Promotion, functions, register
 
 P = Promotion
@@ -994,7 +994,7 @@ def threshold_backward(grad_output: Tensor, self: Tensor, threshold: Any) -> Ten
     gradient; an op of its own so that a create_graph gradient of relu is differentiable again)."""
     backend = grad_output._backend
     xp = backend.xp
-    values = xp.where(self._array <= threshold, xp.zeros((), grad_output._array.dtype), grad_output._array)
+    values = zeros_where(xp, self._array <= threshold, grad_output._array)
     return from_array(values, grad_output._dtype, grad_output.device, backend)
 
 

@@ -282,21 +282,27 @@ def _addmm_values(self: Tensor, mat1: Tensor, mat2: Tensor, beta: Any, alpha: An
     if mat1._shape[1] != mat2._shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({_matrix_str(mat1)} and {_matrix_str(mat2)})")
-    addend = aten.expand(self, (mat1._shape[0], mat2._shape[1]), False)
-    if self._dtype is D.bool and addend.numel():
+    shape = (mat1._shape[0], mat2._shape[1])
+    xp = self._backend.xp
+    if len(self._shape) <= 2 and all(a in (1, b) for a, b in zip(reversed(self._shape), reversed(shape))):
+        addend = xp.broadcast_to(self._array, shape)
+    else:  # expand's error
+        addend = aten.expand(self, shape, False)._array
+    if self._dtype is D.bool and addend.size:
         if not mat1._shape[1]:
             # torch scales input by beta out of the kernel: an int64 result for a bool output
             raise RuntimeError("result type Long can't be cast to the desired output type Bool")
         _no_bool(self._dtype, "addmm_impl_cpu_")
     dtype = self._dtype
     scale_in, scale_prod = checked_scalar(beta, dtype), checked_scalar(alpha, dtype)
-    xp = self._backend.xp
-    compute = _compute_dtype(dtype) or addend._array.dtype
-    product = _product(mat1, mat2)
+    compute = _compute_dtype(dtype) or addend.dtype
+    result = _product(mat1, mat2)  # a fresh array: scaled and added to in place
     with xp.errstate(all="ignore"):
-        result = xp.asarray(scale_prod, dtype=compute) * product
+        if scale_prod != 1:  # (a product by exactly 1 changes nothing, NaN and -0 included)
+            xp.multiply(result, xp.asarray(scale_prod, dtype=compute), out=result)
         if scale_in != 0:  # beta == 0 ignores input (NaN included)
-            result = result + xp.asarray(scale_in, dtype=compute) * addend._array.astype(compute)
+            addend = addend.astype(compute, copy=False)
+            xp.add(result, addend if scale_in == 1 else xp.asarray(scale_in, dtype=compute) * addend, out=result)
     return result
 
 

@@ -140,6 +140,24 @@ def binary_cross_entropy_with_logits(self: Tensor, target: Tensor, weight: Tenso
 
 
 # ----------------------------------------------------------------------------- nll_loss / nll_loss2d
+def _nll_targets(self: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int, compute: Any) -> tuple:
+    """Per sample: its target class (0 where ignored) and its weight ``w[t]`` (0 where ignored), in
+    ``compute``; a 1-D input takes the first target."""
+    xp = self._backend.xp
+    n_classes = self._shape[-1] if self.dim() == 1 else self._shape[1]
+    t = target._array.astype("int64", copy=False).reshape(-1)
+    if self.dim() == 1:
+        t = t[:1]
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
+    safe = xp.where(valid, t, 0)
+    if weight is None:
+        return safe, valid.astype(compute)
+    return safe, xp.where(valid, _compute(weight, self._dtype)[safe], 0).astype(compute)
+
+
 def _nll(self: Tensor, target: Tensor, weight: Tensor | None, reduction: int, ignore_index: int) -> Tensor:
     """The shared kernel: ``-w[t] * x[..., t, ...]`` over the class dim (1, or 0 for a 1-D input)."""
     if target._dtype not in (D.int64, D.uint8):
@@ -150,26 +168,46 @@ def _nll(self: Tensor, target: Tensor, weight: Tensor | None, reduction: int, ig
     xp = self._backend.xp
     n_classes = self._shape[-1] if self.dim() == 1 else self._shape[1]
     x = _compute(self, dtype)
-    cdim = 0 if self.dim() == 1 else 1
-    x = xp.moveaxis(x, cdim, -1).reshape(-1, n_classes)
-    t = target._array.astype("int64").reshape(-1)
-    if self.dim() == 1:
-        t = t[:1]
-    valid = t != ignore_index
-    bad = valid & ((t < 0) | (t >= n_classes))
-    if bool(xp.any(bad)):
-        raise IndexError(f"Target {int(t[bad][0])} is out of bounds.")
-    safe = xp.where(valid, t, 0)
-    w = _compute(weight, dtype) if weight is not None else xp.ones(n_classes, dtype=x.dtype)
-    tw = xp.where(valid, w[safe], 0).astype(x.dtype)
+    if self.dim() > 2:  # nll_loss2d: the class dim last
+        x = xp.moveaxis(x, 1, -1)
+    x = x.reshape(-1, n_classes)
+    safe, tw = _nll_targets(self, target, weight, ignore_index, x.dtype)
     values = -x[xp.arange(x.shape[0]), safe] * tw
     if reduction == NONE:
         out_shape = () if self.dim() == 1 else tuple(target._shape)
         return result_tensor(values, dtype, self, out_shape)
-    total = xp.sum(values)
+    total = values.sum()
     with self._backend.quiet():
-        value = total / xp.sum(tw) if reduction == MEAN else total
+        value = total / tw.sum() if reduction == MEAN else total
     return result_tensor(value, dtype, self, ())
+
+
+def nll_total_weight(self: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int) -> Tensor:
+    """The ``total_weight`` output of ATen's ``nll_loss_forward``: the sum of the targets' weights
+    (the divisor of 'mean'), a 0-dim tensor of ``self``'s dtype."""
+    compute = _compute(self, self._dtype).dtype
+    return result_tensor(_nll_targets(self, target, weight, ignore_index, compute)[1].sum(), self._dtype, self, ())
+
+
+@register("nll_loss_backward", "nll_loss_backward(Tensor grad_output, Tensor input, Tensor target, Tensor? weight, "
+          "int64_t reduction, SymInt ignore_index, Tensor total_weight)", node="NllLossBackwardBackward0",
+          function=False, method=False)
+def nll_loss_backward(grad_output: Tensor, self: Tensor, target: Tensor, weight: Tensor | None, reduction: int,
+                      ignore_index: int, total_weight: Tensor) -> Tensor:
+    """``aten::nll_loss_backward`` (LossNLL.cpp's ``nll_loss_backward_out_frame``) for 1-D (C) or 2-D
+    (N, C) inputs: zeros, with ``-w[t] * grad`` at each sample's target class (0 where ignored),
+    ``grad`` divided by ``total_weight`` for 'mean'."""
+    xp = self._backend.xp
+    dtype = self._dtype
+    compute = _compute(self, dtype).dtype
+    safe, tw = _nll_targets(self, target, weight, ignore_index, compute)
+    g = grad_output._array.astype(compute, copy=False).reshape(-1)
+    with self._backend.quiet():
+        if reduction == MEAN:
+            g = g / total_weight._array.astype(compute)
+        res = xp.zeros((safe.shape[0], self._shape[-1]), dtype=compute)
+        res[xp.arange(safe.shape[0]), safe] = -(tw * g)
+    return result_tensor(res, dtype, self, self._shape)
 
 
 @register("nll_loss", "nll_loss(Tensor input, Tensor target, Tensor? weight=None, int64_t reduction=1, "

@@ -98,14 +98,19 @@ def _lowest(xp: Any, dtype: Any) -> Any:
     return -xp.inf if dtype.kind in "fc" else xp.iinfo(dtype).min
 
 
-def _scatter_planes(xp: Any, grad: Any, indices: Any, plane_shape: tuple, lead: tuple) -> Any:
-    """``grad`` added at ``indices`` (flat positions within each plane of ``plane_shape``): one bincount."""
+def _scatter_planes(xp: Any, grad: Any, indices: Any, plane_shape: tuple, lead: tuple, disjoint: bool) -> Any:
+    """``grad`` added at ``indices`` (flat positions within each plane of ``plane_shape``): one bincount
+    (summed in float64), or one indexed store when no two indices of a plane coincide (``disjoint``)."""
     planes = math.prod(lead)
     size = math.prod(plane_shape)
     if planes * size == 0:
         return xp.zeros(lead + plane_shape, dtype=grad.dtype)
     offsets = (xp.arange(planes) * size).reshape((planes,) + (1,) * (grad.ndim - len(lead)))
     flat = (indices.reshape((planes,) + indices.shape[len(lead):]) + offsets).ravel()
+    if disjoint:
+        summed = xp.zeros(planes * size, dtype=grad.dtype)
+        summed[flat] = grad.ravel()
+        return summed.reshape(lead + plane_shape)
     summed = xp.bincount(flat, weights=grad.reshape(-1).astype("float64") if grad.dtype.kind == "f" else grad.ravel(),
                          minlength=planes * size)
     return summed.astype(grad.dtype).reshape(lead + plane_shape)
@@ -119,26 +124,43 @@ def _scatter_planes(xp: Any, grad: Any, indices: Any, plane_shape: tuple, lead: 
           node="MaxPool2DWithIndicesBackward0", function=False, method=False)
 def max_pool2d_with_indices(self: Tensor, kernel_size: Sequence[int], stride: Sequence[int] | None,
                             padding: Sequence[int], dilation: Sequence[int], ceil_mode: bool) -> tuple:
-    """``torch._C._nn.max_pool2d_with_indices``: each window's maximum (the first one, scanning rows)
-    and its flat index ``h * W + w`` within the input plane."""
+    """``torch._C._nn.max_pool2d_with_indices``: each window's maximum (the first one scanning rows,
+    the last NaN) and its flat index ``h * W + w`` within the input plane."""
     k, s, p, d, out = _pool2d_params(self, "max_pool2d", kernel_size, stride or (), padding, dilation, ceil_mode)
     if self._dtype is D.bool or self._dtype.category == D.COMPLEX:
         raise unsupported_dtype("max_pool2d", self._dtype)
     xp = self._backend.xp
     arr = self._array
-    padded = _padded(xp, arr, p, out, k, s, d, _lowest(xp, arr.dtype))
-    win = windows(xp, padded, out, k, s, d)  # (..., kh, kw, oh, ow)
-    lead = arr.shape[:-2]
-    nl = len(lead)
-    order = tuple(range(nl)) + (nl + 2, nl + 3, nl, nl + 1)
-    flat = win.transpose(order).reshape(lead + out + (k[0] * k[1],))  # (..., oh, ow, kh * kw): one copy
-    pos = flat.argmax(axis=-1)
-    values = flat.max(axis=-1)
-    kh, kw = pos // k[1], pos % k[1]
-    rows = xp.arange(out[0]).reshape(-1, 1) * s[0] - p[0] + kh * d[0]
-    cols = xp.arange(out[1]) * s[1] - p[1] + kw * d[1]
-    indices = rows * arr.shape[-1] + cols
+    lowest = _lowest(xp, arr.dtype)
+    win = windows(xp, _padded(xp, arr, p, out, k, s, d, lowest), out, k, s, d)  # (..., kh, kw, oh, ow)
+    width = arr.shape[-1]
+    rows, cols = (xp.arange(o) * st - pd for o, st, pd in zip(out, s, p))  # each window's first tap
+    first_row, first_col = (xp.where(r < 0, r + (-r + dd - 1) // dd * dd, r) for r, dd in zip((rows, cols), d))
+    base = rows.reshape(-1, 1) * width + cols
+    first = first_row.reshape(-1, 1) * width + first_col
+    values, tap = _window_max(xp, [win[..., i, j, :, :] for i in range(k[0]) for j in range(k[1])], lowest)
+    offsets = xp.asarray([i * d[0] * width + j * d[1] for i in range(k[0]) for j in range(k[1])] + [0])
+    indices = xp.where(tap == k[0] * k[1], first, xp.take(offsets, tap) + base)
     return (result_tensor(values, self._dtype, self), result_tensor(indices, D.int64, self))
+
+
+def _window_max(xp: Any, taps: list[Any], lowest: Any) -> tuple[Any, Any]:
+    """The maximum over the windows' taps (equally shaped views, ``lowest`` in the padding) and the
+    number of the tap holding it, as MaxPoolKernel.cpp's ``cpu_max_pool`` scans each window: from
+    ``lowest``, a tap wins when it is greater or NaN (the last NaN wins); ``len(taps)`` where none
+    won (torch keeps the window's first input element). One pass of branch-free elementwise ops per
+    tap (no copy of the windows, no loop over elements); the tap numbers are bytes, updated as
+    ``tap -= wins * (tap - k)`` (exact modulo 256)."""
+    best = xp.full(taps[0].shape, lowest, dtype=taps[0].dtype)
+    tap = xp.full(best.shape, len(taps), dtype="uint8" if len(taps) < 256 else "int64")
+    floating = best.dtype.kind == "f"
+    for k, view in enumerate(taps):
+        wins = view > best
+        if floating:
+            wins |= xp.isnan(view)
+        xp.maximum(best, view, out=best)  # NaN-propagating: a NaN stays the maximum
+        tap -= wins * (tap - xp.asarray(k, dtype=tap.dtype))
+    return best, tap
 
 
 @register("max_pool2d_with_indices_backward", "max_pool2d_with_indices_backward(Tensor grad_output, Tensor input, "
@@ -148,14 +170,18 @@ def max_pool2d_with_indices(self: Tensor, kernel_size: Sequence[int], stride: Se
 def max_pool2d_with_indices_backward(grad_output: Tensor, self: Tensor, kernel_size: Sequence[int],
                                      stride: Sequence[int], padding: Sequence[int], dilation: Sequence[int],
                                      ceil_mode: bool, indices: Tensor) -> Tensor:
-    """``torch._C._nn.max_pool2d_with_indices_backward``: each output gradient added at its index."""
-    return _index_backward(grad_output, self, indices)
+    """``torch._C._nn.max_pool2d_with_indices_backward``: each output gradient added at its index
+    (stored, not added, when the windows cannot overlap: each input element is then some window's
+    maximum at most once)."""
+    k, s, _, d, _ = _pool2d_params(self, "max_pool2d", kernel_size, stride, padding, dilation, ceil_mode)
+    disjoint = all(st >= dd * (kk - 1) + 1 for kk, st, dd in zip(k, s, d))
+    return _index_backward(grad_output, self, indices, disjoint)
 
 
-def _index_backward(grad_output: Tensor, self: Tensor, indices: Tensor) -> Tensor:
+def _index_backward(grad_output: Tensor, self: Tensor, indices: Tensor, disjoint: bool = False) -> Tensor:
     xp = self._backend.xp
     lead = self._shape[:-2]
-    g = _scatter_planes(xp, grad_output._array, indices._array, self._shape[-2:], lead)
+    g = _scatter_planes(xp, grad_output._array, indices._array, self._shape[-2:], lead, disjoint)
     return result_tensor(g, self._dtype, self)
 
 

@@ -33,7 +33,7 @@ def _normalized(self: Tensor, dim: int, half_to_float: bool, log: bool) -> Tenso
         raise unsupported_dtype(kernel, self._dtype)
     xp = self._backend.xp
     acc = D.float32 if self._dtype is D.float16 else self._dtype
-    arr = self._array.astype(acc.array_name).reshape(self._shape or (1,))
+    arr = self._array.astype(acc.array_name, copy=False).reshape(self._shape or (1,))
     if arr.size == 0:
         return result_tensor(arr, self._dtype, self, self._shape)
     with self._backend.quiet():
@@ -61,7 +61,8 @@ def _log_softmax(self: Tensor, dim: int, half_to_float: bool) -> Tensor:
 
 
 def _converted(self: Tensor, dtype: D.dtype | None) -> Tensor:
-    return self if dtype is None else self.to(dtype)
+    """``input.to(dtype)``, which is ``input`` itself for its own dtype (no call, no node)."""
+    return self if dtype is None or dtype is self._dtype else self.to(dtype)
 
 
 @register("softmax.int", "softmax(Tensor input, int64_t dim, ScalarType? dtype=None)", composite=True)

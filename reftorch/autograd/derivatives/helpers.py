@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..._tensor import Tensor
+from ...ops._util import zeros_where
 
 
 def conj(t: Any) -> Any:
@@ -18,6 +19,11 @@ def conj(t: Any) -> Any:
     if dtype is None:  # a Python number
         return t.conjugate() if isinstance(t, complex) else t
     return t.conj() if dtype.kind == "c" else t
+
+
+def t(m: Any) -> Any:
+    """``Tensor.t()`` of a tensor, ``.T`` of a backend array (both views; a 0-d or 1-d one is itself)."""
+    return m.t() if isinstance(m, Tensor) else m.T
 
 
 def reduced_axes(shape: tuple[int, ...], target: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
@@ -52,9 +58,7 @@ def zero_where(grad: Any, mask: Any) -> Any:
     NaN or infinite gradient does not leak into positions that get none)."""
     if isinstance(grad, Tensor):
         return grad.masked_fill(mask, 0)
-    out = grad[...].copy()  # ``[...]`` makes a NumPy scalar (a 0-d result) an array that can be assigned to
-    out[mask] = 0
-    return out
+    return zeros_where(grad.__array_namespace__(), mask, grad)
 
 
-__all__ = ["conj", "reduced_axes", "sum_to", "zero_where", "zeros_like"]
+__all__ = ["conj", "reduced_axes", "sum_to", "t", "zero_where", "zeros_like"]

@@ -10,8 +10,10 @@ from typing import Any
 
 from ..._arrays import from_array
 from ..._tensor import Tensor
-from ...ops.registry import aten, functions
+from ...ops.loss import nll_total_weight
+from ...ops.registry import aten, call, functions
 from . import define
+from .helpers import zeros_like
 
 MEAN = 1
 
@@ -91,6 +93,14 @@ def _nll(grad: Tensor, self: Tensor, target: Tensor, weight: Tensor | None, redu
     return self.new_zeros(self.shape).scatter(cdim, safe, -g.unsqueeze(cdim))
 
 
+def _nll_backward(grad: Tensor, self: Tensor, target: Tensor, weight: Tensor | None, reduction: int,
+                  ignore_index: int) -> Tensor:
+    """derivatives.yaml's ``nll_loss``: ``nll_loss_backward(grad, self, target, weight, reduction,
+    ignore_index, total_weight)`` (one kernel; its node differentiates it again)."""
+    return call("nll_loss_backward", grad, self, target, weight, reduction, ignore_index,
+                nll_total_weight(self, target, weight, ignore_index))
+
+
 def _constant(like: Tensor, array: Any) -> Tensor:
     return from_array(array.astype(like._array.dtype), like._dtype, like.device, like._backend)
 
@@ -143,7 +153,12 @@ define("HuberLossBackward0", {
 define("SoftMarginLossBackward0", {"self": _soft_margin})
 define("BinaryCrossEntropyBackward0", {"self": _bce, "target": _bce_target})
 define("BinaryCrossEntropyWithLogitsBackward0", {"self": _bce_logits, "target": _bce_logits_target})
-define("NllLossBackward0", {"self": _nll})
+define("NllLossBackward0", {"self": _nll_backward})
+define("NllLossBackwardBackward0", {
+    "grad_output": lambda grad, target, weight, reduction, ignore_index: aten.nll_loss(grad, target, weight, reduction,
+                                                                                       ignore_index),
+    "self": lambda grad: zeros_like(grad),
+})
 define("NllLoss2DBackward0", {"self": _nll})
 define("MultiMarginLossBackward0", {"self": _multi_margin})
 define("MultilabelMarginLossBackward0", {"self": _multilabel_margin})

@@ -19,7 +19,7 @@ from ..._tensor import Tensor
 from ...ops.registry import call
 from ...ops.views import split_sections, unfolded_geometry
 from . import define
-from .helpers import sum_to
+from .helpers import sum_to, t
 
 
 def inverse_permutation(dims: Sequence[int], ndim: int) -> tuple[int, ...]:
@@ -92,17 +92,17 @@ def _split_regions(self_shape: tuple, sections: Sequence[int], dim: int) -> list
     return [lambda z, s=s, n=n: call("slice.Tensor", z, dim, s, s + n, 1) for s, n in zip(starts, sections)]
 
 
-def _reshaped(grad: Tensor, self_shape: tuple) -> Tensor:
+def _reshaped(grad: Any, self_shape: tuple) -> Any:
     return grad.reshape(self_shape)
 
 
 for _node in ("ViewBackward0", "ReshapeAliasBackward0", "UnsafeViewBackward0", "SqueezeBackward0",
               "SqueezeBackward1", "SqueezeBackward2", "SqueezeBackward3", "SqueezeBackward4", "SqueezeBackward5"):
-    define(_node, {"self": _reshaped})
+    define(_node, {"self": _reshaped}, arrays=True)  # (``reshape`` of a tensor or a backend array)
 for _node in ("TransposeBackward0", "TransposeBackward1"):
     define(_node, {"self": lambda grad, dim0, dim1: grad.transpose(dim0, dim1)})
 for _node in ("TBackward0", "TBackward1"):
-    define(_node, {"self": lambda grad: grad.t()})
+    define(_node, {"self": lambda grad: t(grad)}, arrays=True)
 for _node in ("UnsqueezeBackward0", "UnsqueezeBackward1"):
     define(_node, {"self": lambda grad, dim: grad.squeeze(dim)})
 for _node in ("AsStridedBackward0", "AsStridedBackward1"):
