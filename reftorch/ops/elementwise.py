@@ -212,12 +212,14 @@ def _logical(fn_name: str) -> Callable[[Any, Any, Any], Any]:
 
 
 def _with_alpha(fn_name: str) -> Callable[..., Any]:
-    """``x op alpha * y`` computed in the promoted dtype (alpha takes no part in promotion)."""
-    def compute(xp: Any, x: Any, y: Any, alpha: Any = 1) -> Any:
+    """``x op alpha * y`` computed in the promoted dtype (alpha takes no part in promotion); it can
+    write into ``out`` (``writes_out``: the in-place forms store without a temporary and a copy)."""
+    def compute(xp: Any, x: Any, y: Any, alpha: Any = 1, out: Any = None) -> Any:
         if alpha != 1:
             y = y * xp.asarray(alpha).astype(y.dtype)
-        return getattr(xp, fn_name)(x, y)
+        return getattr(xp, fn_name)(x, y, out=out)
 
+    compute.writes_out = True  # type: ignore[attr-defined]
     return compute
 
 
@@ -485,6 +487,11 @@ def binary_(spec: Binary, self: Tensor, b: Any, before: Callable[[], None] | Non
         spec.check(self._dtype, _operand_dtype(b, promoted), promoted)
     if before is not None:
         before()
+    if (getattr(spec.compute, "writes_out", False) and isinstance(b, Tensor) and self._dtype is compute
+            and b._dtype is compute and result_dtype is compute):  # (the optimizers' p.add_(g, alpha=-lr))
+        backend.quietly(spec.compute, backend.xp, self._array, b._array, out=self._array, **options)
+        self._version_counter.bump()
+        return self
     return store(self, _compute(spec, self, b, compute, backend, options))
 
 
