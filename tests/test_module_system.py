@@ -4,11 +4,16 @@ load_state_dict (results and errors), hooks, containers and reprs."""
 from __future__ import annotations
 
 import copy
+import importlib
 import pickle
+import types
 from collections import OrderedDict
 
 import pytest
+import torch
 from helpers import check
+
+import reftorch
 
 
 def _net(T):
@@ -214,3 +219,25 @@ def test_dir_lists_registered_names():
         return all(n in names for n in ("lin", "running", "scratch", "scale", "body", "forward", "training"))
 
     check(program)
+
+
+def _torch_module_homes() -> list[tuple[str, str]]:
+    """(file, class) for every Module class torch defines in a torch.nn.modules.<file> that reftorch.nn has."""
+    homes = []
+    for file in sorted(vars(torch.nn.modules)):
+        module = getattr(torch.nn.modules, file)
+        if not isinstance(module, types.ModuleType):
+            continue
+        for name, obj in vars(module).items():
+            if (isinstance(obj, type) and issubclass(obj, torch.nn.Module) and obj.__module__ == module.__name__
+                    and hasattr(reftorch.nn, name)):
+                homes.append((file, name))
+    return homes
+
+
+@pytest.mark.parametrize("file, name", _torch_module_homes())
+def test_module_classes_live_at_torchs_import_paths(file, name):
+    """Scripts name classes by their file (isinstance checks, safe_globals lists): reftorch.nn.modules.<file>
+    holds the very class reftorch.nn exports, as torch.nn.modules.<file> does."""
+    home = importlib.import_module(f"reftorch.nn.modules.{file}")
+    assert getattr(home, name, None) is getattr(reftorch.nn, name)

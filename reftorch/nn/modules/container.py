@@ -298,16 +298,6 @@ class ModuleDict(Module):
                 self[m[0]] = m[1]
 
 
-class Identity(Module):
-    """Returns its input itself; accepts and ignores any constructor arguments (torch/nn/modules/linear.py)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__()
-
-    def forward(self, input: Any) -> Any:
-        return input
-
-
 def _parameter_line(k: Any, p: Any, type_name: str) -> str:
     """One line of a ParameterList/ParameterDict repr: ``(k): Parameter containing: [<type> of size AxB]``
     (the device only for cuda), or ``(k): Object of type: <class>`` for anything but a tensor."""

@@ -34,6 +34,16 @@ def add_weight_and_bias(module: Module, weight_shape: tuple[int, ...], out_featu
         module.register_parameter("bias", None)
 
 
+class Identity(Module):
+    """Returns its input itself; accepts and ignores any constructor arguments (torch/nn/modules/linear.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, input: Any) -> Any:
+        return input
+
+
 class Linear(Module):
     """``y = x A^T + b`` with ``weight`` (out_features, in_features) and ``bias`` (out_features).
 
