@@ -156,6 +156,7 @@ fmod = _functions.fmod
 frac = _functions.frac
 frac_ = _functions.frac_
 from_numpy = _functions.from_numpy
+frombuffer = _functions.frombuffer
 full = _functions.full
 full_like = _functions.full_like
 gather = _functions.gather
@@ -483,6 +484,7 @@ __all__ = [
     "frac",
     "frac_",
     "from_numpy",
+    "frombuffer",
     "full",
     "full_like",
     "gather",

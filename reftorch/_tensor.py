@@ -14,6 +14,7 @@ from typing import Any
 from . import _dtype as D
 from ._autograd_state import STATE as GRAD_MODE
 from ._device import device
+from ._layout import layout, strided
 from ._size import Size
 from ._storage import TypedStorage, UntypedStorage, VersionCounter
 from ._strides import is_contiguous
@@ -132,6 +133,11 @@ class Tensor:
     @property
     def device(self) -> device:
         return self._storage.device
+
+    @property
+    def layout(self) -> layout:
+        """``torch.strided``: every reftorch tensor is a strided view of a flat storage."""
+        return strided
 
     @property
     def is_cuda(self) -> bool:

@@ -157,3 +157,15 @@ def test_main_without_a_script(argv: list[str], code: int, says: str) -> None:
     result = subprocess.run([sys.executable, "-m", "reftorch", *argv], capture_output=True, text=True, cwd=ROOT,
                             timeout=120)
     assert result.returncode == code and says in result.stderr
+
+
+@pytest.mark.parametrize("writer, reader", [("main", "torch"), ("torch", "main"), ("main", "main")])
+def test_safetensors_files_exchange_with_torch(tmp_path, writer: str, reader: str) -> None:
+    """safetensors.torch.save_file / load_file (tensor.layout, untyped storages, torch.frombuffer) work
+    through the alias: a file written on either library reads back the same on either."""
+    path = str(tmp_path / "model.safetensors")
+    _ok(_run(writer, "safetensors_roundtrip.py", "save", path))
+    printed = _ok(_run(reader, "safetensors_roundtrip.py", "load", path))
+    _ok(_run("torch", "safetensors_roundtrip.py", "save", str(tmp_path / "torch.safetensors")))
+    assert printed == _ok(_run("torch", "safetensors_roundtrip.py", "load", str(tmp_path / "torch.safetensors")))
+    assert "0.weight torch.float32 (3, 4)" in printed and "steps torch.int64 (5,) [0, 1, 2, 3, 4]" in printed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import re
 import warnings
 from typing import Any
@@ -396,3 +397,38 @@ def test_allocation_failures_are_torchs_runtime_errors(program):
     """Storage sizes checked as c10 checks them, and the backend's failure to allocate (sizes that
     no allocator can serve, so both fail at once) reported as the CPU allocator reports it."""
     raise_alike(program)
+
+
+@pytest.mark.parametrize("make, options", [
+    (lambda: bytearray(range(16)), {"dtype": "float32"}),
+    (lambda: bytearray(range(16)), {"dtype": "int16", "count": 3, "offset": 2}),
+    (lambda: array.array("i", [1, 2, 3]), {"dtype": "int32", "offset": 4}),
+    (lambda: bytearray(range(16)), {"dtype": "float64", "requires_grad": True}),
+    (lambda: b"", {"dtype": "float32"}),
+    (lambda: bytearray(8), {"dtype": "float32", "offset": 8}),
+    (lambda: bytearray(7), {"dtype": "float32"}),
+    (lambda: bytearray(8), {"dtype": "float32", "count": 3}),
+    (lambda: bytearray(8), {"dtype": "float32", "count": 0}),
+    (lambda: 1, {"dtype": "float32"}),
+    (lambda: memoryview(bytearray(8))[::2], {"dtype": "uint8"}),
+    (lambda: bytearray(8), {}),
+])
+def test_frombuffer_shares_the_buffer(make, options):
+    """torch.frombuffer's values, dtype, errors and memory sharing: a write through the tensor shows in the buffer."""
+    def program(T):
+        buffer = make()
+        kwargs = {k: getattr(T, v) if k == "dtype" else v for k, v in options.items()}
+        t = T.frombuffer(buffer, **kwargs)
+        before = t.detach().clone()
+        with T.no_grad():
+            t[0] = 42
+        return before, t.requires_grad, bytes(buffer)
+
+    check(program)
+
+
+def test_every_tensor_is_strided():
+    """``Tensor.layout`` is ``torch.strided`` for fresh tensors and views alike (what packages check
+    before touching a tensor's storage, e.g. safetensors)."""
+    check(lambda T: [(t.layout is T.strided, str(t.layout)) for t in
+                     (T.ones(2, 3), T.ones(2, 3).t(), T.ones(4)[::2], T.tensor(1.5), T.zeros(0))])

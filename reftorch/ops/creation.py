@@ -270,6 +270,43 @@ def _from_numpy(array: Any, warn_if_not_writeable: bool) -> Tensor:
     return Tensor._make(storage, tuple(array.shape), strides, 0, dtype)
 
 
+@register("frombuffer", "frombuffer(PyObject* buffer, *, ScalarType dtype, int64_t count=-1, int64_t offset=0, "
+          "bool requires_grad=False)", method=False)
+def frombuffer(buffer: Any, dtype: D.dtype, count: int = -1, offset: int = 0, requires_grad: bool = False) -> Tensor:
+    """``torch.frombuffer``: a 1-D CPU tensor sharing memory with an object of the buffer protocol,
+    ``count`` elements of ``dtype`` from byte ``offset`` (torch/csrc/utils/tensor_new.cpp's
+    ``tensor_frombuffer``: its checks and messages, and its warning for a read-only buffer)."""
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise ValueError("object does not implement Python buffer protocol.") from None
+    if not view.c_contiguous:  # (PyBUF_SIMPLE asks for one contiguous block)
+        raise RuntimeError("could not retrieve buffer from object")
+    if view.readonly:
+        warn_once(
+            "The given buffer is not writable, and PyTorch does not support non-writable tensors. This means you "
+            "can write to the underlying (supposedly non-writable) buffer using the tensor. You may want to copy "
+            "the buffer to protect its data or make it writable before converting it to a tensor. This type of "
+            "warning will be suppressed for the rest of this program.", stacklevel=2)
+    length, elsize = view.nbytes, dtype.itemsize
+    if length <= 0 or count == 0:
+        raise ValueError(f"both buffer length ({length}) and count ({count}) must not be 0")
+    if not 0 <= offset < length:
+        raise ValueError(f"offset ({offset} bytes) must be non-negative and no greater than buffer length "
+                         f"({length} bytes) minus 1")
+    if count < 0 and (length - offset) % elsize:
+        raise ValueError(f"buffer length ({length - offset} bytes) after offset ({offset} bytes) must be a multiple "
+                         f"of element size ({elsize})")
+    actual = (length - offset) // elsize if count < 0 else count
+    if offset + actual * elsize > length:
+        raise ValueError(f"requested buffer length ({actual} * {elsize} bytes) after offset ({offset} bytes) must "
+                         f"not be greater than actual buffer length ({length} bytes)")
+    backend = backend_of(CPU)
+    flat = backend.xp.frombuffer(view.cast("B"), dtype=array_dtype(backend, dtype), count=actual, offset=offset)
+    return _finish(Tensor._make(UntypedStorage(flat, CPU, backend, resizable=False), (actual,), (1,), 0, dtype),
+                   requires_grad)
+
+
 def _rebuild_from_host(values: Any, requires_grad: bool) -> Tensor:
     """Unpickling helper: a CPU tensor from a NumPy array (used by ``Tensor.__reduce_ex__``)."""
     return _finish(from_data(values, None, CPU, copy=True), requires_grad)
