@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import array
 import re
 import warnings
+from array import array as py_array
 from typing import Any
 
 import numpy as np
@@ -402,7 +402,7 @@ def test_allocation_failures_are_torchs_runtime_errors(program):
 @pytest.mark.parametrize("make, options", [
     (lambda: bytearray(range(16)), {"dtype": "float32"}),
     (lambda: bytearray(range(16)), {"dtype": "int16", "count": 3, "offset": 2}),
-    (lambda: array.array("i", [1, 2, 3]), {"dtype": "int32", "offset": 4}),
+    (lambda: py_array("i", [1, 2, 3]), {"dtype": "int32", "offset": 4}),
     (lambda: bytearray(range(16)), {"dtype": "float64", "requires_grad": True}),
     (lambda: b"", {"dtype": "float32"}),
     (lambda: bytearray(8), {"dtype": "float32", "offset": 8}),
