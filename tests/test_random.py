@@ -11,7 +11,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from random_oracle import TORCH_DTYPES, assert_same_bits, assert_same_error
+from random_oracle import PATHS, TORCH_DTYPES, assert_same_bits, assert_same_error, kernel_path
 
 from reftorch import _random as R
 
@@ -140,10 +140,16 @@ def test_uniform_tiny_float16_range_rounds_to_from():
 
 
 # ----------------------------------------------------------------------------------------------- normal
+@pytest.mark.parametrize("path", PATHS)
 @FAST
 @given(seed=SEEDS, shape=SHAPES, dtype=st.sampled_from(FLOATS + [np.complex64, np.complex128]),
-       params=st.sampled_from([(0.0, 1.0), (0.3, 1.7), (-2.5, 0.01), (1.0, 0.0)]))
-def test_normal_matches_torch(seed, shape, dtype, params):
+       params=st.sampled_from([(0.0, 1.0), (0.3, 1.7), (-2.5, 0.01), (1.0, 0.0), (1e3, 1e-3), (-7.0, 40.0)]))
+def test_normal_matches_torch(path, seed, shape, dtype, params):
+    with kernel_path(path):
+        check_normal(seed, shape, dtype, params)
+
+
+def check_normal(seed, shape, dtype, params):
     mean, std = params
     torch.manual_seed(seed)
     tdt = TORCH_DTYPES[np.dtype(dtype)]
@@ -157,14 +163,16 @@ def test_normal_matches_torch(seed, shape, dtype, params):
     assert_same_bits(R.normal((3,), np.float64), follow)
 
 
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("dtype", FLOATS + [np.complex128])
 @pytest.mark.parametrize("numel", [1, 2, 5, 15, 16, 17, 48, 100])
 @pytest.mark.parametrize("seed", [0, 2**64 - 1])
-def test_normal_mean_std_every_path(seed, numel, dtype):
+def test_normal_mean_std_every_path(seed, numel, dtype, path):
     torch.manual_seed(seed)
     expected = torch.empty(numel, dtype=TORCH_DTYPES[np.dtype(dtype)]).normal_(0.3, 1.7)
     R.manual_seed(seed)
-    assert_same_normal(R.normal((numel,), dtype, None, 0.3, 1.7), expected)
+    with kernel_path(path):
+        assert_same_normal(R.normal((numel,), dtype, None, 0.3, 1.7), expected)
 
 
 @FAST
@@ -188,12 +196,16 @@ def test_normal_noncontiguous_uses_scalar_path(dtype):
     assert_same_bits(ours, expected.contiguous())
 
 
-def test_normal_large_float32_and_float64():
-    for dtype, tdt in ((np.float32, torch.float32), (np.float64, torch.float64), (np.float16, torch.float16)):
-        torch.manual_seed(2024)
-        expected = torch.randn(20003, dtype=tdt)
-        R.manual_seed(2024)
-        assert_same_normal(R.normal((20003,), dtype), expected)
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize(("seed", "numel", "mean", "std"), [
+    (2024, 20003, 0.0, 1.0), (7, 1_000_000, 0.0, 1.0), (2**64 - 1, 300_016, -2.5, 0.01), (99, 65_539, 1e4, 3.0),
+])
+def test_normal_large(path, dtype, seed, numel, mean, std):
+    tdt = TORCH_DTYPES[np.dtype(dtype)]
+    expected = torch.empty(numel, dtype=tdt).normal_(mean, std, generator=torch.Generator().manual_seed(seed))
+    with kernel_path(path):
+        assert_same_normal(R.normal((numel,), dtype, R.Generator().manual_seed(seed), mean, std), expected)
 
 
 @pytest.mark.parametrize(("dtype", "std", "numel"), [
@@ -537,7 +549,8 @@ def _round_to_float32(exact) -> np.float32:
     return min(candidates, key=lambda f: (abs(Fraction(float(f)) - exact), int(np.array(f).view(np.int32)) & 1))
 
 
-def test_fma32_is_correctly_rounded_including_double_rounding_ties():
+@pytest.mark.parametrize("path", PATHS)
+def test_fma32_is_correctly_rounded_including_double_rounding_ties(path):
     """``_fma32`` (the AVX2 kernels' fused multiply-adds) against exact rational arithmetic: random
     operands, and products that land exactly halfway between two floats with an addend too small for
     a double to keep (where ``a * b + c`` in double would round twice)."""
@@ -552,7 +565,9 @@ def test_fma32_is_correctly_rounded_including_double_rounding_ties():
     a = np.concatenate([a, np.full(4, halfway)])
     b = np.concatenate([b, np.full(4, halfway)])
     c = np.concatenate([c, tiny])
-    got = R._fma32(a, b, c)
+    with kernel_path(path):
+        fma32 = R._fma32 if path == "numpy" else R.compiled_kernels().fma32
+    got = fma32(a, b, c)
     expected = [_round_to_float32(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)))
                 for x, y, z in zip(a, b, c)]
     assert got.tobytes() == np.array(expected, np.float32).tobytes()
