@@ -429,9 +429,9 @@ def uniform(shape: Sequence[int], array_dtype: np.dtype | type | str, generator:
         values = _unit_float(gen, count)
         if (low, high) != (0.0, 1.0):  # x * 1 + 0 == x
             values = _fma32(values, hi32 - lo32, lo32) if fused else values * (hi32 - lo32) + lo32
-        values = values.astype(dt)
+        values = values.astype(dt, copy=False)
         low_s, high_s = lo32.astype(dt), hi32.astype(dt)
-    values = np.where(values == high_s, low_s, values).astype(dt)
+    values[values == high_s] = low_s  # a fresh array of dtype dt
     return values.reshape(shape)
 
 
