@@ -95,11 +95,12 @@ def test_offset_methods_raise():
 
 
 # ---------------------------------------------------------------------------------------------- uniform
+@pytest.mark.parametrize("path", PATHS)
 @FAST
 @given(seed=SEEDS, shape=SHAPES, dtype=st.sampled_from(FLOATS + [np.complex64, np.complex128]),
        bounds=st.sampled_from([(0.0, 1.0), (-3.7, 2.1), (0.3, 0.9), (-1000.0, 0.001), (2.0, 2.0),
                                (5.0, 5.5)]))
-def test_uniform_matches_torch(seed, shape, dtype, bounds):
+def test_uniform_matches_torch(path, seed, shape, dtype, bounds):
     low, high = bounds
     torch.manual_seed(seed)
     tdt = TORCH_DTYPES[np.dtype(dtype)]
@@ -109,8 +110,9 @@ def test_uniform_matches_torch(seed, shape, dtype, bounds):
         expected = torch.empty(shape, dtype=tdt).uniform_(*bounds)
     follow = torch.rand(3, dtype=torch.float64)
     R.manual_seed(seed)
-    assert_same_bits(R.uniform(shape, dtype, None, low, high), expected)
-    assert_same_bits(R.uniform((3,), np.float64), follow)
+    with kernel_path(path):
+        assert_same_bits(R.uniform(shape, dtype, None, low, high), expected)
+        assert_same_bits(R.uniform((3,), np.float64), follow)
 
 
 @pytest.mark.parametrize(("dtype", "low", "high"), [
@@ -342,28 +344,32 @@ def test_randperm_errors(n, dtype):
 
 
 # --------------------------------------------------------------------------------------------- bernoulli
+@pytest.mark.parametrize("path", PATHS)
 @FAST
 @given(seed=SEEDS, shape=SHAPES, p=st.sampled_from([0.0, 0.3, 0.5, 0.999, 1.0]),
        dtype=st.sampled_from([np.float32, np.float64, np.float16, np.int64, np.uint8, np.bool_]))
-def test_bernoulli_scalar_matches_torch(seed, shape, p, dtype):
+def test_bernoulli_scalar_matches_torch(path, seed, shape, p, dtype):
     torch.manual_seed(seed)
     expected = torch.empty(shape, dtype=TORCH_DTYPES[np.dtype(dtype)]).bernoulli_(p)
     R.manual_seed(seed)
-    assert_same_bits(R.bernoulli(p, shape, dtype), expected)
+    with kernel_path(path):
+        assert_same_bits(R.bernoulli(p, shape, dtype), expected)
 
 
+@pytest.mark.parametrize("path", PATHS)
 @FAST
 @given(seed=SEEDS, shape=SHAPES, p_dtype=st.sampled_from(FLOATS),
        out_dtype=st.sampled_from(FLOATS + [np.int32]))
-def test_bernoulli_tensor_matches_torch(seed, shape, p_dtype, out_dtype):
+def test_bernoulli_tensor_matches_torch(path, seed, shape, p_dtype, out_dtype):
     probs = torch.rand(shape, generator=torch.Generator().manual_seed(seed % 1000), dtype=torch.float64)
     probs = probs.to(TORCH_DTYPES[np.dtype(p_dtype)])
     torch.manual_seed(seed)
     expected = torch.empty(shape, dtype=TORCH_DTYPES[np.dtype(out_dtype)]).bernoulli_(probs)
     follow = torch.rand(2)
     R.manual_seed(seed)
-    assert_same_bits(R.bernoulli(probs.numpy(), shape, out_dtype), expected)
-    assert_same_bits(R.uniform((2,), np.float32), follow)
+    with kernel_path(path):
+        assert_same_bits(R.bernoulli(probs.numpy(), shape, out_dtype), expected)
+        assert_same_bits(R.uniform((2,), np.float32), follow)
 
 
 def test_bernoulli_scalar_takes_the_mt_path_like_torch():
@@ -551,7 +557,8 @@ def _round_to_float32(exact) -> np.float32:
 
 @pytest.mark.parametrize("path", PATHS)
 def test_fma32_is_correctly_rounded_including_double_rounding_ties(path):
-    """``_fma32`` (the AVX2 kernels' fused multiply-adds) against exact rational arithmetic: random
+    """``_fma`` on float32 (the AVX2 kernels' fused multiply-adds: ``exact.fma32`` emulated, ``llvm.fma``
+    compiled) against exact rational arithmetic: random
     operands, and products that land exactly halfway between two floats with an addend too small for
     a double to keep (where ``a * b + c`` in double would round twice)."""
     from fractions import Fraction
@@ -566,8 +573,7 @@ def test_fma32_is_correctly_rounded_including_double_rounding_ties(path):
     b = np.concatenate([b, np.full(4, halfway)])
     c = np.concatenate([c, tiny])
     with kernel_path(path):
-        fma32 = R._fma32 if path == "numpy" else R.compiled_kernels().fma32
-    got = fma32(a, b, c)
+        got = R._fma(a, b, c)
     expected = [_round_to_float32(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)))
                 for x, y, z in zip(a, b, c)]
     assert got.tobytes() == np.array(expected, np.float32).tobytes()

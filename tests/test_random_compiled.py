@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from reftorch import _random as R
+from reftorch._random import exact
 
 compiled = pytest.importorskip("reftorch._random.compiled", reason="numba is not installed")
 
@@ -96,7 +97,35 @@ def test_fma32_paths_agree_on_double_rounding_cases():
     halfway = (np.add(np.multiply(a, b, dtype=np.float64), c).view(np.uint64) & np.uint64((1 << 29) - 1)) \
         == np.uint64(1 << 28)
     assert halfway.sum() > 1000  # the correction is really exercised
-    assert_same(compiled.fma32(a, b, c), R._fma32(a, b, c))
+    assert_same(compiled.fma(a, b, c), R._fma32(a, b, c))
+
+
+def test_fma64_paths_agree():
+    """Doubles of every magnitude (``exact.fma64`` hands the extremes to glibc) with scalar factors."""
+    n = 100_000
+    a = RNG.standard_normal(n) * 10.0 ** RNG.integers(-300, 300, n)
+    a[::5] = np.round(a[::5] * 2**20) / 2**20
+    a = np.concatenate([a, [0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, 1e308]])
+    for b, c in [(3002399751580331 * 2.0**-52, 2.0**-200), (0.3, 1.7), (1 + 2**-52, -1.0), (1e300, -1e300),
+                 (-2.5e-310, 1e-320), (7.0, -0.0), (0.0, 3.0)]:
+        with np.errstate(all="ignore"):
+            assert_same(compiled.fma(a, b, c), exact.fma64(a, b, c))
+
+
+@pytest.mark.parametrize("name", sorted(exact.LIBM))
+def test_libm_paths_agree(name):
+    """The compiled calls into the C library against Python's math / ctypes calls, on the inputs where
+    Python's math does not raise (``log`` of positives, ``log1p`` above -1)."""
+    x = RNG.standard_normal(50_000) * 10.0 ** RNG.integers(-20, 20, 50_000)
+    x = np.concatenate([x, np.nextafter(1.0, 0.0) - RNG.random(1000), [0.0, -0.0, 5e-324, 1e-310, 709.78, 710.0,
+                                                                       -745.2, 1e22, -(2.0**-53)]])
+    if name == "log":
+        x = np.abs(x[x != 0])
+    elif name == "log1p":
+        x = x[x > -1]
+    with np.errstate(all="ignore"):  # exp overflows to inf, as glibc's does
+        assert_same(compiled.libm(name, x), exact.LIBM[name](x))
+        assert_same(compiled.libm(name, x[:60].reshape(3, 20)), exact.LIBM[name](x[:60].reshape(3, 20)))
 
 
 def box_inputs(dtype: type, rows: int) -> np.ndarray:
@@ -147,16 +176,28 @@ def run_python(code: str, **env: str) -> str:
     return done.stdout.strip()
 
 
-LAZY = ("import sys, reftorch\nbefore = 'numba' in sys.modules\nreftorch.rand(100); reftorch.randn(15)\n"
-        "small = 'numba' in sys.modules\nreftorch.randn(16)\nprint(before, small, 'numba' in sys.modules)")
+LAZY = ("import sys, reftorch\nbefore = 'numba' in sys.modules\nreftorch.randperm(5)\n"
+        "words = 'numba' in sys.modules\nreftorch.rand(3)\nprint(before, words, 'numba' in sys.modules)")
 
 
-def test_numba_is_imported_at_the_first_block_draw_only():
+def test_numba_is_imported_at_the_first_float_draw_only():
+    """Not by ``import reftorch``, nor by draws of bare words (randperm), but by the first uniform."""
     assert run_python(LAZY) == "False False True"
 
 
 def test_no_numba_environment_keeps_numba_out():
     assert run_python(LAZY, REFTORCH_NO_NUMBA="1") == "False False False"
+
+
+def test_unit_uniforms_paths_agree(monkeypatch):
+    edges = np.array([0, 1, 0xFFFFFF, 0x1000000, 0xFFFFFFFF, 0x1FFFFF, 0x200000, 0xFFFFFFFE], np.uint64)
+    words = np.concatenate([RNG.integers(0, 1 << 32, 400_001, dtype=np.uint64), edges])
+    twin = R.Generator()
+    twin._words = lambda count: words[:count]  # the generator's words, given
+    ours_float, ours_double = compiled.unit_float(words), compiled.unit_double(words)
+    monkeypatch.setenv("REFTORCH_NO_NUMBA", "1")
+    assert_same(ours_float, R._unit_float(twin, words.size))
+    assert_same(ours_double, R._unit_double(twin, words.size // 2))
 
 
 def test_fallback_when_numba_cannot_be_imported():

@@ -42,9 +42,10 @@ Consumption rules (what keeps successive draws in sync with torch):
   with one word (:mod:`reftorch._random.mkl`); that path is implemented and selected exactly when
   :func:`reftorch._random.cpu.bernoulli_uses_mkl` says so, which for torch 2.13 is never.
 
-The contiguous normal kernels (``_box_muller_16``) also exist compiled with numba
+The float kernels (unit uniforms, the contiguous normal blocks, the fused multiply-adds and the C
+library's double functions of the per-element streams) also exist compiled with numba
 (:mod:`reftorch._random.compiled`, the same bits at torch's speed): :func:`compiled_kernels` imports
-them at the first block draw and falls back to the NumPy kernels below when numba is missing or
+them at the first float draw and falls back to the NumPy kernels below when numba is missing or
 ``REFTORCH_NO_NUMBA`` is set.
 
 The generator state round-trips through torch's 5056-byte ``CPUGeneratorImplState`` layout, so
@@ -61,13 +62,12 @@ from types import ModuleType
 
 import numpy as np
 
-from . import cpu, mkl
+from . import cpu, exact, mkl
 from .exact import c_float_function as _libm_float
 from .exact import cos as _cos
 from .exact import fma32 as _fma32
 from .exact import fma64 as _fma64
 from .exact import log as _log
-from .exact import log1p as _log1p
 from .exact import sin as _sin
 
 __all__ = [
@@ -349,13 +349,20 @@ def _sincos256(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # -- uniform draws ---------------------------------------------------------------------------------------
 def _unit_float(gen: Generator, count: int) -> np.ndarray:
     """uniform_real_distribution<float>(0, 1): 24 bits of one word."""
+    words = gen._words(count)
+    kernels = compiled_kernels()
+    if kernels is not None:
+        return kernels.unit_float(words)
     # the words are below 2**32: narrowing to uint32 is exact, and int32 -> float32 converts in SIMD
-    low24 = (gen._words(count).astype(np.uint32) & np.uint32(0xFFFFFF)).view(np.int32)
+    low24 = (words.astype(np.uint32) & np.uint32(0xFFFFFF)).view(np.int32)
     return low24.astype(np.float32) * _f32(2.0 ** -24)
 
 
 def _unit_double(gen: Generator, count: int) -> np.ndarray:
     """uniform_real_distribution<double>(0, 1): 53 bits of random64()."""
+    kernels = compiled_kernels()
+    if kernels is not None:
+        return kernels.unit_double(gen._words(2 * count))
     return (random64(count, gen) & np.uint64((1 << 53) - 1)).astype(np.float64) * 2.0 ** -53
 
 
@@ -422,13 +429,13 @@ def uniform(shape: Sequence[int], array_dtype: np.dtype | type | str, generator:
     if dt == np.float64:
         values = _unit_double(gen, count)
         if (low, high) != (0.0, 1.0):  # x * 1 + 0 == x
-            values = _fma64(values, high - low, low) if fused else values * (high - low) + low
+            values = _fma(values, high - low, low) if fused else values * (high - low) + low
         low_s, high_s = np.float64(low), np.float64(high)
     else:
         lo32, hi32 = _f32(low), _f32(high)
         values = _unit_float(gen, count)
         if (low, high) != (0.0, 1.0):  # x * 1 + 0 == x
-            values = _fma32(values, hi32 - lo32, lo32) if fused else values * (hi32 - lo32) + lo32
+            values = _fma(values, hi32 - lo32, lo32) if fused else values * (hi32 - lo32) + lo32
         values = values.astype(dt, copy=False)
         low_s, high_s = lo32.astype(dt), hi32.astype(dt)
     values[values == high_s] = low_s  # a fresh array of dtype dt
@@ -471,7 +478,7 @@ def normal(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: 
 
 
 def compiled_kernels() -> ModuleType | None:
-    """:mod:`reftorch._random.compiled` (imported now, so numba loads at the first draw that needs it),
+    """:mod:`reftorch._random.compiled` (imported now, so numba loads at the first float draw),
     or ``None`` -- the NumPy kernels -- when numba cannot be imported or the environment variable
     ``REFTORCH_NO_NUMBA`` is set to anything but ``""``/``"0"`` (read at every call)."""
     if os.environ.get("REFTORCH_NO_NUMBA", "") not in ("", "0"):
@@ -481,6 +488,21 @@ def compiled_kernels() -> ModuleType | None:
     except ImportError:
         return None
     return compiled
+
+
+def _libm(name: str, x: np.ndarray) -> np.ndarray:
+    """The C library's ``double name(double)`` (``exact.LIBM``) on a float64 array, compiled or per element."""
+    kernels = compiled_kernels()
+    return exact.LIBM[name](x) if kernels is None else kernels.libm(name, x)
+
+
+def _fma(a: np.ndarray, b: float | np.float32, c: float | np.float32) -> np.ndarray:
+    """Correctly rounded ``fma(a, b, c)`` of a float32 (``fmaf``) or float64 (``std::fma``) array and two
+    scalars, compiled or emulated (``exact.fma32``/``fma64``)."""
+    kernels = compiled_kernels()
+    if kernels is not None:
+        return kernels.fma(a, b, c)
+    return _fma64(a, b, c) if a.dtype == np.float64 else _fma32(a, b, c)
 
 
 def _box_muller_16(blocks: np.ndarray, mean: float, std: float, avx2: bool = True) -> np.ndarray:
@@ -549,13 +571,13 @@ def _normal_scalar(gen: Generator, count: int, mean: float, std: float, fused: b
     pairs = (count - start + 1) // 2
     if pairs:
         u = _unit_double(gen, 2 * pairs)
-        radius = np.sqrt(-2.0 * _log1p(-u[1::2]))
+        radius = np.sqrt(-2.0 * _libm("log1p", -u[1::2]))
         theta = 2.0 * math.pi * u[0::2]
-        both = np.stack([radius * _cos(theta), radius * _sin(theta)], axis=1).reshape(-1)
+        both = np.stack([radius * _libm("cos", theta), radius * _libm("sin", theta)], axis=1).reshape(-1)
         raw[start:] = both[:count - start]
         if (count - start) % 2:
             gen._next_double = float(both[-1])
-    return _fma64(raw, std, mean) if fused else raw * std + mean
+    return _fma(raw, std, mean) if fused else raw * std + mean
 
 
 def _cast_from_int64(values: np.ndarray, dt: np.dtype) -> np.ndarray:

@@ -1,10 +1,12 @@
-"""numba-compiled copies of the Box-Muller kernels of :mod:`reftorch._random`, bit for bit the same.
+"""numba-compiled copies of the float kernels of :mod:`reftorch._random`, bit for bit the same.
 
 What each kernel mirrors in torch is documented with its NumPy version in reftorch/_random/__init__.py
 (``_log256``/``_sincos256``: avx_mathfun.h ``log256_ps``/``sincos256_ps`` with GCC's FMA contraction;
 ``_box_muller_16``: aten/src/ATen/native/cpu/DistributionKernels.cpp ``normal_fill_16_AVX2`` and
-``normal_fill_16``). Here the same float32/float64 operations run per element in one compiled pass
-instead of one NumPy pass per operation:
+``normal_fill_16``; ``_unit_float``/``_unit_double``: the uniforms from the engine's words) and in
+exact.py (``fma32``/``fma64``, ``LIBM``: the C library's double functions the per-element streams
+call). Here the same float32/float64 operations run per element in one compiled pass instead of one
+NumPy pass (or one Python call) per operation:
 
 * no ``fastmath``: every operation rounds as written (LLVM neither contracts nor reassociates);
 * each fused multiply-add of the kernel is ``llvm.fma`` -- IEEE's correctly rounded fma, the CPU's
@@ -12,14 +14,15 @@ instead of one NumPy pass per operation:
   emulates it (exact.py ``fma32``/``fma64``). Emulating it here too, per element in double with the
   double-rounding fix, measured 1.1 ns per fma per element (a 12-step Horner chain on 5e5 floats:
   6.5 ms, against 0.06 ms for ``llvm.fma``), more than torch's whole ``normal_`` takes;
-* the C math library's functions (the DEFAULT kernel's ``logf``/``sinf``/``cosf``, float64's
-  ``log``/``sin``/``cos``) are called through ctypes pointers into the library that
+* the C math library's functions (the DEFAULT kernel's ``logf``/``sinf``/``cosf``, the double
+  ``log``/``log1p``/``sin``/``cos``/``exp``/``tan``) are called through ctypes pointers into the library that
   :func:`reftorch._random.exact.c_math_library` loads, the one torch calls.
 
 Importing this module imports numba; :mod:`reftorch._random` does so lazily, at the first draw that
-needs a kernel, and keeps the NumPy path when numba is missing or ``REFTORCH_NO_NUMBA`` is set. The
-pure float32 kernels are cached on disk (``cache=True``); the libm-calling ones hold process-specific
-function pointers, which numba cannot cache, and compile once per process.
+needs a float kernel, and keeps the NumPy path when numba is missing or ``REFTORCH_NO_NUMBA`` is set.
+The kernels without C calls are cached on disk (``cache=True``); the libm-calling ones hold
+process-specific function pointers, which numba cannot cache, and compile at their first call in a
+process (a few tenths of a second each).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from numba.extending import intrinsic
 from . import _COS_P, _DP, _FOUR_OVER_PI, _LOG_P, _LOG_Q1, _LOG_Q2, _SIN_P, _SQRTHF
 from .exact import c_math_library
 
-__all__ = ["box_muller_16", "fma32", "log256", "sincos256"]
+__all__ = ["box_muller_16", "fma", "libm", "log256", "sincos256", "unit_double", "unit_float"]
 
 _LIBM = c_math_library()
 if _LIBM is None:  # pragma: no cover - every supported platform has one
@@ -89,6 +92,7 @@ def _fma(typingctx, a, b, c):
 _F0, _F1, _HALF, _NEG2 = np.float32(0.0), np.float32(1.0), np.float32(0.5), np.float32(-2.0)
 _FLT_MIN = np.float32(np.finfo(np.float32).tiny)
 _TWO_PI32 = np.float32(2.0 * math.pi)
+_TWO_POW_M24 = np.float32(2.0**-24)
 _LOG_P_ARRAY = np.array(_LOG_P, np.float32)
 
 
@@ -106,13 +110,70 @@ _inline = numba.njit(inline="always")
 
 
 @_jit
-def fma32(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Elementwise float32 ``fmaf`` of three arrays of one shape (``exact.fma32`` computed by the CPU)."""
-    fa, fb, fc = a.ravel(), b.ravel(), c.ravel()
-    out = np.empty_like(fa)
-    for i in range(fa.size):
-        out[i] = _fma(fa[i], fb[i], fc[i])
-    return out.reshape(a.shape)
+def unit_float(words: np.ndarray) -> np.ndarray:
+    """``_unit_float`` from its words: ``(w & 0xffffff) * 2**-24`` in float."""
+    out = np.empty(words.size, np.float32)
+    for i in range(words.size):
+        out[i] = np.float32(np.int32(words[i] & 0xFFFFFF)) * _TWO_POW_M24
+    return out
+
+
+@_jit
+def unit_double(words: np.ndarray) -> np.ndarray:
+    """``_unit_double`` from its words: ``((first << 32 | second) & (2**53 - 1)) * 2**-53``."""
+    out = np.empty(words.size // 2, np.float64)
+    for i in range(out.size):
+        out[i] = np.float64(((words[2 * i] & 0x1FFFFF) << 32) | words[2 * i + 1]) * 2.0**-53
+    return out
+
+
+@_jit
+def _fma_arrays(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray) -> None:
+    for i in range(out.size):
+        out[i] = _fma(a[i], b[i], c[i])
+
+
+@_jit
+def _fma_scalars(a: np.ndarray, b: float, c: float, out: np.ndarray) -> None:
+    for i in range(out.size):
+        out[i] = _fma(a[i], b, c)
+
+
+def fma(a: np.ndarray, b: np.ndarray | float, c: np.ndarray | float) -> np.ndarray:
+    """Correctly rounded ``fma(a, b, c)`` broadcast, in ``a``'s dtype (float32: ``exact.fma32``'s
+    ``fmaf``; float64: ``exact.fma64``'s ``std::fma``)."""
+    dtype = np.asarray(a).dtype
+    operands = [np.asarray(v, dtype) for v in (a, b, c)]
+    shape = np.broadcast_shapes(*(v.shape for v in operands))
+    out = np.empty(shape, dtype)
+    if operands[1].ndim == operands[2].ndim == 0:  # the streams' case: contiguous loops that vectorize
+        _fma_scalars(np.ascontiguousarray(operands[0]).reshape(-1), operands[1][()], operands[2][()],
+                     out.reshape(-1))
+    else:
+        _fma_arrays(*(np.broadcast_to(v, shape).reshape(-1) for v in operands), out.reshape(-1))
+    return out
+
+
+def _elementwise(function: ctypes._CFuncPtr):
+    @numba.njit
+    def apply(x: np.ndarray, out: np.ndarray) -> None:
+        for i in range(x.size):
+            out[i] = function(x[i])
+
+    return apply
+
+
+_LIBM_KERNELS = {name: _elementwise(_c_function(name, ctypes.c_double, 1))
+                 for name in ("log", "log1p", "cos", "sin", "exp", "tan")}
+
+
+def libm(name: str, x: np.ndarray) -> np.ndarray:
+    """``exact.LIBM[name]`` (the C library's ``double name(double)``) on an array, called from compiled
+    code: ``log``, ``log1p``, ``cos``, ``sin``, ``exp`` or ``tan``."""
+    flat = np.ascontiguousarray(x, np.float64).reshape(-1)
+    out = np.empty_like(flat)
+    _LIBM_KERNELS[name](flat, out)
+    return out.reshape(np.shape(x))
 
 
 @_inline
