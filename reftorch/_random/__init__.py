@@ -349,12 +349,11 @@ def _sincos256(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # -- uniform draws ---------------------------------------------------------------------------------------
 def _unit_float(gen: Generator, count: int) -> np.ndarray:
     """uniform_real_distribution<float>(0, 1): 24 bits of one word."""
-    words = gen._words(count)
     kernels = compiled_kernels()
     if kernels is not None:
-        return kernels.unit_float(words)
+        return kernels.unit_float(gen._words(count))
     # the words are below 2**32: narrowing to uint32 is exact, and int32 -> float32 converts in SIMD
-    low24 = (words.astype(np.uint32) & np.uint32(0xFFFFFF)).view(np.int32)
+    low24 = (gen._words(count).astype(np.uint32) & np.uint32(0xFFFFFF)).view(np.int32)
     return low24.astype(np.float32) * _f32(2.0 ** -24)
 
 
