@@ -28,6 +28,10 @@ CASES = (
     Case("normal_ (randn), 1e6 float32", _filled("normal_"), 2.0),
     Case("bernoulli_(0.5), 1e6 float32", _filled("bernoulli_", 0.5), 2.0),
     Case("normal_ (randn), 1e6 float64", _filled("normal_", dtype="float64"), 2.0),
+    Case("exponential_, 1e6 float32", _filled("exponential_"), 2.0),
+    Case("cauchy_, 1e6 float32", _filled("cauchy_"), 2.0),
+    Case("log_normal_, 1e6 float32", _filled("log_normal_"), 2.0),
+    Case("geometric_(0.3), 1e6 float32", _filled("geometric_", 0.3), 2.0),
 )
 
 
