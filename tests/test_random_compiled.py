@@ -155,6 +155,16 @@ def test_box_muller_paths_agree(dtype, avx2, mean, std, monkeypatch):
     assert_same(ours, R._box_muller_16(blocks, mean, std, avx2))
 
 
+def test_box_muller_pairs_paths_agree(monkeypatch):
+    """The per-element double Box-Muller (fewer than 16 elements, non-contiguous, log_normal_): uniforms
+    of 53 bits, with pairs of 0 (radius 0) and of the largest uniform."""
+    u = RNG.integers(0, 1 << 53, 200_000) * 2.0**-53
+    u[:8] = [0.0, 0.0, 1 - 2.0**-53, 1 - 2.0**-53, 0.0, 1 - 2.0**-53, 1 - 2.0**-53, 0.0]
+    ours = compiled.box_muller_pairs(u)
+    monkeypatch.setenv("REFTORCH_NO_NUMBA", "1")
+    assert_same(ours, R._box_muller_pairs(u))
+
+
 def test_box_muller_accepts_views():
     view = np.concatenate([box_inputs(np.float32, 64)] * 2, axis=1)[:, 8:24]  # rows of 16 at a stride of 32
     assert_same(compiled.box_muller_16(view, 0.5, 2.0), compiled.box_muller_16(np.ascontiguousarray(view), 0.5, 2.0))

@@ -68,6 +68,7 @@ from .exact import cos as _cos
 from .exact import fma32 as _fma32
 from .exact import fma64 as _fma64
 from .exact import log as _log
+from .exact import log1p as _log1p
 from .exact import sin as _sin
 
 __all__ = [
@@ -555,6 +556,17 @@ def _normal_blocks(gen: Generator, count: int, dt: np.dtype, mean: float, std: f
     return out
 
 
+def _box_muller_pairs(u: np.ndarray) -> np.ndarray:
+    """normal_distribution<double>'s samples from pairs of double uniforms ``(u0, u1)``: ``r cos(theta)``
+    then ``r sin(theta)``, ``r = sqrt(-2 log1p(-u1))``, ``theta = 2 pi u0`` (libm's functions)."""
+    kernels = compiled_kernels()
+    if kernels is not None:
+        return kernels.box_muller_pairs(u)
+    radius = np.sqrt(-2.0 * _log1p(-u[1::2]))
+    theta = 2.0 * math.pi * u[0::2]
+    return np.stack([radius * _cos(theta), radius * _sin(theta)], axis=1).reshape(-1)
+
+
 def _normal_scalar(gen: Generator, count: int, mean: float, std: float, fused: bool = True) -> np.ndarray:
     """normal_distribution<double> per element with the generator's cached second sample.
 
@@ -569,10 +581,7 @@ def _normal_scalar(gen: Generator, count: int, mean: float, std: float, fused: b
         start = 1
     pairs = (count - start + 1) // 2
     if pairs:
-        u = _unit_double(gen, 2 * pairs)
-        radius = np.sqrt(-2.0 * _libm("log1p", -u[1::2]))
-        theta = 2.0 * math.pi * u[0::2]
-        both = np.stack([radius * _libm("cos", theta), radius * _libm("sin", theta)], axis=1).reshape(-1)
+        both = _box_muller_pairs(_unit_double(gen, 2 * pairs))
         raw[start:] = both[:count - start]
         if (count - start) % 2:
             gen._next_double = float(both[-1])

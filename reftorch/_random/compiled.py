@@ -39,7 +39,7 @@ from numba.extending import intrinsic
 from . import _COS_P, _DP, _FOUR_OVER_PI, _LOG_P, _LOG_Q1, _LOG_Q2, _SIN_P, _SQRTHF
 from .exact import c_math_library
 
-__all__ = ["box_muller_16", "fma", "libm", "log256", "sincos256", "unit_double", "unit_float"]
+__all__ = ["box_muller_16", "box_muller_pairs", "fma", "libm", "log256", "sincos256", "unit_double", "unit_float"]
 
 _LIBM = c_math_library()
 if _LIBM is None:  # pragma: no cover - every supported platform has one
@@ -51,7 +51,7 @@ def _c_function(name: str, ctype: type, arity: int) -> ctypes._CFuncPtr:
 
 
 _logf, _sinf, _cosf = (_c_function(name, ctypes.c_float, 1) for name in ("logf", "sinf", "cosf"))
-_log, _sin, _cos = (_c_function(name, ctypes.c_double, 1) for name in ("log", "sin", "cos"))
+_log, _log1p, _sin, _cos = (_c_function(name, ctypes.c_double, 1) for name in ("log", "log1p", "sin", "cos"))
 
 
 def _bitcast(source: types.Type, target: types.Type):
@@ -273,6 +273,23 @@ def _box_muller_double(u1: np.ndarray, u2: np.ndarray, mean: float, std: float,
         theta = 2.0 * math.pi * u2[i]
         cos_out[i] = _fma(radius * _cos(theta), std, mean)
         sin_out[i] = _fma(radius * _sin(theta), std, mean)
+
+
+@numba.njit
+def _box_muller_pairs(u: np.ndarray, out: np.ndarray) -> None:
+    for k in range(u.size // 2):
+        radius = math.sqrt(-2.0 * _log1p(-u[2 * k + 1]))
+        theta = 2.0 * math.pi * u[2 * k]
+        out[2 * k] = radius * _cos(theta)
+        out[2 * k + 1] = radius * _sin(theta)
+
+
+def box_muller_pairs(u: np.ndarray) -> np.ndarray:
+    """``reftorch._random._box_muller_pairs`` of an even number of double uniforms."""
+    u = np.ascontiguousarray(u, np.float64)
+    out = np.empty_like(u)
+    _box_muller_pairs(u, out)
+    return out
 
 
 @_jit
