@@ -1,11 +1,34 @@
-"""Shared pieces of the random-stream tests: NumPy dtypes paired with torch's, and bit-for-bit
-comparisons of a stream's values and errors with the oracle's."""
+"""Shared pieces of the random-stream tests: NumPy dtypes paired with torch's, bit-for-bit
+comparisons of a stream's values and errors with the oracle's, and the choice of kernel path."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
 import torch
+
+from reftorch import _random as R
+
+# reftorch._random runs its Box-Muller kernels compiled with numba when it can, in NumPy otherwise
+# (or with REFTORCH_NO_NUMBA=1): tests of the normal streams run on both.
+PATHS = ("compiled", "numpy")
+
+
+@contextmanager
+def kernel_path(path: str) -> Iterator[None]:
+    """Draw on the numba-compiled kernels (skipping where numba is missing) or on the NumPy ones."""
+    with pytest.MonkeyPatch.context() as patch:
+        if path == "numpy":
+            patch.setenv("REFTORCH_NO_NUMBA", "1")
+            assert R.compiled_kernels() is None
+        else:
+            patch.delenv("REFTORCH_NO_NUMBA", raising=False)
+            if R.compiled_kernels() is None:
+                pytest.skip("numba is not installed")
+        yield
 
 TORCH_DTYPES = {
     np.dtype(np.bool_): torch.bool, np.dtype(np.uint8): torch.uint8, np.dtype(np.int8): torch.int8,

@@ -14,7 +14,7 @@ PACKAGE = pathlib.Path(reftorch.__file__).parent
 
 
 def test_import_needs_only_numpy():
-    code = ("import sys, reftorch; heavy = sorted(m for m in ('torch', 'cupy', 'scipy') if m in sys.modules); "
+    code = ("import sys, reftorch; heavy = sorted(m for m in ('torch', 'cupy', 'scipy', 'numba') if m in sys.modules); "
             "print(','.join(heavy))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""

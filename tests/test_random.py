@@ -11,7 +11,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from random_oracle import TORCH_DTYPES, assert_same_bits, assert_same_error
+from random_oracle import PATHS, TORCH_DTYPES, assert_same_bits, assert_same_error, kernel_path
 
 from reftorch import _random as R
 
@@ -95,11 +95,12 @@ def test_offset_methods_raise():
 
 
 # ---------------------------------------------------------------------------------------------- uniform
+@pytest.mark.parametrize("path", PATHS)
 @FAST
 @given(seed=SEEDS, shape=SHAPES, dtype=st.sampled_from(FLOATS + [np.complex64, np.complex128]),
        bounds=st.sampled_from([(0.0, 1.0), (-3.7, 2.1), (0.3, 0.9), (-1000.0, 0.001), (2.0, 2.0),
                                (5.0, 5.5)]))
-def test_uniform_matches_torch(seed, shape, dtype, bounds):
+def test_uniform_matches_torch(path, seed, shape, dtype, bounds):
     low, high = bounds
     torch.manual_seed(seed)
     tdt = TORCH_DTYPES[np.dtype(dtype)]
@@ -109,8 +110,9 @@ def test_uniform_matches_torch(seed, shape, dtype, bounds):
         expected = torch.empty(shape, dtype=tdt).uniform_(*bounds)
     follow = torch.rand(3, dtype=torch.float64)
     R.manual_seed(seed)
-    assert_same_bits(R.uniform(shape, dtype, None, low, high), expected)
-    assert_same_bits(R.uniform((3,), np.float64), follow)
+    with kernel_path(path):
+        assert_same_bits(R.uniform(shape, dtype, None, low, high), expected)
+        assert_same_bits(R.uniform((3,), np.float64), follow)
 
 
 @pytest.mark.parametrize(("dtype", "low", "high"), [
@@ -140,10 +142,16 @@ def test_uniform_tiny_float16_range_rounds_to_from():
 
 
 # ----------------------------------------------------------------------------------------------- normal
+@pytest.mark.parametrize("path", PATHS)
 @FAST
 @given(seed=SEEDS, shape=SHAPES, dtype=st.sampled_from(FLOATS + [np.complex64, np.complex128]),
-       params=st.sampled_from([(0.0, 1.0), (0.3, 1.7), (-2.5, 0.01), (1.0, 0.0)]))
-def test_normal_matches_torch(seed, shape, dtype, params):
+       params=st.sampled_from([(0.0, 1.0), (0.3, 1.7), (-2.5, 0.01), (1.0, 0.0), (1e3, 1e-3), (-7.0, 40.0)]))
+def test_normal_matches_torch(path, seed, shape, dtype, params):
+    with kernel_path(path):
+        check_normal(seed, shape, dtype, params)
+
+
+def check_normal(seed, shape, dtype, params):
     mean, std = params
     torch.manual_seed(seed)
     tdt = TORCH_DTYPES[np.dtype(dtype)]
@@ -157,14 +165,16 @@ def test_normal_matches_torch(seed, shape, dtype, params):
     assert_same_bits(R.normal((3,), np.float64), follow)
 
 
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("dtype", FLOATS + [np.complex128])
 @pytest.mark.parametrize("numel", [1, 2, 5, 15, 16, 17, 48, 100])
 @pytest.mark.parametrize("seed", [0, 2**64 - 1])
-def test_normal_mean_std_every_path(seed, numel, dtype):
+def test_normal_mean_std_every_path(seed, numel, dtype, path):
     torch.manual_seed(seed)
     expected = torch.empty(numel, dtype=TORCH_DTYPES[np.dtype(dtype)]).normal_(0.3, 1.7)
     R.manual_seed(seed)
-    assert_same_normal(R.normal((numel,), dtype, None, 0.3, 1.7), expected)
+    with kernel_path(path):
+        assert_same_normal(R.normal((numel,), dtype, None, 0.3, 1.7), expected)
 
 
 @FAST
@@ -188,12 +198,16 @@ def test_normal_noncontiguous_uses_scalar_path(dtype):
     assert_same_bits(ours, expected.contiguous())
 
 
-def test_normal_large_float32_and_float64():
-    for dtype, tdt in ((np.float32, torch.float32), (np.float64, torch.float64), (np.float16, torch.float16)):
-        torch.manual_seed(2024)
-        expected = torch.randn(20003, dtype=tdt)
-        R.manual_seed(2024)
-        assert_same_normal(R.normal((20003,), dtype), expected)
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize(("seed", "numel", "mean", "std"), [
+    (2024, 20003, 0.0, 1.0), (7, 1_000_000, 0.0, 1.0), (2**64 - 1, 300_016, -2.5, 0.01), (99, 65_539, 1e4, 3.0),
+])
+def test_normal_large(path, dtype, seed, numel, mean, std):
+    tdt = TORCH_DTYPES[np.dtype(dtype)]
+    expected = torch.empty(numel, dtype=tdt).normal_(mean, std, generator=torch.Generator().manual_seed(seed))
+    with kernel_path(path):
+        assert_same_normal(R.normal((numel,), dtype, R.Generator().manual_seed(seed), mean, std), expected)
 
 
 @pytest.mark.parametrize(("dtype", "std", "numel"), [
@@ -330,28 +344,32 @@ def test_randperm_errors(n, dtype):
 
 
 # --------------------------------------------------------------------------------------------- bernoulli
+@pytest.mark.parametrize("path", PATHS)
 @FAST
 @given(seed=SEEDS, shape=SHAPES, p=st.sampled_from([0.0, 0.3, 0.5, 0.999, 1.0]),
        dtype=st.sampled_from([np.float32, np.float64, np.float16, np.int64, np.uint8, np.bool_]))
-def test_bernoulli_scalar_matches_torch(seed, shape, p, dtype):
+def test_bernoulli_scalar_matches_torch(path, seed, shape, p, dtype):
     torch.manual_seed(seed)
     expected = torch.empty(shape, dtype=TORCH_DTYPES[np.dtype(dtype)]).bernoulli_(p)
     R.manual_seed(seed)
-    assert_same_bits(R.bernoulli(p, shape, dtype), expected)
+    with kernel_path(path):
+        assert_same_bits(R.bernoulli(p, shape, dtype), expected)
 
 
+@pytest.mark.parametrize("path", PATHS)
 @FAST
 @given(seed=SEEDS, shape=SHAPES, p_dtype=st.sampled_from(FLOATS),
        out_dtype=st.sampled_from(FLOATS + [np.int32]))
-def test_bernoulli_tensor_matches_torch(seed, shape, p_dtype, out_dtype):
+def test_bernoulli_tensor_matches_torch(path, seed, shape, p_dtype, out_dtype):
     probs = torch.rand(shape, generator=torch.Generator().manual_seed(seed % 1000), dtype=torch.float64)
     probs = probs.to(TORCH_DTYPES[np.dtype(p_dtype)])
     torch.manual_seed(seed)
     expected = torch.empty(shape, dtype=TORCH_DTYPES[np.dtype(out_dtype)]).bernoulli_(probs)
     follow = torch.rand(2)
     R.manual_seed(seed)
-    assert_same_bits(R.bernoulli(probs.numpy(), shape, out_dtype), expected)
-    assert_same_bits(R.uniform((2,), np.float32), follow)
+    with kernel_path(path):
+        assert_same_bits(R.bernoulli(probs.numpy(), shape, out_dtype), expected)
+        assert_same_bits(R.uniform((2,), np.float32), follow)
 
 
 def test_bernoulli_scalar_takes_the_mt_path_like_torch():
@@ -537,8 +555,10 @@ def _round_to_float32(exact) -> np.float32:
     return min(candidates, key=lambda f: (abs(Fraction(float(f)) - exact), int(np.array(f).view(np.int32)) & 1))
 
 
-def test_fma32_is_correctly_rounded_including_double_rounding_ties():
-    """``_fma32`` (the AVX2 kernels' fused multiply-adds) against exact rational arithmetic: random
+@pytest.mark.parametrize("path", PATHS)
+def test_fma32_is_correctly_rounded_including_double_rounding_ties(path):
+    """``_fma`` on float32 (the AVX2 kernels' fused multiply-adds: ``exact.fma32`` emulated, ``llvm.fma``
+    compiled) against exact rational arithmetic: random
     operands, and products that land exactly halfway between two floats with an addend too small for
     a double to keep (where ``a * b + c`` in double would round twice)."""
     from fractions import Fraction
@@ -552,7 +572,8 @@ def test_fma32_is_correctly_rounded_including_double_rounding_ties():
     a = np.concatenate([a, np.full(4, halfway)])
     b = np.concatenate([b, np.full(4, halfway)])
     c = np.concatenate([c, tiny])
-    got = R._fma32(a, b, c)
+    with kernel_path(path):
+        got = R._fma(a, b, c)
     expected = [_round_to_float32(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)))
                 for x, y, z in zip(a, b, c)]
     assert got.tobytes() == np.array(expected, np.float32).tobytes()

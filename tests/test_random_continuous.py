@@ -14,7 +14,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from random_oracle import TORCH_DTYPES, assert_same_bits, assert_same_error
+from random_oracle import PATHS, TORCH_DTYPES, assert_same_bits, assert_same_error, kernel_path
 
 from reftorch import _random as R
 from reftorch._random import continuous as C
@@ -42,13 +42,13 @@ def assert_follow_up(gen: R.Generator, expected: tuple[torch.Tensor, torch.Tenso
     assert_same_bits(R.normal((3,), np.float64, gen), expected[1])
 
 
-def compare_method(seed: int, shape: tuple[int, ...], dtype, method: str, targs: tuple, ours) -> None:
-    """``torch.empty(shape).<method>(*targs)`` on the default generator vs ``ours(generator)``."""
+def compare_method(path: str, seed: int, shape: tuple[int, ...], dtype, method: str, targs: tuple, ours) -> None:
+    """``torch.empty(shape).<method>(*targs)`` on the default generator vs ``ours(generator)`` on ``path``."""
     torch.manual_seed(seed)
     expected = getattr(torch.empty(shape, dtype=tdt(dtype)), method)(*targs)
     follow = follow_up_torch()
     gen = R.Generator().manual_seed(seed)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), kernel_path(path):
         got = ours(gen)
     assert got.flags.c_contiguous
     assert_same_bits(got, expected)
@@ -56,11 +56,12 @@ def compare_method(seed: int, shape: tuple[int, ...], dtype, method: str, targs:
 
 
 # ----------------------------------------------------------------------------------------------- exponential
+@pytest.mark.parametrize("path", PATHS)
 @FAST
 @given(seed=SEEDS, shape=SHAPES, dtype=st.sampled_from(FLOATS),
        lambd=st.sampled_from([1.0, 0.5, 3.7, 1e-3, 1e5, INF, 1e-300, 5e-324, 1e300]))
-def test_exponential_matches_torch(seed, shape, dtype, lambd):
-    compare_method(seed, shape, dtype, "exponential_", (lambd,), lambda g: C.exponential(shape, dtype, g, lambd))
+def test_exponential_matches_torch(path, seed, shape, dtype, lambd):
+    compare_method(path, seed, shape, dtype, "exponential_", (lambd,), lambda g: C.exponential(shape, dtype, g, lambd))
 
 
 def test_exponential_default_lambda_and_default_generator():
@@ -73,13 +74,14 @@ def test_exponential_default_lambda_and_default_generator():
 
 
 # ----------------------------------------------------------------------------------------------------- cauchy
+@pytest.mark.parametrize("path", PATHS)
 @FAST
 @given(seed=SEEDS, shape=SHAPES, dtype=st.sampled_from(FLOATS),
        params=st.sampled_from([(0.0, 1.0), (0.3, 1.7), (-2.0, 7.0), (1.5, 0.3), (1e5, 1e-3), (0.0, INF),
                                (0.0, 1e300), (NAN, 1.0), (INF, 1.0), (-INF, 2.0), (0.0, 5e-324),
                                (7e4, 1.0)]))
-def test_cauchy_matches_torch(seed, shape, dtype, params):
-    compare_method(seed, shape, dtype, "cauchy_", params, lambda g: C.cauchy(shape, dtype, g, *params))
+def test_cauchy_matches_torch(path, seed, shape, dtype, params):
+    compare_method(path, seed, shape, dtype, "cauchy_", params, lambda g: C.cauchy(shape, dtype, g, *params))
 
 
 def test_cauchy_needs_the_fused_multiply_add():
@@ -93,12 +95,13 @@ def test_cauchy_needs_the_fused_multiply_add():
 
 
 # ------------------------------------------------------------------------------------------------- log_normal
+@pytest.mark.parametrize("path", PATHS)
 @FAST
 @given(seed=SEEDS, shape=SHAPES, dtype=st.sampled_from(FLOATS),
        params=st.sampled_from([(1.0, 2.0), (0.3, 1.7), (-1.1, 0.37), (0.0, 1e-7), (1000.0, 1.0), (0.0, INF),
                                (NAN, 1.0), (-INF, 1.0), (-800.0, 30.0), (11.0, 1.0)]))
-def test_log_normal_matches_torch(seed, shape, dtype, params):
-    compare_method(seed, shape, dtype, "log_normal_", params, lambda g: C.log_normal(shape, dtype, g, *params))
+def test_log_normal_matches_torch(path, seed, shape, dtype, params):
+    compare_method(path, seed, shape, dtype, "log_normal_", params, lambda g: C.log_normal(shape, dtype, g, *params))
 
 
 @FAST
@@ -115,18 +118,20 @@ def test_log_normal_shares_the_cached_normal_with_randn(seed, program):
 
 
 # -------------------------------------------------------------------------------------------------- geometric
+@pytest.mark.parametrize("path", PATHS)
 @FAST
 @given(seed=SEEDS, shape=SHAPES, dtype=st.sampled_from(FLOATS + INTS),
        p=st.sampled_from([0.5, 0.3, 0.013, 1e-4, 1e-6, 1e-10, 1e-17, 1e-300, 5e-324, 1 - 2**-53]))
-def test_geometric_matches_torch(seed, shape, dtype, p):
-    compare_method(seed, shape, dtype, "geometric_", (p,), lambda g: C.geometric(shape, dtype, g, p))
+def test_geometric_matches_torch(path, seed, shape, dtype, p):
+    compare_method(path, seed, shape, dtype, "geometric_", (p,), lambda g: C.geometric(shape, dtype, g, p))
 
 
 @pytest.mark.parametrize("dtype", INTS + [np.float16])
 @pytest.mark.parametrize("p", [1e-3, 1e-6, 1e-10, 1e-17])
-def test_geometric_out_of_range_conversions(dtype, p):
+@pytest.mark.parametrize("path", PATHS)
+def test_geometric_out_of_range_conversions(path, dtype, p):
     """Large counts wrap (narrow ints), saturate to INT_MIN (int32/int64) or become inf (float16)."""
-    compare_method(3, (500,), dtype, "geometric_", (p,), lambda g: C.geometric((500,), dtype, g, p))
+    compare_method(path, 3, (500,), dtype, "geometric_", (p,), lambda g: C.geometric((500,), dtype, g, p))
 
 
 # --------------------------------------------------------------------------------------- errors and empties
@@ -204,8 +209,10 @@ def test_checked_runs_where_torch_builds_its_iterator(name, dtype):
 
 
 # ---------------------------------------------------------------------------------------------------- fma
-def test_fma64_is_correctly_rounded():
-    """``exact.fma64`` (std::fma for the continuous and float64 streams) against glibc's ``fma``."""
+@pytest.mark.parametrize("path", PATHS)
+def test_fma64_is_correctly_rounded(path):
+    """``exact.fma64`` and the compiled ``llvm.fma`` (std::fma for the continuous and float64 streams)
+    against glibc's ``fma``."""
     glibc_fma = E.c_double_function("fma", 3)
     rng = np.random.default_rng(1)
     a = rng.standard_normal(20000) * 10.0 ** rng.integers(-300, 300, 20000)
@@ -217,7 +224,8 @@ def test_fma64_is_correctly_rounded():
              (1e-10, NAN), (7.0, -0.0)]
     with np.errstate(all="ignore"):
         for b, c in cases:
-            ours = E.fma64(a, b, c)
+            with kernel_path(path):
+                ours = R._fma(a, b, c)
             glibc = np.array([glibc_fma(float(x), b, c) for x in a])
             assert ours.tobytes() == glibc.tobytes(), (b, c)
 

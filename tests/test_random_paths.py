@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from random_oracle import PATHS, kernel_path
 
 from reftorch import _random as R
 from reftorch._random import cpu, mkl
@@ -130,12 +131,14 @@ def ours(case: tuple[str, str, int, int, float, float]) -> tuple[np.ndarray, np.
     return v, R.normal((3,), np.float64, g), g.get_state()
 
 
-def test_each_capability_kernel_matches_torch_bit_for_bit(oracle):
-    """randn/normal_/uniform_ (every dtype, size, contiguity) under the capability torch ran with."""
+@pytest.mark.parametrize("path", PATHS)
+def test_each_capability_kernel_matches_torch_bit_for_bit(oracle, path):
+    """randn/normal_/uniform_ (every dtype, size, contiguity) under the capability torch ran with, on
+    the compiled kernels and on the NumPy ones."""
     torch_capability = str(oracle["capability"])
     assert torch_capability in cpu.CAPABILITIES
     mismatched = []
-    with cpu.overridden(capability=torch_capability):
+    with cpu.overridden(capability=torch_capability), kernel_path(path):
         for i, case in enumerate(CASES):
             values, follow, state = ours(case)
             want = oracle[f"v{i}"]

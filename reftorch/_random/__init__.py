@@ -42,6 +42,12 @@ Consumption rules (what keeps successive draws in sync with torch):
   with one word (:mod:`reftorch._random.mkl`); that path is implemented and selected exactly when
   :func:`reftorch._random.cpu.bernoulli_uses_mkl` says so, which for torch 2.13 is never.
 
+The float kernels (unit uniforms, the contiguous normal blocks, the fused multiply-adds and the C
+library's double functions of the per-element streams) also exist compiled with numba
+(:mod:`reftorch._random.compiled`, the same bits at torch's speed): :func:`compiled_kernels` imports
+them at the first float draw and falls back to the NumPy kernels below when numba is missing or
+``REFTORCH_NO_NUMBA`` is set.
+
 The generator state round-trips through torch's 5056-byte ``CPUGeneratorImplState`` layout, so
 ``get_state()`` bytes equal ``torch.Generator.get_state()`` and a state from torch can be set here.
 """
@@ -52,10 +58,11 @@ import math
 import os
 import warnings
 from collections.abc import Callable, Sequence
+from types import ModuleType
 
 import numpy as np
 
-from . import cpu, mkl
+from . import cpu, exact, mkl
 from .exact import c_float_function as _libm_float
 from .exact import cos as _cos
 from .exact import fma32 as _fma32
@@ -281,13 +288,17 @@ _LOG_P = tuple(_f32(v) for v in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740
                                  3.3333331174e-1))
 
 
+_LOG_Q1, _LOG_Q2 = _f32(-2.12194440e-4), _f32(0.693359375)
+_SQRTHF = _f32(0.707106781186547524)
+
+
 def _log256(x: np.ndarray) -> np.ndarray:
-    """log256_ps for positive float32 inputs."""
+    """log256_ps for positive float32 inputs (the kernel's only use; zero and subnormals clamp to FLT_MIN)."""
     x = np.maximum(x, _as_float(np.int32(0x00800000)))
     exponent = (_bits(x) >> 23) & 0xFF
     x = _as_float((_bits(x) & ~0x7F800000) | _bits(np.float32(0.5)))
     e = (exponent - 0x7F).astype(np.float32) + _f32(1.0)
-    small = x < _f32(0.707106781186547524)
+    small = x < _SQRTHF
     tmp = np.where(small, x, _f32(0.0))
     x = x - _f32(1.0)
     e = e - np.where(small, _f32(1.0), _f32(0.0))
@@ -297,30 +308,36 @@ def _log256(x: np.ndarray) -> np.ndarray:
     for coef in _LOG_P[1:]:
         y = _fma32(y, x, coef)
     y = y * x
-    y = _fma32(y, z, e * _f32(-2.12194440e-4))
+    y = _fma32(y, z, e * _LOG_Q1)
     y = y - z * _f32(0.5)
-    return _fma32(e, _f32(0.693359375), x + y)
+    return _fma32(e, _LOG_Q2, x + y)
+
+
+_FOUR_OVER_PI = _f32(1.27323954473516)
+_DP = tuple(_f32(v) for v in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8))
+_COS_P = tuple(_f32(v) for v in (2.443315711809948e-005, -1.388731625493765e-003, 4.166664568298827e-002))
+_SIN_P = tuple(_f32(v) for v in (-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1))
 
 
 def _sincos256(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """sincos256_ps for float32 inputs."""
+    """sincos256_ps for float32 inputs (|x| < 2**31 / (4 / pi), where the quadrant fits an int32)."""
     sign_sin = _bits(x) & np.int32(-0x80000000)
     x = np.abs(x)
-    quadrant = ((x * _f32(1.27323954473516)).astype(np.int32) + 1) & ~1
+    quadrant = ((x * _FOUR_OVER_PI).astype(np.int32) + 1) & ~1
     y = quadrant.astype(np.float32)
     sign_sin = sign_sin ^ ((quadrant & 4) << 29)
     sign_cos = (~(quadrant - 2) & 4) << 29
     use_sin_poly = (quadrant & 2) == 0
-    for dp in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8):
-        x = _fma32(y, _f32(dp), x)
+    for dp in _DP:
+        x = _fma32(y, dp, x)
     z = x * x
-    c = np.full_like(x, _f32(2.443315711809948e-005))
-    c = _fma32(c, z, _f32(-1.388731625493765e-003))
-    c = _fma32(c, z, _f32(4.166664568298827e-002))
+    c = np.full_like(x, _COS_P[0])
+    c = _fma32(c, z, _COS_P[1])
+    c = _fma32(c, z, _COS_P[2])
     c = _fma32(c * z, z, -(z * _f32(0.5))) + _f32(1.0)
-    s = np.full_like(x, _f32(-1.9515295891e-4))
-    s = _fma32(s, z, _f32(8.3321608736e-3))
-    s = _fma32(s, z, _f32(-1.6666654611e-1))
+    s = np.full_like(x, _SIN_P[0])
+    s = _fma32(s, z, _SIN_P[1])
+    s = _fma32(s, z, _SIN_P[2])
     s = _fma32(s * z, x, x)
     # the kernel blends the two polynomials with and/andnot masks and additions (signs of zero too)
     sin_from_s = np.where(use_sin_poly, s, _f32(0.0))
@@ -333,11 +350,19 @@ def _sincos256(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # -- uniform draws ---------------------------------------------------------------------------------------
 def _unit_float(gen: Generator, count: int) -> np.ndarray:
     """uniform_real_distribution<float>(0, 1): 24 bits of one word."""
-    return (gen._words(count) & np.uint64(0xFFFFFF)).astype(np.float32) * _f32(2.0 ** -24)
+    kernels = compiled_kernels()
+    if kernels is not None:
+        return kernels.unit_float(gen._words(count))
+    # the words are below 2**32: narrowing to uint32 is exact, and int32 -> float32 converts in SIMD
+    low24 = (gen._words(count).astype(np.uint32) & np.uint32(0xFFFFFF)).view(np.int32)
+    return low24.astype(np.float32) * _f32(2.0 ** -24)
 
 
 def _unit_double(gen: Generator, count: int) -> np.ndarray:
     """uniform_real_distribution<double>(0, 1): 53 bits of random64()."""
+    kernels = compiled_kernels()
+    if kernels is not None:
+        return kernels.unit_double(gen._words(2 * count))
     return (random64(count, gen) & np.uint64((1 << 53) - 1)).astype(np.float64) * 2.0 ** -53
 
 
@@ -403,16 +428,17 @@ def uniform(shape: Sequence[int], array_dtype: np.dtype | type | str, generator:
     fused = cpu.fused_multiply_add()  # x * (to - from) + from: one rounding in the AVX2 kernel, two in DEFAULT
     if dt == np.float64:
         values = _unit_double(gen, count)
-        values = _fma64(values, high - low, low) if fused else values * (high - low) + low
+        if (low, high) != (0.0, 1.0):  # x * 1 + 0 == x
+            values = _fma(values, high - low, low) if fused else values * (high - low) + low
         low_s, high_s = np.float64(low), np.float64(high)
     else:
         lo32, hi32 = _f32(low), _f32(high)
         values = _unit_float(gen, count)
         if (low, high) != (0.0, 1.0):  # x * 1 + 0 == x
-            values = _fma32(values, hi32 - lo32, lo32) if fused else values * (hi32 - lo32) + lo32
-        values = values.astype(dt)
+            values = _fma(values, hi32 - lo32, lo32) if fused else values * (hi32 - lo32) + lo32
+        values = values.astype(dt, copy=False)
         low_s, high_s = lo32.astype(dt), hi32.astype(dt)
-    values = np.where(values == high_s, low_s, values).astype(dt)
+    values[values == high_s] = low_s  # a fresh array of dtype dt
     return values.reshape(shape)
 
 
@@ -448,7 +474,35 @@ def normal(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: 
         flat = _normal_scalar(gen, count, mean, std, cpu.fused_multiply_add())
         if dt == np.float16:
             flat = flat.astype(np.float32)  # static_cast<Half>(double) goes through float
-    return flat.astype(dt).reshape(shape)
+    return flat.astype(dt, copy=False).reshape(shape)
+
+
+def compiled_kernels() -> ModuleType | None:
+    """:mod:`reftorch._random.compiled` (imported now, so numba loads at the first float draw),
+    or ``None`` -- the NumPy kernels -- when numba cannot be imported or the environment variable
+    ``REFTORCH_NO_NUMBA`` is set to anything but ``""``/``"0"`` (read at every call)."""
+    if os.environ.get("REFTORCH_NO_NUMBA", "") not in ("", "0"):
+        return None
+    try:
+        from . import compiled
+    except ImportError:
+        return None
+    return compiled
+
+
+def _libm(name: str, x: np.ndarray) -> np.ndarray:
+    """The C library's ``double name(double)`` (``exact.LIBM``) on a float64 array, compiled or per element."""
+    kernels = compiled_kernels()
+    return exact.LIBM[name](x) if kernels is None else kernels.libm(name, x)
+
+
+def _fma(a: np.ndarray, b: float | np.float32, c: float | np.float32) -> np.ndarray:
+    """Correctly rounded ``fma(a, b, c)`` of a float32 (``fmaf``) or float64 (``std::fma``) array and two
+    scalars, compiled or emulated (``exact.fma32``/``fma64``)."""
+    kernels = compiled_kernels()
+    if kernels is not None:
+        return kernels.fma(a, b, c)
+    return _fma64(a, b, c) if a.dtype == np.float64 else _fma32(a, b, c)
 
 
 def _box_muller_16(blocks: np.ndarray, mean: float, std: float, avx2: bool = True) -> np.ndarray:
@@ -461,6 +515,9 @@ def _box_muller_16(blocks: np.ndarray, mean: float, std: float, avx2: bool = Tru
     with ``sinf`` (disassembly of torch 2.13's DEFAULT ``NormalFill16<float>``: logf, sqrtss,
     cvtss2sd/mulsd/cvtsd2ss, sincosf, fmaf).
     """
+    kernels = compiled_kernels()
+    if kernels is not None:
+        return kernels.box_muller_16(blocks, mean, std, avx2)
     u1, u2 = 1 - blocks[:, :8], np.ascontiguousarray(blocks[:, 8:])
     if blocks.dtype == np.float64:
         radius = np.sqrt(-2 * _log(u1))
@@ -490,11 +547,24 @@ def _normal_blocks(gen: Generator, count: int, dt: np.dtype, mean: float, std: f
     else:
         draw = _unit_float
     head = draw(gen, count if dt != np.float16 else full)
-    out = np.empty(count, np.float64 if dt == np.float64 else np.float32)
-    out[:full] = _box_muller_16(head[:full].reshape(-1, 16), mean, std, avx2).reshape(-1)
-    if count % 16:
-        out[count - 16:] = _box_muller_16(draw(gen, 16).reshape(1, 16), mean, std, avx2).reshape(-1)
+    blocks = _box_muller_16(head[:full].reshape(-1, 16), mean, std, avx2).reshape(-1)
+    if count == full:
+        return blocks
+    out = np.empty(count, blocks.dtype)
+    out[:full] = blocks
+    out[count - 16:] = _box_muller_16(draw(gen, 16).reshape(1, 16), mean, std, avx2).reshape(-1)
     return out
+
+
+def _box_muller_pairs(u: np.ndarray) -> np.ndarray:
+    """normal_distribution<double>'s samples from pairs of double uniforms ``(u0, u1)``: ``r cos(theta)``
+    then ``r sin(theta)``, ``r = sqrt(-2 log1p(-u1))``, ``theta = 2 pi u0`` (libm's functions)."""
+    kernels = compiled_kernels()
+    if kernels is not None:
+        return kernels.box_muller_pairs(u)
+    radius = np.sqrt(-2.0 * _log1p(-u[1::2]))
+    theta = 2.0 * math.pi * u[0::2]
+    return np.stack([radius * _cos(theta), radius * _sin(theta)], axis=1).reshape(-1)
 
 
 def _normal_scalar(gen: Generator, count: int, mean: float, std: float, fused: bool = True) -> np.ndarray:
@@ -511,14 +581,11 @@ def _normal_scalar(gen: Generator, count: int, mean: float, std: float, fused: b
         start = 1
     pairs = (count - start + 1) // 2
     if pairs:
-        u = _unit_double(gen, 2 * pairs)
-        radius = np.sqrt(-2.0 * _log1p(-u[1::2]))
-        theta = 2.0 * math.pi * u[0::2]
-        both = np.stack([radius * _cos(theta), radius * _sin(theta)], axis=1).reshape(-1)
+        both = _box_muller_pairs(_unit_double(gen, 2 * pairs))
         raw[start:] = both[:count - start]
         if (count - start) % 2:
             gen._next_double = float(both[-1])
-    return _fma64(raw, std, mean) if fused else raw * std + mean
+    return _fma(raw, std, mean) if fused else raw * std + mean
 
 
 def _cast_from_int64(values: np.ndarray, dt: np.dtype) -> np.ndarray:

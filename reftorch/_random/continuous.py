@@ -45,21 +45,17 @@ from . import (
     _META_NAMES,
     _SCALAR_NAMES,
     Generator,
+    _fma,
     _fmt,
-    _log,
-    _log1p,
+    _libm,
     _normal_scalar,
     _numel,
     _resolve,
     _unit_double,
     _unsupported,
 )
-from .exact import c_double_function, fma64
 
 __all__ = ["cauchy", "exponential", "geometric", "log_normal", "multinomial"]
-
-_c_exp = c_double_function("exp")
-_c_tan = c_double_function("tan")
 
 # caffe2::TypeMeta names that reftorch._random's table leaves out (cauchy_ prints self.dtype()).
 _TYPE_META = {**_META_NAMES, "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
@@ -70,29 +66,10 @@ def _scalar_name(dt: np.dtype) -> str:
     return _SCALAR_NAMES.get(dt.name, dt.name)
 
 
-def _exp_scalar(x: float) -> float:
-    try:
-        return math.exp(x)
-    except OverflowError:  # glibc returns inf (math raises)
-        return _c_exp(x)
-
-
-_exp_ufunc = np.frompyfunc(_exp_scalar, 1, 1)
-_tan_ufunc = np.frompyfunc(_c_tan, 1, 1)
-
-
-def _exp(x: np.ndarray) -> np.ndarray:
-    return np.asarray(_exp_ufunc(x), dtype=np.float64)
-
-
-def _tan(x: np.ndarray) -> np.ndarray:
-    return np.asarray(_tan_ufunc(x), dtype=np.float64)
-
-
 def _log_with_zero(x: np.ndarray) -> np.ndarray:
     """glibc ``log`` on [0, 1): ``log(0) = -inf`` (Python's ``math.log`` raises there)."""
     zero = x == 0
-    out = _log(np.where(zero, 1.0, x))
+    out = _libm("log", np.where(zero, 1.0, x))
     out[zero] = -np.inf
     return out
 
@@ -146,7 +123,7 @@ def exponential(shape: Sequence[int], array_dtype: np.dtype | type | str, genera
         raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
                            f"floating point but you specified {_scalar_name(dt)}")
     u = _unit_double(_resolve(generator), count)
-    return _cast((-1.0 / lambd) * _log1p(-u), dt).reshape(shape)
+    return _cast((-1.0 / lambd) * _libm("log1p", -u), dt).reshape(shape)
 
 
 def cauchy(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: Generator | None = None,
@@ -173,7 +150,7 @@ def cauchy(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: 
     if checked is not None:
         checked()
     u = _unit_double(_resolve(generator), count)
-    return _cast(fma64(_tan(math.pi * (u - 0.5)), sigma, median), dt).reshape(shape)
+    return _cast(_fma(_libm("tan", math.pi * (u - 0.5)), sigma, median), dt).reshape(shape)
 
 
 def log_normal(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: Generator | None = None,
@@ -198,7 +175,7 @@ def log_normal(shape: Sequence[int], array_dtype: np.dtype | type | str, generat
     if dt.name not in _FLOATS:
         raise _unsupported("log_normal_cpu", dt)
     z = _normal_scalar(_resolve(generator), count, 0.0, 1.0)  # fma(z, 1, 0) is returned as z itself
-    return _cast(_exp(fma64(z, std, mean)), dt).reshape(shape)
+    return _cast(_libm("exp", _fma(z, std, mean)), dt).reshape(shape)
 
 
 def geometric(shape: Sequence[int], array_dtype: np.dtype | type | str, generator: Generator | None = None,

@@ -17,8 +17,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["c_double_function", "c_float_function", "c_math_library", "cos", "fma32", "fma64", "log", "log1p",
-           "sin", "two_sum"]
+__all__ = ["LIBM", "c_double_function", "c_float_function", "c_math_library", "cos", "exp", "fma32", "fma64", "log",
+           "log1p", "sin", "tan", "two_sum"]
 
 
 # -- the C math library --------------------------------------------------------------------------------------
@@ -71,8 +71,21 @@ def _elementwise(fn: Callable[[float], float]) -> Callable[[np.ndarray], np.ndar
     return lambda x: np.asarray(ufunc(x), dtype=np.float64)
 
 
-log, log1p, cos, sin = (_elementwise(f) for f in (math.log, math.log1p, math.cos, math.sin))
+def _exp_scalar(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:  # glibc returns inf (math raises)
+        return _c_exp(x)
 
+
+_c_exp = c_double_function("exp")
+log, log1p, cos, sin, exp = (_elementwise(f) for f in (math.log, math.log1p, math.cos, math.sin, _exp_scalar))
+tan = _elementwise(c_double_function("tan"))
+# The C library's double functions by name, elementwise on float64 arrays (where Python's math raises --
+# log of 0 or of negatives, log1p of -1 or less -- callers avoid or patch the inputs).
+LIBM: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "log": log, "log1p": log1p, "cos": cos, "sin": sin, "exp": exp, "tan": tan,
+}
 
 
 # -- exact arithmetic ----------------------------------------------------------------------------------------
