@@ -24,7 +24,7 @@ def _load(name: str):
 @pytest.mark.parametrize("seed", [0, 7])
 def test_two_layer_dropout_training_gives_torchs_losses(seed):
     """Data, initial weights and every step's dropout mask come from the seeded stream: 100 steps of
-    hand-written SGD give torch's losses (the issue asks for rtol 1e-4; they agree far closer)."""
+    optim.SGD give torch's losses (the issue asks for rtol 1e-4; they agree far closer)."""
     train = _load("two_layer_dropout").train
     ours, theirs = train(reftorch, 100, seed), train(torch, 100, seed)
     np.testing.assert_allclose(ours, theirs, rtol=1e-5)
