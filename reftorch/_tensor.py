@@ -18,6 +18,7 @@ from ._layout import layout, strided
 from ._size import Size
 from ._storage import TypedStorage, UntypedStorage, VersionCounter
 from ._strides import is_contiguous
+from ._warnings import warn_once
 
 
 class Tensor:
@@ -277,9 +278,11 @@ class Tensor:
         return int(self._scalar_for_conversion())
 
     def __float__(self) -> float:
+        self._warn_if_requires_grad()
         return float(self._scalar_for_conversion())
 
     def __complex__(self) -> complex:
+        self._warn_if_requires_grad()
         return complex(self._scalar_for_conversion())
 
     def __index__(self) -> int:
@@ -287,9 +290,16 @@ class Tensor:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return operator.index(self.item())
 
+    def _warn_if_requires_grad(self) -> None:
+        """``float()``/``complex()`` of a tensor that requires grad, with grad mode on, warn once per process
+        (torch/csrc/autograd/python_variable_methods.cpp, before the one-element check; ``int()`` does not)."""
+        if self._requires_grad and GRAD_MODE.enabled:
+            warn_once("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                      "Consider using tensor.detach() first.", stacklevel=3)
+
     def _scalar_for_conversion(self) -> Any:
         if self.numel() != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return self.item()
 
     def __hash__(self) -> int:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pathlib
+import subprocess
+import sys
+
 import pytest
 from helpers import DTYPE_NAMES, check, shares_storage
 from hypothesis import given
@@ -165,3 +169,39 @@ def test_conversion_and_overwrite_gradients(op):
         return y.grad_fn.name(), [n.name() if n else None for n, _ in y.grad_fn.next_functions], grads, second
 
     check(program)
+
+
+_SCALAR_WARNINGS = """
+import sys, warnings
+T = __import__(sys.argv[1])
+t = T.ones((), requires_grad=True)
+for label, convert in [("int", int), ("bool", bool), ("item", lambda x: x.item()),
+                       ("detached", lambda x: float(x.detach())), ("no_grad", None), ("float", float),
+                       ("complex", complex), ("again", float)]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if convert is None:
+            with T.no_grad():
+                float(t)
+        else:
+            convert(t * 2)
+    print(label, [str(w.message).split(" (Triggered")[0] for w in caught])
+try:
+    float(T.ones(2))
+except Exception as error:
+    print(type(error).__name__, error)
+"""
+
+
+def test_scalar_conversion_of_a_tensor_requiring_grad_warns_once():
+    """float()/complex() of a tensor that requires grad warn once per process (not int(), bool(), item(),
+    nor under no_grad or after detach); a tensor of several elements raises ValueError. Each library runs
+    in a fresh process, since both warn once per process."""
+    def run(name):
+        done = subprocess.run([sys.executable, "-c", _SCALAR_WARNINGS, name], capture_output=True, text=True,
+                              check=True, cwd=pathlib.Path(__file__).resolve().parent.parent)
+        return done.stdout
+
+    theirs = run("torch")
+    assert "float ['Converting a tensor with requires_grad=True" in theirs and "again []" in theirs
+    assert run("reftorch") == theirs
