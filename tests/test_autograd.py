@@ -837,3 +837,13 @@ def _gather_input_modified(T):
 @pytest.mark.parametrize("program", FUZZER_FINDINGS.values(), ids=FUZZER_FINDINGS.keys())
 def test_fuzzer_findings(program):
     check(program)
+
+
+@pytest.mark.parametrize("inputs", ["list", "tuple", "none"])
+def test_grad_needs_inputs(inputs):
+    """``autograd.grad`` with an empty ``inputs`` raises torch's RuntimeError; ``None`` is not iterable."""
+    def program(T):
+        x = T.ones(2, requires_grad=True)
+        return T.autograd.grad((x * 2).sum(), {"list": [], "tuple": (), "none": None}[inputs])
+
+    check(program)

@@ -32,6 +32,8 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     into ``.grad``). An input the outputs do not depend on raises unless ``allow_unused``."""
     roots = _tensors(outputs)
     targets = _tensors(inputs)
+    if not targets:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     grads = [None] * len(roots) if grad_outputs is None else _tensors(grad_outputs)
     result = run_backward(roots, grads, create_graph if retain_graph is None else retain_graph, create_graph,
                           inputs=targets, capture=True)
