@@ -482,3 +482,19 @@ def test_saving_to_a_stream_that_cannot_seek() -> None:
 def test_mmap_is_not_implemented() -> None:
     with pytest.raises(NotImplementedError, match="mmap"):
         reftorch.load(_to_buffer(reftorch, reftorch.ones(1)), mmap=True)
+
+
+@pytest.mark.parametrize("existing_mode", [None, 0o600, 0o644])
+def test_saved_file_mode_is_torchs(tmp_path, existing_mode):
+    """A new checkpoint gets the mode ``open()`` gives a new file (0o666 less the umask) and an overwritten
+    one keeps its mode, as torch.save's files do, although reftorch writes a temporary file and renames it."""
+    modes = []
+    for T in (torch, reftorch):
+        path = tmp_path / f"{T.__name__}.pt"
+        if existing_mode is not None:
+            path.write_bytes(b"old")
+            os.chmod(path, existing_mode)
+        T.save({"w": T.ones(2)}, str(path))
+        modes.append(os.stat(path).st_mode & 0o7777)
+    assert modes[1] == modes[0]
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

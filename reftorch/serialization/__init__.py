@@ -15,7 +15,6 @@ import os
 import pickle
 import secrets
 import sys
-import tempfile
 import warnings
 from typing import IO, Any
 
@@ -80,13 +79,14 @@ def _save_atomically(path: str, records: list[tuple[str, bytes]]) -> None:
         raise RuntimeError(f"Parent directory {os.path.dirname(path)} does not exist.")
     if os.path.isdir(target):
         raise RuntimeError(f"open file failed with strerror: Is a directory: {path}")
-    fd, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
+    fd, temporary = _create_beside(target)
     try:
         with os.fdopen(fd, "wb") as out:
             _write_archive(out, archive_name(path), records)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, _file_mode(target))
+        if os.path.exists(target):  # an overwritten checkpoint keeps its mode
+            os.chmod(temporary, os.stat(target).st_mode & 0o7777)
         os.replace(temporary, target)
     except BaseException:
         if os.path.exists(temporary):
@@ -94,13 +94,17 @@ def _save_atomically(path: str, records: list[tuple[str, bytes]]) -> None:
         raise
 
 
-def _file_mode(path: str) -> int:
-    """The mode the target keeps (or a new file's, under the process umask)."""
-    if os.path.exists(path):
-        return os.stat(path).st_mode & 0o7777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+def _create_beside(target: str) -> tuple[int, str]:
+    """A new file beside ``target``, created exclusively with mode 0o666 less the process umask (the OS
+    applies it, as when ``open`` creates the target itself: no umask round trip, which races threads)."""
+    folder, base = os.path.split(target)
+    while True:
+        temporary = os.path.join(folder, f".{base}.{secrets.token_hex(6)}.tmp")
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
 
 
 # ----------------------------------------------------------------------------- load
