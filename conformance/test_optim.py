@@ -27,6 +27,8 @@ OPTIMIZERS = [
     ("Adamax", {"lr": 0.01, "betas": (0.8, 0.99)}),
     ("NAdam", {"lr": 0.01, "momentum_decay": 0.01, "decoupled_weight_decay": True, "weight_decay": 0.1}),
     ("RAdam", {"lr": 0.01, "weight_decay": 0.1}),
+    ("Rprop", {"lr": 0.01, "etas": (0.4, 1.3)}),
+    ("ASGD", {"lr": 0.05, "t0": 3, "weight_decay": 0.1}),
 ]
 
 

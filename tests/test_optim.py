@@ -136,6 +136,12 @@ CONFIGS = [
     ("RAdam", {"lr": 0.01, "weight_decay": 0.1}),
     ("RAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True, "betas": (0.8, 0.9)}),
     ("RAdam", {"lr": 0.01, "maximize": True, "eps": 1e-6}),
+    ("Rprop", {"lr": 0.01}),
+    ("Rprop", {"lr": 0.05, "etas": (0.3, 1.5), "step_sizes": (1e-4, 0.1)}),
+    ("Rprop", {"lr": 0.01, "maximize": True}),
+    ("ASGD", {"lr": 0.01}),
+    ("ASGD", {"lr": 0.05, "lambd": 1e-3, "alpha": 0.5, "t0": 5, "weight_decay": 0.1}),
+    ("ASGD", {"lr": 0.01, "maximize": True, "t0": 10}),
 ]
 CONFIG_IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in kw.items())}" for n, kw in CONFIGS]
 
@@ -266,6 +272,14 @@ ERRORS = {
     "nadam-wd": lambda T: T.optim.NAdam([_p(T)], weight_decay=-0.1),
     "radam-eps": lambda T: T.optim.RAdam([_p(T)], eps=-1.0),
     "radam-beta0": lambda T: T.optim.RAdam([_p(T)], betas=(-0.1, 0.999)),
+    "rprop-etas": lambda T: T.optim.Rprop([_p(T)], etas=(1.5, 1.2)),
+    "rprop-lr": lambda T: T.optim.Rprop([_p(T)], lr=-0.1),
+    "asgd-wd": lambda T: T.optim.ASGD([_p(T)], weight_decay=-1),
+    "asgd-lr-tensor": lambda T: T.optim.ASGD([_p(T)], lr=T.ones(2)),
+    "capturable-on-cpu-rprop": lambda T: (lambda p: (setattr(p, "grad", T.ones(2)),
+                                                     T.optim.Rprop([p], capturable=True).step()))(_p(T)),
+    "capturable-on-cpu-asgd": lambda T: (lambda p: (setattr(p, "grad", T.ones(2)),
+                                                    T.optim.ASGD([p], capturable=True).step()))(_p(T)),
     "lbfgs-lr": lambda T: T.optim.LBFGS([_p(T)], lr=-1),
     "lbfgs-groups": lambda T: T.optim.LBFGS([{"params": [_p(T)]}, {"params": [_p(T)]}]),
     "lbfgs-no-closure": lambda T: T.optim.LBFGS([_p(T)]).step(),

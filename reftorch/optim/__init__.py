@@ -1,5 +1,5 @@
 """``torch.optim``: the optimizers (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam,
-LBFGS), their base class and ``lr_scheduler``, ported from torch/optim (2.13). Only the single-tensor
+Rprop, ASGD, LBFGS), their base class and ``lr_scheduler``, ported from torch/optim (2.13). Only the single-tensor
 code paths exist: ``foreach`` and ``fused`` are accepted, stored in the parameter groups as torch stores
 them, and ignored (they change speed, not results, on the CPU)."""
 
@@ -11,12 +11,14 @@ from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
+from .asgd import ASGD
 from .lbfgs import LBFGS
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
-__all__ = ["LBFGS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RAdam", "RMSprop",
-           "lr_scheduler"]
+__all__ = ["ASGD", "LBFGS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RAdam",
+           "RMSprop", "Rprop", "lr_scheduler"]

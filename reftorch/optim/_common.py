@@ -1,5 +1,5 @@
 """Pieces the Adam-family optimizers share, ported from torch/optim/optimizer.py and the constructors,
-``_init_group``s and ``_single_tensor_*`` loops of torch/optim/{adamax,nadam,radam,adadelta}.py (2.13):
+``_init_group``s and ``_single_tensor_*`` loops of torch/optim/{adamax,nadam,radam,adadelta,rprop,asgd}.py (2.13):
 their argument checks (in torch's order and words), their float32 zero-dim state scalars, the
 ``capturable`` device check, the refusal of complex parameters (torch steps them through
 ``torch.view_as_real``, which reftorch lacks) and the per-parameter step loop."""
@@ -64,34 +64,36 @@ def real_only(name: str, param: Tensor) -> None:
                                   "through torch.view_as_real, which reftorch does not implement)")
 
 
-def init_group(optimizer: Any, group: dict[str, Any], scalars: dict[str, float],
-               buffers: tuple[str, ...]) -> list[tuple[Tensor, Tensor, dict[str, Any]]]:
+def init_group(optimizer: Any, group: dict[str, Any]) -> list[tuple[Tensor, Tensor, dict[str, Any]]]:
     """``_init_group``: (parameter, gradient, state) of each parameter of ``group`` with a gradient; an
-    empty state gets the float32 ``scalars`` (``step``...) and zero ``buffers`` like the parameter, in
-    that order (the key order of torch's state dicts)."""
+    empty state gets the optimizer's ``_initial_state``."""
     found = []
     for p in group["params"]:
         if p.grad is None:
             continue
         state = optimizer.state[p]
         if len(state) == 0:
-            for key, value in scalars.items():
-                state[key] = scalar_state(value, p, group["capturable"])
-            for key in buffers:
-                state[key] = functions.zeros_like(p)
+            state.update(optimizer._initial_state(group, p))
         found.append((p, p.grad, state))
     return found
 
 
 class PerParameterOptimizer(Optimizer):
-    """The step of Adadelta, Adamax, NAdam and RAdam (torch's single-tensor path): per group, the state of
-    each parameter with a gradient (``_scalars`` then ``_buffers``), then per parameter the capturable
-    check, ``step += 1``, ``grad = -grad`` if maximize and the optimizer's own ``_update``."""
+    """The step of Adadelta, Adamax, NAdam, RAdam, Rprop and ASGD (torch's single-tensor path): per group,
+    the state of each parameter with a gradient (``_initial_state`` when empty), then per parameter the
+    capturable check, ``step += 1``, ``grad = -grad`` if maximize and the optimizer's own ``_update``."""
 
     _scalars: dict[str, float] = {"step": 0.0}
     _buffers: tuple[str, ...] = ()
     _capturable_what = "params and state_steps"
     _capturable_xla = True
+
+    def _initial_state(self, group: dict[str, Any], param: Tensor) -> dict[str, Tensor]:
+        """A parameter's first state: the float32 ``_scalars`` then zero ``_buffers`` like it, in that
+        order (the key order of torch's state dicts)."""
+        state = {key: scalar_state(value, param, group["capturable"]) for key, value in self._scalars.items()}
+        state.update({key: functions.zeros_like(param) for key in self._buffers})
+        return state
 
     def _update(self, group: dict[str, Any], lr: float, param: Tensor, grad: Tensor, state: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -101,7 +103,7 @@ class PerParameterOptimizer(Optimizer):
         """One step over every group; ``closure`` (re-evaluating the loss) runs with grad enabled."""
         loss = _closure_loss(closure)
         for group in self.param_groups:
-            found = init_group(self, group, self._scalars, self._buffers)
+            found = init_group(self, group)
             lr = group["lr"].item() if isinstance(group["lr"], Tensor) else group["lr"]
             for param, grad, state in found:
                 if group["capturable"]:
