@@ -40,8 +40,19 @@ from ._layout import (
     sparse_csr,
     strided,
 )
-from ._legacy_types import CPU_TYPES as _LEGACY_TYPES
-from ._legacy_types import tensortype
+from ._legacy_types import (  # torch.FloatTensor, torch.LongTensor... (legacy type objects)
+    BFloat16Tensor,
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    tensortype,
+)
 from ._process import (
     are_deterministic_algorithms_enabled,
     get_float32_matmul_precision,
@@ -75,9 +86,6 @@ half, float, double = float16, float32, float64  # noqa: A001 - torch's aliases
 short, int, long = int16, int32, int64  # noqa: A001
 cfloat, cdouble = complex64, complex128
 
-
-
-globals().update(_LEGACY_TYPES)  # torch.FloatTensor, torch.LongTensor... (legacy type objects)
 
 from . import (
     backends,  # noqa: E402 - the CPU build's backend flags (cudnn, cuda, mps)

@@ -16,7 +16,7 @@ from ._layout import strided
 from ._tensor import Tensor
 
 # torch's legacy types, in python_tensor.cpp's order of scalar types (no complex ones).
-_DTYPES = (D.uint8, D.int8, D.float64, D.float32, D.int32, D.int64, D.int16, D.float16, D.bool, D.bfloat16)
+LEGACY_DTYPES = (D.uint8, D.int8, D.float64, D.float32, D.int32, D.int64, D.int16, D.float16, D.bool, D.bfloat16)
 
 
 class tensortype(type):  # noqa: N801 - torch.tensortype's name
@@ -38,7 +38,8 @@ class tensortype(type):  # noqa: N801 - torch.tensortype's name
         return legacy_construct(Tensor, args, kwargs, cls.dtype)
 
 
-def _make(dtype: D.dtype, cuda: bool) -> tensortype:
+def make_legacy_type(dtype: D.dtype, cuda: bool) -> tensortype:
+    """The legacy type of ``dtype`` (``FloatTensor``), on CUDA (``torch.cuda.FloatTensor``) or the CPU."""
     name = f"{dtype.scalar_name}Tensor"
     module = "reftorch.cuda" if cuda else "reftorch"
     prefix = "torch.cuda." if cuda else "torch."
@@ -46,7 +47,8 @@ def _make(dtype: D.dtype, cuda: bool) -> tensortype:
                                  "is_sparse": False, "layout": strided, "type_string": prefix + name})
 
 
-CPU_TYPES: dict[str, tensortype] = {t.__name__: t for t in (_make(d, False) for d in _DTYPES)}
-CUDA_TYPES: dict[str, tensortype] = {t.__name__: t for t in (_make(d, True) for d in _DTYPES)}
+(ByteTensor, CharTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, ShortTensor, HalfTensor, BoolTensor,
+ BFloat16Tensor) = (make_legacy_type(dtype, False) for dtype in LEGACY_DTYPES)
 
-__all__ = ["CPU_TYPES", "CUDA_TYPES", "tensortype"]
+__all__ = ["BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor",
+           "IntTensor", "LEGACY_DTYPES", "LongTensor", "ShortTensor", "make_legacy_type", "tensortype"]

@@ -17,6 +17,8 @@ import inspect
 import keyword
 import pathlib
 import re
+import subprocess
+import sys
 import types
 from collections.abc import Callable
 from typing import Any
@@ -162,6 +164,15 @@ def render_tensor_stub() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _package_submodules() -> set[str]:
+    """The public submodules that ``import reftorch`` itself binds, asked of a fresh interpreter: in this
+    process others (``reftorch.compat``, ``reftorch.onnx``) become attributes once anything imports them."""
+    code = "import reftorch, types; print(*[n for n, v in vars(reftorch).items() if isinstance(v, types.ModuleType)])"
+    root = pathlib.Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    return set(done.stdout.split())
+
+
 def render_namespace_stub() -> str:
     """``reftorch/__init__.pyi``: every public name of ``reftorch``: functions with their overloads,
     modules, classes and values."""
@@ -170,8 +181,11 @@ def render_namespace_stub() -> str:
     body: list[str] = []
     exported: dict[str, set[str]] = {"._tensor": {"Tensor"}}
     groups = _registry_groups(method=False)
+    submodules = _package_submodules()
     for name in sorted(n for n in dir(reftorch) if not n.startswith("_")):
         value = getattr(reftorch, name)
+        if isinstance(value, types.ModuleType) and name not in submodules:
+            continue
         if isinstance(value, __future__._Feature):  # the package's own ``from __future__ import annotations``
             continue
         if name in _surface.FUNCTIONS:

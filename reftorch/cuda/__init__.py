@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 from .._errors import OutOfMemoryError
-from .._legacy_types import CUDA_TYPES
+from .._legacy_types import LEGACY_DTYPES, make_legacy_type
 
 _NOT_COMPILED = "Torch not compiled with CUDA enabled (reftorch has no CUDA backend)"
 
@@ -116,11 +116,15 @@ def is_bf16_supported(including_emulation: bool = True) -> bool:
     return False
 
 
-globals().update(CUDA_TYPES)
+# the legacy CUDA types: isinstance checks work, constructing one raises torch's TypeError
+(ByteTensor, CharTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor, ShortTensor, HalfTensor, BoolTensor,
+ BFloat16Tensor) = (make_legacy_type(dtype, True) for dtype in LEGACY_DTYPES)
 
 __all__ = [
     "OutOfMemoryError", "current_device", "device_count", "empty_cache", "get_device_capability", "get_device_name",
     "get_device_properties", "get_rng_state", "init", "initial_seed", "is_available", "is_bf16_supported",
     "is_initialized", "manual_seed", "manual_seed_all", "max_memory_allocated", "memory_allocated",
-    "memory_reserved", "seed", "seed_all", "synchronize", *CUDA_TYPES,
+    "memory_reserved", "seed", "seed_all", "synchronize",
+    "BFloat16Tensor", "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "HalfTensor",
+    "IntTensor", "LongTensor", "ShortTensor",
 ]
