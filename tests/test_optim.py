@@ -356,6 +356,22 @@ def test_adafactor_eps1_from_first_parameter_and_closure() -> None:
     check(program)
 
 
+@pytest.mark.parametrize("lr", [[0.05], 0.05], ids=["1-d", "0-d"])
+def test_adafactor_tensor_lr(lr: Any) -> None:
+    """A one-element tensor lr: torch's ``_to_scalar`` squeezes it and the step computes rho, alpha and
+    the weight decay factor with it as a tensor; the group keeps the tensor."""
+
+    def program(T: Any) -> Any:
+        a, b = T.nn.Parameter(T.tensor([1.0, -2.0])), T.nn.Parameter(T.ones(2, 3))
+        opt = T.optim.Adafactor([a, b], lr=T.tensor(lr), weight_decay=0.1)
+        for i in range(3):
+            a.grad, b.grad = T.tensor([0.5, 1.5]), T.full((2, 3), 0.3 + i)
+            opt.step()
+        return a.detach(), b.detach(), opt.state_dict()
+
+    check(program)
+
+
 def test_retained_grad_non_leaf_accepted_and_duplicate_warning() -> None:
     def program(T: Any) -> Any:
         x = _p(T) * 2
