@@ -109,6 +109,13 @@ def _nadam_ignores_momentum_decay(m: types.ModuleType) -> None:
            lambda init: lambda self, params, *args, momentum_decay=4e-3, **kwargs: init(self, params, *args, **kwargs))
 
 
+def _adafactor_ignores_beta2_decay(m: types.ModuleType) -> None:
+    """Adafactor drops its ``beta2_decay`` (the schedule of its second-moment average) for the default
+    -0.8: only the table's Adafactor configuration (-0.6) steps wrongly."""
+    _patch(m.optim.Adafactor, "__init__",
+           lambda init: lambda self, params, *args, beta2_decay=-0.8, **kwargs: init(self, params, *args, **kwargs))
+
+
 def _save_unshares_storages(m: types.ModuleType) -> None:
     """torch.save writes a storage record per tensor instead of one per storage: views saved together
     come back as copies, no longer sharing one storage."""
@@ -175,6 +182,8 @@ MUTANTS: dict[str, Mutant] = {
                               "autograd.gradients-accumulate", _grad_overwrites),
     "nadam_ignores_momentum_decay": Mutant("NAdam ignores momentum_decay", "optim", "optim.builtin-optimizers-step",
                                            _nadam_ignores_momentum_decay),
+    "adafactor_ignores_beta2_decay": Mutant("Adafactor ignores beta2_decay", "optim",
+                                            "optim.builtin-optimizers-step", _adafactor_ignores_beta2_decay),
     "ctc_merges_repeats": Mutant("CTC lets repeated labels follow each other without a blank", "losses",
                                  "losses.ctc-loss", _ctc_merges_repeats),
     "poisson_shifts_stream": Mutant("torch.poisson draws from a shifted stream", "random",

@@ -29,6 +29,7 @@ OPTIMIZERS = [
     ("RAdam", {"lr": 0.01, "weight_decay": 0.1}),
     ("Rprop", {"lr": 0.01, "etas": (0.4, 1.3)}),
     ("ASGD", {"lr": 0.05, "t0": 3, "weight_decay": 0.1}),
+    ("Adafactor", {"lr": 0.05, "beta2_decay": -0.6, "weight_decay": 0.1}),
 ]
 
 

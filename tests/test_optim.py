@@ -71,12 +71,12 @@ def test_pointwise_grad(op: str) -> None:
 
 # ----------------------------------------------------------------------------- 100-step trajectories
 
-SHAPES = ((4, 3), (3,), (2,))  # the last parameter never gets a gradient: it must stay untouched
+SHAPES = ((4, 3), (3,), (2, 3, 2), (2,))  # the last parameter never gets a gradient: it must stay untouched
 
 
 def _grads(seed: int, steps: int) -> list[list[np.ndarray]]:
     rng = np.random.default_rng(seed)
-    return [[rng.standard_normal(s).astype(np.float32) for s in SHAPES[:2]] for _ in range(steps)]
+    return [[rng.standard_normal(s).astype(np.float32) for s in SHAPES[:-1]] for _ in range(steps)]
 
 
 def _start(seed: int) -> list[np.ndarray]:
@@ -142,6 +142,9 @@ CONFIGS = [
     ("ASGD", {"lr": 0.01}),
     ("ASGD", {"lr": 0.05, "lambd": 1e-3, "alpha": 0.5, "t0": 5, "weight_decay": 0.1}),
     ("ASGD", {"lr": 0.01, "maximize": True, "t0": 10}),
+    ("Adafactor", {"lr": 0.01}),
+    ("Adafactor", {"lr": 0.05, "beta2_decay": -0.5, "eps": (1e-6, 1e-2), "d": 2.0, "weight_decay": 0.1}),
+    ("Adafactor", {"lr": 0.01, "maximize": True, "eps": (None, 0.1), "foreach": False}),
 ]
 CONFIG_IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in kw.items())}" for n, kw in CONFIGS]
 
@@ -154,7 +157,7 @@ def test_trajectory_100_steps(name: str, kwargs: dict[str, Any]) -> None:
         for i, (o, t) in enumerate(zip(o_step, t_step, strict=True)):
             assert o.dtype == t.dtype
             np.testing.assert_allclose(o, t, rtol=1.3e-6, atol=1e-5, err_msg=f"step {step + 1}, parameter {i}")
-    assert np.array_equal(ours[-1][2], _start(0)[2])  # no gradient, no update
+    assert np.array_equal(ours[-1][-1], _start(0)[-1])  # no gradient, no update
     assert_same(opt_o.state_dict(), opt_t.state_dict())
 
 
@@ -280,6 +283,16 @@ ERRORS = {
                                                      T.optim.Rprop([p], capturable=True).step()))(_p(T)),
     "capturable-on-cpu-asgd": lambda T: (lambda p: (setattr(p, "grad", T.ones(2)),
                                                     T.optim.ASGD([p], capturable=True).step()))(_p(T)),
+    "adafactor-lr": lambda T: T.optim.Adafactor([_p(T)], lr=-0.1),
+    "adafactor-lr-tensor": lambda T: T.optim.Adafactor([_p(T)], lr=T.ones(2)),
+    "adafactor-beta2-decay": lambda T: T.optim.Adafactor([_p(T)], beta2_decay=0.5),
+    "adafactor-eps1": lambda T: T.optim.Adafactor([_p(T)], eps=(-1e-3, 1e-3)),
+    "adafactor-eps2": lambda T: T.optim.Adafactor([_p(T)], eps=(None, -1e-3)),
+    "adafactor-d": lambda T: T.optim.Adafactor([_p(T)], d=0.5),
+    "adafactor-wd": lambda T: T.optim.Adafactor([_p(T)], weight_decay=-0.1),
+    "adafactor-complex": lambda T: (lambda p: (setattr(p, "grad", T.ones(2, dtype=T.complex64)),
+                                               T.optim.Adafactor([p]).step()))(
+        T.nn.Parameter(T.ones(2, dtype=T.complex64))),
     "lbfgs-lr": lambda T: T.optim.LBFGS([_p(T)], lr=-1),
     "lbfgs-groups": lambda T: T.optim.LBFGS([{"params": [_p(T)]}, {"params": [_p(T)]}]),
     "lbfgs-no-closure": lambda T: T.optim.LBFGS([_p(T)]).step(),
@@ -320,6 +333,43 @@ def test_errors(name: str) -> None:
         check(fn, message=False)
         return
     check(fn)
+
+
+def test_adafactor_eps1_from_first_parameter_and_closure() -> None:
+    """Adafactor's ``eps1=None`` becomes the machine epsilon of the group's first stepped parameter and
+    stays so for the rest of the group (torch's loop keeps it), here a float64 one before a float32 one
+    whose gradient is tiny enough for ``eps1`` to matter; the closure's loss is returned; the factored
+    state of a 3-D parameter and the 1-D ``variance`` of a vector."""
+
+    def program(T: Any) -> Any:
+        a = T.nn.Parameter(T.tensor([1.0, -2.0], dtype=T.float64))
+        b = T.nn.Parameter(T.ones(2, 3, 2))
+        opt = T.optim.Adafactor([a, b], lr=0.1)
+
+        def closure() -> Any:
+            a.grad, b.grad = T.tensor([0.5, 1e-9], dtype=T.float64), T.full((2, 3, 2), 1e-12)
+            return T.is_grad_enabled()
+
+        losses = [opt.step(closure) for _ in range(3)]
+        return losses, a.detach(), b.detach(), opt.state_dict()["state"]
+
+    check(program)
+
+
+@pytest.mark.parametrize("lr", [[0.05], 0.05], ids=["1-d", "0-d"])
+def test_adafactor_tensor_lr(lr: Any) -> None:
+    """A one-element tensor lr: torch's ``_to_scalar`` squeezes it and the step computes rho, alpha and
+    the weight decay factor with it as a tensor; the group keeps the tensor."""
+
+    def program(T: Any) -> Any:
+        a, b = T.nn.Parameter(T.tensor([1.0, -2.0])), T.nn.Parameter(T.ones(2, 3))
+        opt = T.optim.Adafactor([a, b], lr=T.tensor(lr), weight_decay=0.1)
+        for i in range(3):
+            a.grad, b.grad = T.tensor([0.5, 1.5]), T.full((2, 3), 0.3 + i)
+            opt.step()
+        return a.detach(), b.detach(), opt.state_dict()
+
+    check(program)
 
 
 def test_retained_grad_non_leaf_accepted_and_duplicate_warning() -> None:

@@ -1,11 +1,12 @@
-"""``torch.optim``: the optimizers (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam,
-Rprop, ASGD, LBFGS), their base class and ``lr_scheduler``, ported from torch/optim (2.13). Only the single-tensor
-code paths exist: ``foreach`` and ``fused`` are accepted, stored in the parameter groups as torch stores
-them, and ignored (they change speed, not results, on the CPU)."""
+"""``torch.optim``: the optimizers (Adafactor, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam,
+Rprop, ASGD, LBFGS), their base class, ``lr_scheduler`` and ``swa_utils``, ported from torch/optim (2.13).
+Only the single-tensor code paths exist: ``foreach`` and ``fused`` are accepted, stored in the parameter
+groups as torch stores them, and ignored (they change speed, not results, on the CPU)."""
 
 from __future__ import annotations
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
+from ._adafactor import Adafactor
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
@@ -20,5 +21,5 @@ from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
 
-__all__ = ["ASGD", "LBFGS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer", "RAdam",
-           "RMSprop", "Rprop", "lr_scheduler"]
+__all__ = ["ASGD", "LBFGS", "SGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam", "Optimizer",
+           "RAdam", "RMSprop", "Rprop", "lr_scheduler", "swa_utils"]
