@@ -46,6 +46,21 @@ class RemovableHandle:
         self.remove()
 
 
+def add_hook(hooks: OrderedDict, hook: Callable, *, prepend: bool = False,
+             flags: tuple[tuple[dict, bool], ...] = ()) -> RemovableHandle:
+    """Register ``hook`` in ``hooks`` under a new handle (first of all when ``prepend``), marked ``True`` in
+    each dict of ``flags`` whose switch is on (``with_kwargs``, ``always_call``); removing the handle
+    removes it everywhere."""
+    handle = RemovableHandle(hooks, extra_dict=[flag_dict for flag_dict, _ in flags])
+    hooks[handle.id] = hook
+    for flag_dict, on in flags:
+        if on:
+            flag_dict[handle.id] = True
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    return handle
+
+
 class BackwardHook:
     """A module call's backward hooks (torch.utils.hooks.BackwardHook): ``setup_input_hook(args)``
     before ``forward``, ``setup_output_hook(result)`` after it."""
