@@ -13,6 +13,7 @@ differs from what this module renders.
 from __future__ import annotations
 import __future__
 
+import functools
 import inspect
 import keyword
 import pathlib
@@ -164,13 +165,14 @@ def render_tensor_stub() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _package_submodules() -> set[str]:
+@functools.cache
+def _package_submodules() -> frozenset[str]:
     """The public submodules that ``import reftorch`` itself binds, asked of a fresh interpreter: in this
     process others (``reftorch.compat``, ``reftorch.onnx``) become attributes once anything imports them."""
     code = "import reftorch, types; print(*[n for n, v in vars(reftorch).items() if isinstance(v, types.ModuleType)])"
     root = pathlib.Path(__file__).resolve().parent.parent
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
-    return set(done.stdout.split())
+    return frozenset(done.stdout.split())
 
 
 def render_namespace_stub() -> str:
